@@ -1,0 +1,64 @@
+// A diagnostic is a record collected first and rendered last (see render.ts), so that
+// every stage reports the same way and output order is deterministic.
+import type { SourceSpan } from './source.js';
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface DiagnosticNote {
+  message: string;
+  span?: SourceSpan;
+}
+
+export interface Diagnostic {
+  /** stable rule id: a dtc check name (`unit_address_vs_reg`), a dtkit rule
+   *  (`qcom_devmem_alignment`), `syntax`, `preprocessor`, `schema`, ... */
+  rule: string;
+  severity: Severity;
+  message: string;
+  span?: SourceSpan;
+  /** device-tree node path, e.g. `/soc@0/remoteproc@30000000` */
+  node?: string;
+  property?: string;
+  /** schema `$id` and JSON pointer within it, for schema findings */
+  schema?: string;
+  schemaPath?: string;
+  notes?: DiagnosticNote[];
+  /** file the finding belongs to when there is no span (e.g. a DTB input) */
+  file?: string;
+}
+
+/** Collects diagnostics; stages never throw on bad user input, they report here. */
+export class Diagnostics {
+  readonly items: Diagnostic[] = [];
+
+  add(d: Diagnostic): void {
+    this.items.push(d);
+  }
+
+  error(rule: string, message: string, span?: SourceSpan, extra: Partial<Diagnostic> = {}): void {
+    this.items.push({ rule, severity: 'error', message, span, ...extra });
+  }
+
+  warning(rule: string, message: string, span?: SourceSpan, extra: Partial<Diagnostic> = {}): void {
+    this.items.push({ rule, severity: 'warning', message, span, ...extra });
+  }
+
+  get hasErrors(): boolean {
+    return this.items.some((d) => d.severity === 'error');
+  }
+
+  get errorCount(): number {
+    return this.items.filter((d) => d.severity === 'error').length;
+  }
+
+  merge(other: Diagnostics | Diagnostic[]): void {
+    for (const d of Array.isArray(other) ? other : other.items) this.items.push(d);
+  }
+}
+
+/** Thrown only to abort a stage after a fatal, already-reported input error. */
+export class FatalInputError extends Error {
+  constructor(readonly diagnostic: Diagnostic) {
+    super(diagnostic.message);
+  }
+}

@@ -1,0 +1,163 @@
+// The one tree model every reader fills (DTS, DTB) and every writer, check, validator
+// and overlay transform reads. Semantics follow dtc's live tree: deleted nodes and
+// properties stay in place, flagged, so that a later redefinition revives them at their
+// original position, exactly as dtc orders its output.
+import type { SourceSpan } from '../report/source.js';
+import type { PropertyValue } from './value.js';
+import { EMPTY_VALUE, readU32 } from './value.js';
+
+export interface Label {
+  name: string;
+  deleted: boolean;
+  span?: SourceSpan;
+}
+
+export class Property {
+  deleted = false;
+  /** labels in dtc's list order: most recently added first */
+  labels: Label[] = [];
+  constructor(
+    public name: string,
+    public value: PropertyValue = EMPTY_VALUE,
+    /** where the value that is in force was written */
+    public span?: SourceSpan,
+  ) {}
+}
+
+export class Node {
+  deleted = false;
+  /** labels in dtc's list order: most recently added first */
+  labels: Label[] = [];
+  /** includes deleted properties (flagged); use `props` to iterate live ones */
+  properties: Property[] = [];
+  /** includes deleted children (flagged); use `nodes` to iterate live ones */
+  children: Node[] = [];
+  parent: Node | null = null;
+  /** assigned phandle, 0 when none */
+  phandle = 0;
+  omitIfNoRef = false;
+  referenced = false;
+  constructor(
+    /** full node name with unit address (`serial@1000`); '' for the root */
+    public name: string,
+    /** where the node was first defined */
+    public span?: SourceSpan,
+  ) {}
+
+  get props(): Property[] {
+    return this.properties.filter((p) => !p.deleted);
+  }
+
+  get nodes(): Node[] {
+    return this.children.filter((c) => !c.deleted);
+  }
+
+  /** Name without the unit address. */
+  get baseName(): string {
+    const at = this.name.indexOf('@');
+    return at < 0 ? this.name : this.name.slice(0, at);
+  }
+
+  /** Unit address ('' when none). */
+  get unitAddress(): string {
+    const at = this.name.indexOf('@');
+    return at < 0 ? '' : this.name.slice(at + 1);
+  }
+
+  get path(): string {
+    if (!this.parent) return '/';
+    const pp = this.parent.path;
+    return pp === '/' ? `/${this.name}` : `${pp}/${this.name}`;
+  }
+
+  get liveLabels(): string[] {
+    return this.labels.filter((l) => !l.deleted).map((l) => l.name);
+  }
+
+  getProperty(name: string): Property | undefined {
+    for (const p of this.properties) if (!p.deleted && p.name === name) return p;
+    return undefined;
+  }
+
+  getChild(name: string): Node | undefined {
+    for (const c of this.children) if (!c.deleted && c.name === name) return c;
+    return undefined;
+  }
+
+  /** Appends a property (no merge; see ops.ts for dtc's merge semantics). */
+  addProperty(p: Property): Property {
+    this.properties.push(p);
+    return p;
+  }
+
+  addChild(c: Node): Node {
+    c.parent = this;
+    this.children.push(c);
+    return c;
+  }
+
+  /** A u32 property's value, or undefined when absent or not exactly one cell. */
+  getU32(name: string): number | undefined {
+    const p = this.getProperty(name);
+    if (!p || p.value.bytes.length !== 4) return undefined;
+    return readU32(p.value.bytes, 0);
+  }
+}
+
+export interface MemReserve {
+  address: bigint;
+  size: bigint;
+  labels: string[];
+  span?: SourceSpan;
+}
+
+export class Tree {
+  memreserves: MemReserve[] = [];
+  bootCpuid = 0;
+  /** `/plugin/` source: unresolved references become fixups */
+  plugin = false;
+  constructor(public root: Node = new Node('')) {}
+
+  /** Live nodes, depth first, parents before children (dtc's walk order). */
+  *walk(from: Node = this.root): Generator<Node> {
+    yield from;
+    for (const c of from.children) if (!c.deleted) yield* this.walk(c);
+  }
+
+  /** dtc's get_node_by_path: exact names per component, leading slashes ignored. */
+  findByPath(path: string): Node | undefined {
+    let node: Node | undefined = this.root;
+    if (node.deleted) return undefined;
+    for (const part of path.split('/')) {
+      if (part === '') continue;
+      node = node.getChild(part);
+      if (!node) return undefined;
+    }
+    return node;
+  }
+
+  findByLabel(label: string): Node | undefined {
+    for (const n of this.walk()) {
+      for (const l of n.labels) if (!l.deleted && l.name === label) return n;
+    }
+    return undefined;
+  }
+
+  /** Resolves a reference as written after `&`: a label, or a path when it starts with '/'. */
+  resolveRef(ref: string): Node | undefined {
+    return ref.startsWith('/') ? this.findByPath(ref) : this.findByLabel(ref);
+  }
+
+  findByPhandle(phandle: number): Node | undefined {
+    if (phandle === 0 || phandle === 0xffffffff) return undefined;
+    for (const n of this.walk()) if (n.phandle === phandle) return n;
+    return undefined;
+  }
+
+  /** Every live label with the node (or property) that carries it. */
+  labelIndex(): Map<string, Node> {
+    const m = new Map<string, Node>();
+    for (const n of this.walk()) for (const l of n.labels) if (!l.deleted && !m.has(l.name)) m.set(l.name, n);
+    return m;
+  }
+}
