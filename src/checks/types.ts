@@ -1,0 +1,53 @@
+// Contract for the check table: every check (dtc's structural ones, dtkit's qcom ones)
+// is a small named row. The id is at once the message tag, the -W/-E switch and what
+// tests assert on.
+import type { Diagnostic, DiagnosticNote } from '../report/diagnostic.js';
+import type { SourceSpan } from '../report/source.js';
+import type { Node, Property, Tree } from '../tree/model.js';
+
+export type CheckLevel = 'error' | 'warning' | 'off';
+
+export interface CheckOptions {
+  /** per-id overrides from -W/-E (`-W no-foo` => off, `-E foo` => error, `-W foo` => warning) */
+  levels?: Map<string, CheckLevel>;
+  /** IOMMU page size for qcom_devmem_alignment (default 4096) */
+  iommuPageSize?: number;
+  /** host policy for the qcom PAS checks */
+  host?: 'qhee' | 'kvm';
+  /** iommus without qcom,devmem is an error (the originally proposed driver) */
+  requireDevmem?: boolean;
+}
+
+export interface CheckReport {
+  property?: Property;
+  span?: SourceSpan;
+  notes?: DiagnosticNote[];
+}
+
+export interface CheckContext {
+  tree: Tree;
+  options: CheckOptions;
+  /** level this check runs at (after switches) */
+  level: CheckLevel;
+  /** records a finding for `node` under the running check's id and level */
+  report(node: Node, message: string, extra?: CheckReport): void;
+}
+
+export interface Check {
+  id: string;
+  /** default level; 'off' rows run only when switched on */
+  level: CheckLevel;
+  /** ids that must run (and pass, for error-level prerequisites) first, as in dtc */
+  requires?: string[];
+  description: string;
+  /** called once per live node, parents before children */
+  node?(ctx: CheckContext, node: Node): void;
+  /** called once for the whole tree (for checks that need global state) */
+  tree?(ctx: CheckContext): void;
+}
+
+export interface CheckResult {
+  diagnostics: Diagnostic[];
+  /** ids of checks that reported at error level */
+  failed: Set<string>;
+}
