@@ -1,0 +1,274 @@
+// Bounds-checked reader of flattened device trees (.dtb/.dtbo) into the shared Tree.
+// Every read is checked against the block it belongs to, so any input (truncated,
+// corrupt, hostile) ends in one diagnostic that names the byte offset, never in an
+// exception or an out-of-range read.
+import type { Diagnostic } from '../report/diagnostic.js';
+import { Node, Property, Tree } from '../tree/model.js';
+import type { PropertyValue } from '../tree/value.js';
+import { EMPTY_VALUE, latin1String, readU32 } from '../tree/value.js';
+import {
+  FDT_BEGIN_NODE, FDT_END, FDT_END_NODE, FDT_MAGIC, FDT_NOP, FDT_PROP, HDR,
+  HEADER_SIZE_V16, HEADER_SIZE_V17, RESERVE_ENTRY_SIZE, hex,
+} from './format.js';
+
+export interface ReadFdtResult {
+  /** undefined when the blob could not be read (an error diagnostic says why) */
+  tree?: Tree;
+  diagnostics: Diagnostic[];
+}
+
+export const FDT_RULE = 'fdt';
+
+/** Internal: aborts the read after a fatal format error; caught in readFdt. */
+class FormatError extends Error {}
+
+interface Header {
+  totalsize: number;
+  offStruct: number;
+  offStrings: number;
+  offRsvmap: number;
+  version: number;
+  bootCpuid: number;
+  sizeStrings: number;
+  /** end of the structure block (exclusive) */
+  structEnd: number;
+}
+
+interface ReadContext {
+  bytes: Uint8Array;
+  file: string;
+  diagnostics: Diagnostic[];
+  header: Header;
+  /** property names by strings-block offset, decoded once */
+  names: Map<number, string>;
+}
+
+function fail(message: string): never {
+  throw new FormatError(message);
+}
+
+/** Reads a DTB. Never throws on bad input: the result carries the diagnostics. */
+export function readFdt(bytes: Uint8Array, file: string): ReadFdtResult {
+  const diagnostics: Diagnostic[] = [];
+  try {
+    const header = readHeader(bytes);
+    const ctx: ReadContext = { bytes, file, diagnostics, header, names: new Map() };
+    const memreserves = readMemReserves(ctx);
+    const tree = new Tree(readStructure(ctx));
+    tree.memreserves = memreserves;
+    tree.bootCpuid = header.bootCpuid;
+    return { tree, diagnostics };
+  } catch (e) {
+    if (!(e instanceof FormatError)) throw e;
+    diagnostics.push({ rule: FDT_RULE, severity: 'error', message: e.message, file });
+    return { diagnostics };
+  }
+}
+
+function readHeader(b: Uint8Array): Header {
+  if (b.length < 4) fail(`truncated header: file is ${b.length} bytes, a DTB header needs ${HEADER_SIZE_V17}`);
+  const magic = readU32(b, HDR.magic);
+  if (magic !== FDT_MAGIC) fail(`bad magic ${hex8(magic)} at offset 0x0 (a DTB starts with ${hex8(FDT_MAGIC)})`);
+  if (b.length < HEADER_SIZE_V16) fail(`truncated header: file is ${b.length} bytes, a DTB header needs ${HEADER_SIZE_V17}`);
+  const version = readU32(b, HDR.version);
+  if (version < 16) fail(`unsupported DTB version ${version} at offset ${hex(HDR.version)} (versions 16 and 17 are supported)`);
+  const headerSize = version >= 17 ? HEADER_SIZE_V17 : HEADER_SIZE_V16;
+  if (b.length < headerSize) fail(`truncated header: file is ${b.length} bytes, a version ${version} header needs ${headerSize}`);
+
+  const totalsize = readU32(b, HDR.totalsize);
+  if (totalsize < headerSize) fail(`header totalsize ${totalsize} is smaller than the ${headerSize}-byte header`);
+  if (totalsize > b.length) fail(`truncated file: header totalsize is ${totalsize} bytes, the file has only ${b.length}`);
+
+  const offRsvmap = readU32(b, HDR.offMemRsvmap);
+  const offStruct = readU32(b, HDR.offDtStruct);
+  const offStrings = readU32(b, HDR.offDtStrings);
+  const sizeStrings = readU32(b, HDR.sizeDtStrings);
+  if (offRsvmap < headerSize || offRsvmap >= totalsize) {
+    fail(`memory reservation block offset ${hex(offRsvmap)} is outside the blob (header ${headerSize} bytes, totalsize ${totalsize})`);
+  }
+  if (offStruct < headerSize || offStruct >= totalsize) {
+    fail(`structure block offset ${hex(offStruct)} is outside the blob (header ${headerSize} bytes, totalsize ${totalsize})`);
+  }
+  if (offStrings < headerSize || offStrings > totalsize) {
+    fail(`strings block offset ${hex(offStrings)} is outside the blob (header ${headerSize} bytes, totalsize ${totalsize})`);
+  }
+  if (offStrings + sizeStrings > totalsize) {
+    fail(`strings block at ${hex(offStrings)} of ${sizeStrings} bytes extends past totalsize ${totalsize}`);
+  }
+  let structEnd = totalsize;
+  if (version >= 17) {
+    const sizeStruct = readU32(b, HDR.sizeDtStruct);
+    if (offStruct + sizeStruct > totalsize) {
+      fail(`structure block at ${hex(offStruct)} of ${sizeStruct} bytes extends past totalsize ${totalsize}`);
+    }
+    structEnd = offStruct + sizeStruct;
+  }
+  return {
+    totalsize, offStruct, offStrings, offRsvmap, version, sizeStrings, structEnd,
+    bootCpuid: readU32(b, HDR.bootCpuidPhys),
+  };
+}
+
+function hex8(n: number): string {
+  return `0x${n.toString(16).padStart(8, '0')}`;
+}
+
+/** Entries up to the first one of size 0 (the terminator), as dtc and libfdt read them. */
+function readMemReserves(ctx: ReadContext): Tree['memreserves'] {
+  const { bytes, header } = ctx;
+  const out: Tree['memreserves'] = [];
+  for (let off = header.offRsvmap; ; off += RESERVE_ENTRY_SIZE) {
+    const remain = header.totalsize - off;
+    if (remain < RESERVE_ENTRY_SIZE) {
+      fail(`truncated memory reservation block: entry at offset ${hex(off)} needs ${RESERVE_ENTRY_SIZE} bytes, only ${remain} remain`);
+    }
+    const address = readU64(bytes, off);
+    const size = readU64(bytes, off + 8);
+    if (size === 0n) return out;
+    out.push({ address, size, labels: [] });
+  }
+}
+
+function readU64(b: Uint8Array, off: number): bigint {
+  return (BigInt(readU32(b, off)) << 32n) | BigInt(readU32(b, off + 4));
+}
+
+function tokenName(token: number): string {
+  switch (token) {
+    case FDT_BEGIN_NODE: return 'FDT_BEGIN_NODE';
+    case FDT_END_NODE: return 'FDT_END_NODE';
+    case FDT_PROP: return 'FDT_PROP';
+    case FDT_NOP: return 'FDT_NOP';
+    case FDT_END: return 'FDT_END';
+    default: return hex8(token);
+  }
+}
+
+/** Walks the structure block with an explicit stack (no recursion: depth is input-controlled). */
+function readStructure(ctx: ReadContext): Node {
+  const { bytes, header } = ctx;
+  const end = header.structEnd;
+  let off = header.offStruct;
+
+  const need = (at: number, n: number, what: string): void => {
+    if (end - at < n) {
+      fail(`truncated structure block: ${what} at offset ${hex(at)} needs ${n} bytes, only ${Math.max(0, end - at)} remain`);
+    }
+  };
+  const nextToken = (): number => {
+    for (;;) {
+      if (off & 3) fail(`misaligned token at offset ${hex(off)} in the structure block`);
+      if (off >= end) fail(`truncated structure block: it ends at offset ${hex(end)} before FDT_END`);
+      need(off, 4, 'token');
+      const t = readU32(bytes, off);
+      if (t !== FDT_NOP) return t;
+      off += 4;
+    }
+  };
+
+  let token = nextToken();
+  if (token !== FDT_BEGIN_NODE) {
+    fail(`structure block must start with FDT_BEGIN_NODE, found ${tokenName(token)} at offset ${hex(off)}`);
+  }
+  const stack: Node[] = [];
+  let root: Node | undefined;
+  for (;;) {
+    token = nextToken();
+    if (stack.length === 0 && root) {
+      if (token !== FDT_END) fail(`expected FDT_END after the root node, found ${tokenName(token)} at offset ${hex(off)}`);
+      return root;
+    }
+    const at = off;
+    switch (token) {
+      case FDT_BEGIN_NODE: {
+        off += 4;
+        const nameEnd = bytes.indexOf(0, off);
+        if (nameEnd < 0 || nameEnd >= end) fail(`unterminated node name at offset ${hex(off)} in the structure block`);
+        const node = new Node(latin1String(bytes.subarray(off, nameEnd)));
+        off = align4(nameEnd + 1);
+        if (off > end) fail(`truncated structure block: node name padding at offset ${hex(nameEnd + 1)} runs past the block end ${hex(end)}`);
+        const parent = stack[stack.length - 1];
+        if (parent) parent.addChild(node);
+        else root = node;
+        stack.push(node);
+        break;
+      }
+      case FDT_END_NODE: {
+        if (stack.length === 0) fail(`unexpected FDT_END_NODE at offset ${hex(at)} outside any node`);
+        off += 4;
+        const node = stack.pop()!;
+        setPhandle(node);
+        break;
+      }
+      case FDT_PROP: {
+        const node = stack[stack.length - 1];
+        if (!node) fail(`FDT_PROP at offset ${hex(at)} outside any node`);
+        need(at, 12, 'FDT_PROP');
+        const len = readU32(bytes, at + 4);
+        const nameoff = readU32(bytes, at + 8);
+        const name = propertyName(ctx, nameoff, at);
+        off = at + 12;
+        if (end - off < len) {
+          fail(`truncated structure block: value of property '${name}' at offset ${hex(off)} needs ${len} bytes, only ${end - off} remain`);
+        }
+        if (node.children.length > 0) {
+          ctx.diagnostics.push({
+            rule: FDT_RULE, severity: 'warning', file: ctx.file, node: node.path,
+            message: `property '${name}' at offset ${hex(at)} follows subnodes`,
+          });
+        }
+        const value: PropertyValue = len === 0 ? EMPTY_VALUE : { bytes: bytes.slice(off, off + len), markers: [] };
+        node.addProperty(new Property(name, value));
+        off = align4(off + len);
+        if (off > end) fail(`truncated structure block: padding of property '${name}' runs past the block end ${hex(end)}`);
+        break;
+      }
+      case FDT_END:
+        fail(`premature FDT_END at offset ${hex(at)}: ${stack.length} node(s) not closed`);
+        break;
+      default:
+        fail(`unknown token ${hex8(token)} at offset ${hex(at)} in the structure block`);
+    }
+  }
+}
+
+function align4(n: number): number {
+  return (n + 3) & ~3;
+}
+
+function propertyName(ctx: ReadContext, nameoff: number, propOff: number): string {
+  const cached = ctx.names.get(nameoff);
+  if (cached !== undefined) return cached;
+  const { bytes, header } = ctx;
+  if (nameoff >= header.sizeStrings) {
+    fail(`property name offset ${hex(nameoff)} of FDT_PROP at offset ${hex(propOff)} is outside the strings block (size ${header.sizeStrings})`);
+  }
+  const start = header.offStrings + nameoff;
+  const stop = header.offStrings + header.sizeStrings;
+  const nul = bytes.indexOf(0, start);
+  if (nul < 0 || nul >= stop) {
+    fail(`property name at strings offset ${hex(nameoff)} (FDT_PROP at offset ${hex(propOff)}) is not NUL-terminated within the strings block`);
+  }
+  const name = latin1String(bytes.subarray(start, nul));
+  ctx.names.set(nameoff, name);
+  return name;
+}
+
+/** node.phandle from `phandle`, else `linux,phandle` (values 0 and ~0 are not phandles). */
+function setPhandle(node: Node): void {
+  for (const p of node.properties) {
+    if (p.name !== 'phandle') continue;
+    if (takePhandle(node, p)) return;
+  }
+  for (const p of node.properties) {
+    if (p.name === 'linux,phandle' && takePhandle(node, p)) return;
+  }
+}
+
+function takePhandle(node: Node, p: Property): boolean {
+  if (p.value.bytes.length !== 4) return false;
+  const v = readU32(p.value.bytes, 0);
+  if (v === 0 || v === 0xffffffff) return false;
+  node.phandle = v;
+  return true;
+}
