@@ -1,0 +1,442 @@
+// DTS parser following dtc's grammar (dtc-parser.y) rule for rule, building the shared
+// Tree with dtc's live-tree semantics (src/tree/ops.ts). References stay unresolved
+// (markers in values) for the resolve pass; only `&ref { }`, `/delete-node/ &ref` and
+// `/omit-if-no-ref/ &ref` look nodes up while parsing, as dtc does. A syntax error ends
+// the parse (dtc has no recovery either); other errors are reported and parsing goes on.
+import type { Host } from '../host.js';
+import type { Diagnostics } from '../report/diagnostic.js';
+import type { SourceSpan } from '../report/source.js';
+import type { MemReserve } from '../tree/model.js';
+import { Node, Property, Tree } from '../tree/model.js';
+import { addLabel, deleteNode, deletionMarkerNode, deletionMarkerProperty, mergeNodes } from '../tree/ops.js';
+import type { ValueType } from '../tree/value.js';
+import { ValueBuilder } from '../tree/value.js';
+import type { ExprStream } from './expr.js';
+import { parseIntegerPrim } from './expr.js';
+import type { Token } from './lexer.js';
+import { Lexer, resolveIncludeFile } from './lexer.js';
+import type { LexSource } from './source.js';
+
+export interface ParseOptions {
+  host: Host;
+  /** search folders for `/include/` and `/incbin/` (dtc's -i) */
+  includeDirs: string[];
+  diagnostics: Diagnostics;
+}
+
+/** Aborts the parse after a syntax error has been reported. */
+class SyntaxAbort extends Error {}
+
+const BITS_TYPES: Record<string, ValueType> = { '8': 'u8', '16': 'u16', '32': 'u32', '64': 'u64' };
+
+function describe(t: Token): string {
+  switch (t.kind) {
+    case 'eof': return 'end of file';
+    case 'string': return 'string';
+    case 'literal': case 'char': return `number '${t.text}'`;
+    case 'label': return `label '${t.text}'`;
+    case 'ref': return `reference '${t.text}'`;
+    case 'name': return `name '${t.text}'`;
+    case 'byte': return `byte '${t.text}'`;
+    default: return `'${t.text}'`;
+  }
+}
+
+export class DtsParser implements ExprStream {
+  private lexer: Lexer;
+  private look: Token;
+  private tree = new Tree();
+  private haveRoot = false;
+  /** dtc numbers plugin fragments in parse order, from 0 */
+  private nextFragment = 0;
+  /** set when a parse error was reported (dtc then refuses the input) */
+  failed = false;
+
+  constructor(private source: LexSource, private opts: ParseOptions) {
+    this.lexer = new Lexer(source, opts);
+    this.look = this.lexer.next();
+  }
+
+  // ---- token stream ----
+  peek(): Token {
+    return this.look;
+  }
+
+  next(): Token {
+    const t = this.look;
+    this.look = this.lexer.next();
+    return t;
+  }
+
+  span(t: Token): SourceSpan {
+    return this.lexer.spanOf(t);
+  }
+
+  private isPunct(text: string): boolean {
+    return this.look.kind === 'punct' && this.look.text === text;
+  }
+
+  expect(text: string): Token {
+    if (!this.isPunct(text)) this.syntaxError(this.look, `'${text}'`);
+    return this.next();
+  }
+
+  private expectKind(kind: Token['kind'], what: string): Token {
+    if (this.look.kind !== kind) this.syntaxError(this.look, what);
+    return this.next();
+  }
+
+  error(t: Token, message: string): void {
+    this.failed = true;
+    this.opts.diagnostics.error('syntax', message, this.span(t));
+  }
+
+  syntaxError(t: Token, expected?: string): never {
+    let message: string;
+    if (t.kind === 'bad') message = t.str;
+    else if (t.kind === 'ident') message = `unexpected identifier '${t.text}' (an undefined macro?)`;
+    else message = `syntax error: unexpected ${describe(t)}${expected ? `, expected ${expected}` : ''}`;
+    this.error(t, message);
+    throw new SyntaxAbort();
+  }
+
+  // ---- sourcefile: headers memreserves devicetree ----
+  parse(): Tree {
+    try {
+      this.parseHeaders();
+      this.parseMemreserves();
+      this.parseDevicetree();
+    } catch (e) {
+      if (!(e instanceof SyntaxAbort)) throw e;
+    }
+    this.tree.bootCpuid = guessBootCpuid(this.tree);
+    return this.tree;
+  }
+
+  private parseHeader(): boolean {
+    this.expectKind('v1', "'/dts-v1/;'");
+    this.expect(';');
+    if (this.look.kind !== 'plugin') return false;
+    this.next();
+    this.expect(';');
+    return true;
+  }
+
+  private parseHeaders(): void {
+    const plugin = this.parseHeader();
+    while (this.look.kind === 'v1') {
+      const at = this.look;
+      if (this.parseHeader() !== plugin) this.error(at, "Header flags don't match earlier ones");
+    }
+    this.tree.plugin = plugin;
+  }
+
+  private parseMemreserves(): void {
+    while (this.look.kind === 'label' || this.look.kind === 'memreserve') {
+      const labels = this.parseLabels();
+      const kw = this.expectKind('memreserve', "'/memreserve/'");
+      const address = parseIntegerPrim(this);
+      const size = parseIntegerPrim(this);
+      this.expect(';');
+      const entry: MemReserve = { address, size, labels: [], span: this.span(kw) };
+      for (const l of labels.reverse()) if (!entry.labels.includes(l.str)) entry.labels.unshift(l.str);
+      this.tree.memreserves.push(entry);
+    }
+  }
+
+  private parseLabels(): Token[] {
+    const labels: Token[] = [];
+    while (this.look.kind === 'label') labels.push(this.next());
+    return labels;
+  }
+
+  /** dtc's `add_label` for each label, innermost (last written) first. */
+  private applyLabels(target: { labels: Node['labels'] }, labels: Token[]): void {
+    for (let i = labels.length - 1; i >= 0; i--) addLabel(target.labels, labels[i].str, this.span(labels[i]));
+  }
+
+  private findRef(ref: string): Node | undefined {
+    if (ref === '/') return this.tree.root.deleted ? undefined : this.tree.root;
+    return this.tree.resolveRef(ref);
+  }
+
+  private parseDevicetree(): void {
+    const root = this.tree.root;
+    for (;;) {
+      const t = this.look;
+      if (t.kind === 'eof' && this.haveRoot) return;
+      if (t.kind === 'punct' && t.text === '/') {
+        this.next();
+        const node = this.parseNodedef('', t);
+        if (this.haveRoot) mergeNodes(root, node);
+        else this.adoptRoot(node);
+        this.haveRoot = true;
+      } else if (t.kind === 'ref' && !this.haveRoot) {
+        // `&ref { }` before any root: only meaningful in a plugin
+        this.next();
+        const node = this.parseNodedef('', t);
+        if (!this.tree.plugin) this.error(t, `Label or path ${t.str} not found`);
+        this.haveRoot = true;
+        this.addOrphan(node, t);
+      } else if (this.haveRoot && t.kind === 'label') {
+        const label = this.next();
+        const ref = this.expectKind('ref', 'a reference after the label');
+        const node = this.parseNodedef('', ref);
+        const target = this.findRef(ref.str);
+        if (target) {
+          addLabel(target.labels, label.str, this.span(label));
+          mergeNodes(target, node);
+        } else {
+          this.error(ref, `Label or path ${ref.str} not found`);
+        }
+      } else if (this.haveRoot && t.kind === 'ref') {
+        this.next();
+        const node = this.parseNodedef('', t);
+        if (this.tree.plugin) {
+          this.addOrphan(node, t);
+        } else {
+          const target = this.findRef(t.str);
+          if (target) mergeNodes(target, node);
+          else this.error(t, `Label or path ${t.str} not found`);
+        }
+      } else if (this.haveRoot && (t.kind === 'delete-node' || t.kind === 'omit-if-no-ref')) {
+        this.next();
+        const ref = this.expectKind('ref', 'a reference');
+        this.expect(';');
+        const target = this.findRef(ref.str);
+        if (!target) this.error(ref, `Label or path ${ref.str} not found`);
+        else if (t.kind === 'delete-node') deleteNode(target);
+        else target.omitIfNoRef = true;
+      } else {
+        this.syntaxError(t, this.haveRoot ? undefined : "'/ {'");
+      }
+    }
+  }
+
+  private adoptRoot(node: Node): void {
+    const root = this.tree.root;
+    root.span = node.span;
+    root.labels = node.labels;
+    root.properties = node.properties;
+    for (const c of node.children) root.addChild(c);
+  }
+
+  /** Plugin sugar: `&ref { ... }` becomes `fragment@N { target = <&ref>; __overlay__ { ... }; }`
+   *  (`target-path = "/path"` for a path reference), appended to the root. */
+  private addOrphan(overlay: Node, ref: Token): void {
+    const span = this.span(ref);
+    const vb = new ValueBuilder();
+    let prop: Property;
+    if (ref.str.startsWith('/')) {
+      vb.type('string').string(ref.str);
+      prop = new Property('target-path', vb.build(), span);
+    } else {
+      vb.type('u32').marker({ kind: 'phandle-ref', offset: 0, ref: ref.str, span }).u32(0xffffffff);
+      prop = new Property('target', vb.build(), span);
+    }
+    const fragment = new Node(`fragment@${this.nextFragment++}`, span);
+    fragment.addProperty(prop);
+    overlay.name = '__overlay__';
+    fragment.addChild(overlay);
+    this.tree.root.addChild(fragment);
+  }
+
+  // ---- nodedef: '{' proplist subnodes '}' ';' ----
+  private parseNodedef(name: string, at: Token): Node {
+    const node = new Node(name, this.span(at));
+    this.expect('{');
+    let sawSubnode = false;
+    for (;;) {
+      const labels = this.parseLabels();
+      const t = this.look;
+      if (labels.length === 0 && t.kind === 'punct' && t.text === '}') break;
+      const item = this.parseNodeItem(labels);
+      if (item instanceof Node) {
+        node.addChild(item);
+        sawSubnode = true;
+      } else {
+        if (sawSubnode) {
+          this.error(t, 'Properties must precede subnodes');
+          throw new SyntaxAbort();
+        }
+        node.addProperty(item);
+      }
+    }
+    this.expect('}');
+    this.expect(';');
+    return node;
+  }
+
+  /** A property or a subnode, after its labels. */
+  private parseNodeItem(labels: Token[]): Node | Property {
+    const t = this.look;
+    if (t.kind === 'delete-property') {
+      this.next();
+      const name = this.expectKind('name', 'a property name');
+      this.expect(';');
+      const p = deletionMarkerProperty(name.str, this.span(name));
+      this.applyLabels(p, labels);
+      return p;
+    }
+    if (t.kind === 'delete-node' || t.kind === 'omit-if-no-ref') {
+      return this.parseSubnode(labels);
+    }
+    if (t.kind !== 'name') this.syntaxError(t);
+    const name = this.next();
+    if (this.isPunct('{')) {
+      const node = this.parseNodedef(name.str, name);
+      this.applyLabels(node, labels);
+      return node;
+    }
+    const prop = new Property(name.str, undefined, this.span(name));
+    if (this.isPunct('=')) {
+      this.next();
+      prop.value = this.parsePropdata();
+    }
+    this.expect(';');
+    this.applyLabels(prop, labels);
+    return prop;
+  }
+
+  /** `subnode` forms that start with a keyword: `/delete-node/ name;` and `/omit-if-no-ref/ subnode`. */
+  private parseSubnode(labels: Token[]): Node {
+    const t = this.next();
+    let node: Node;
+    if (t.kind === 'delete-node') {
+      const name = this.expectKind('name', 'a node name');
+      this.expect(';');
+      node = deletionMarkerNode(name.str, this.span(name));
+    } else {
+      const inner = this.parseLabels();
+      const k = this.look;
+      if (k.kind === 'delete-node' || k.kind === 'omit-if-no-ref') {
+        node = this.parseSubnode(inner);
+      } else {
+        const name = this.expectKind('name', 'a node name');
+        node = this.parseNodedef(name.str, name);
+        this.applyLabels(node, inner);
+      }
+      node.omitIfNoRef = true;
+    }
+    this.applyLabels(node, labels);
+    return node;
+  }
+
+  // ---- propdata ----
+  private parsePropdata(): ReturnType<ValueBuilder['build']> {
+    const vb = new ValueBuilder();
+    for (;;) {
+      this.valueLabels(vb);
+      const t = this.look;
+      if (t.kind === 'string') {
+        this.next();
+        vb.type('string').string(t.str);
+      } else if (t.kind === 'ref') {
+        this.next();
+        vb.type('string').marker({ kind: 'path-ref', offset: vb.length, ref: t.str, span: this.span(t) });
+      } else if (t.kind === 'bits' || this.isPunct('<')) {
+        this.parseArray(vb);
+      } else if (this.isPunct('[')) {
+        this.next();
+        vb.type('bytes');
+        for (;;) {
+          this.valueLabels(vb);
+          if (this.look.kind !== 'byte') break;
+          vb.u8(Number(this.next().int));
+        }
+        this.expect(']');
+      } else if (t.kind === 'incbin') {
+        this.parseIncbin(vb);
+      } else {
+        this.syntaxError(t, 'a property value');
+      }
+      this.valueLabels(vb);
+      if (!this.isPunct(',')) break;
+      this.next();
+    }
+    return vb.build();
+  }
+
+  private valueLabels(vb: ValueBuilder): void {
+    while (this.look.kind === 'label') vb.marker({ kind: 'label', offset: vb.length, name: this.next().str });
+  }
+
+  /** `[/bits/ N] < cells >`. */
+  private parseArray(vb: ValueBuilder): void {
+    let bits = 32;
+    if (this.look.kind === 'bits') {
+      this.next();
+      const n = this.expectKind('literal', 'the element size in bits');
+      const type = BITS_TYPES[String(n.int)];
+      if (type) bits = Number(n.int);
+      else this.error(n, 'Array elements must be 8, 16, 32 or 64-bits');
+    }
+    this.expect('<');
+    vb.type(BITS_TYPES[String(bits)]);
+    const width = bits as 8 | 16 | 32 | 64;
+    const mask = (1n << BigInt(bits)) - 1n;
+    for (;;) {
+      const t = this.look;
+      if (t.kind === 'label') {
+        this.next();
+        vb.marker({ kind: 'label', offset: vb.length, name: t.str });
+      } else if (t.kind === 'ref') {
+        this.next();
+        if (bits === 32) vb.marker({ kind: 'phandle-ref', offset: vb.length, ref: t.str, span: this.span(t) });
+        else this.error(t, 'References are only allowed in arrays with 32-bit elements.');
+        vb.uint(mask, width);
+      } else if (t.kind === 'punct' && t.text === '>') {
+        this.next();
+        return;
+      } else {
+        const v = parseIntegerPrim(this);
+        if (bits < 64 && v > mask && (v | mask) !== (1n << 64n) - 1n) {
+          const hex = (x: bigint, w: number) => x.toString(16).padStart(w, '0');
+          this.opts.diagnostics.warning('cell_overflow', `Value 0x${hex(v, 16)} truncated to 0x${hex(v & mask, bits / 4)}`, this.span(t));
+        }
+        vb.uint(v, width);
+      }
+    }
+  }
+
+  /** `/incbin/("file"[, offset, length])`: the file's bytes, found like `/include/`. */
+  private parseIncbin(vb: ValueBuilder): void {
+    const kw = this.next();
+    this.expect('(');
+    const name = this.expectKind('string', 'a file name');
+    let offset = 0n;
+    let length: bigint | undefined;
+    if (this.isPunct(',')) {
+      this.next();
+      offset = parseIntegerPrim(this);
+      this.expect(',');
+      length = parseIntegerPrim(this);
+    }
+    this.expect(')');
+    const from = this.span(kw).file;
+    const file = resolveIncludeFile(name.str, from, this.opts);
+    const bytes = file ? this.opts.host.readFile(file) : undefined;
+    if (!bytes) {
+      this.error(name, `Couldn't open "${name.str}": No such file or directory`);
+      return;
+    }
+    const start = Number(offset > BigInt(bytes.length) ? BigInt(bytes.length) : offset);
+    const end = length === undefined ? bytes.length : Math.min(bytes.length, start + Number(length));
+    vb.type('bytes').bytes(bytes.subarray(start, end));
+  }
+}
+
+/** dtc's guess: the `reg` of the first child of /cpus (deleted or not), when one cell. */
+function guessBootCpuid(tree: Tree): number {
+  const cpus = tree.findByPath('/cpus');
+  const first = cpus?.children[0];
+  return first?.getU32('reg') ?? 0;
+}
+
+/** Parses DTS text into an unresolved Tree; errors go to `opts.diagnostics`. */
+export function parseDts(source: LexSource, opts: ParseOptions): { tree: Tree; ok: boolean } {
+  const before = opts.diagnostics.errorCount;
+  const parser = new DtsParser(source, opts);
+  const tree = parser.parse();
+  return { tree, ok: !parser.failed && opts.diagnostics.errorCount === before };
+}
