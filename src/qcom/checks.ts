@@ -1,0 +1,182 @@
+// The qcom_* rows of the check table: what a KVM-host (EL2) tree must get right for the
+// Qualcomm PAS remote processors, and what a QHEE-host tree must leave out. Each row
+// reports at the property (or the exact devmem row) with the node path.
+import type { Check, CheckContext } from '../checks/types.js';
+import type { DiagnosticNote } from '../report/diagnostic.js';
+import type { SourceSpan } from '../report/source.js';
+import type { Node, Property, Tree } from '../tree/model.js';
+import type { DevmemProblem, DevmemRow } from './devmem.js';
+import {
+  DEFAULT_IOMMU_PAGE_SIZE, DEVMEM_CELLS_PER_ROW, DEVMEM_PROPERTY, alignmentProblems, flagProblems, overlapProblems,
+} from './devmem.js';
+import { devmemFormatProblems, devmemRowsOf } from './devmem-value.js';
+import { hex32 } from './format.js';
+import { ValueLocator } from './locate.js';
+import { carveoutOf, isArmSmmu, isEnabledInTree, isPasNode, nodeName, parseIommus, phandleLookup } from './pas.js';
+import type { PhandleLookup } from './pas.js';
+import { streamConflicts } from './streams.js';
+
+export interface QcomCheckSetup {
+  /** Text of a source file: lets findings point at the exact row's cells, not just the property. */
+  sourceText?: (file: string) => string | undefined;
+}
+
+/** Where to report, given a property and a byte offset in its value. */
+type Locate = (prop: Property, byteOffset?: number) => SourceSpan | undefined;
+
+const ROW_BYTES = DEVMEM_CELLS_PER_ROW * 4;
+const SMMU_FIELD_MAX = 0xffff;
+
+/** The run's shared phandle index when the runner provides one, else a fresh one. */
+function lookupOf(ctx: CheckContext): PhandleLookup {
+  const facts = ctx.facts;
+  return facts ? (ph) => facts.nodeByPhandle(ph) : phandleLookup(ctx.tree);
+}
+
+function reportDevmemProblem(ctx: CheckContext, locate: Locate, node: Node, prop: Property, p: DevmemProblem): void {
+  const span = p.row === undefined ? prop.span : locate(prop, p.row * ROW_BYTES + (p.cell ?? 0) * 4);
+  const notes: DiagnosticNote[] = [];
+  if (p.otherRow !== undefined) {
+    const other = locate(prop, p.otherRow * ROW_BYTES + (p.cell ?? 0) * 4);
+    if (other && other !== prop.span) notes.push({ message: `row ${p.otherRow} is here`, span: other });
+  }
+  ctx.report(node, p.message, { property: prop, span, notes: notes.length ? notes : undefined });
+}
+
+/** Nodes carrying qcom,devmem, with the property. */
+function* devmemNodes(tree: Tree): Generator<[Node, Property]> {
+  for (const n of tree.walk()) {
+    const p = n.getProperty(DEVMEM_PROPERTY);
+    if (p) yield [n, p];
+  }
+}
+
+/** A row check over every well-formed qcom,devmem value (malformed ones are qcom_devmem_format's). */
+function rowCheck(
+  id: string, description: string, locate: Locate,
+  problems: (ctx: CheckContext, node: Node, rows: DevmemRow[]) => DevmemProblem[],
+): Check {
+  // No `requires: qcom_devmem_format`: a malformed value is skipped here, so one bad
+  // property does not silence (or add "Failed prerequisite" to) every other node's rows.
+  return {
+    id, level: 'error', description,
+    tree(ctx) {
+      for (const [node, prop] of devmemNodes(ctx.tree)) {
+        const rows = devmemRowsOf(prop);
+        if (!rows) continue;
+        for (const p of problems(ctx, node, rows)) reportDevmemProblem(ctx, locate, node, prop, p);
+      }
+    },
+  };
+}
+
+export function makeQcomChecks(setup: QcomCheckSetup = {}): Check[] {
+  const locator = setup.sourceText ? new ValueLocator(setup.sourceText) : undefined;
+  const locate: Locate = (prop, byteOffset) =>
+    (byteOffset !== undefined ? locator?.spanAt(prop, byteOffset) : undefined) ?? prop.span;
+
+  const format: Check = {
+    id: 'qcom_devmem_format', level: 'error',
+    description: 'qcom,devmem is rows of exactly four 32-bit cells',
+    tree(ctx) {
+      for (const [node, prop] of devmemNodes(ctx.tree)) {
+        for (const p of devmemFormatProblems(prop)) reportDevmemProblem(ctx, locate, node, prop, p);
+      }
+    },
+  };
+
+  const flags = rowCheck('qcom_devmem_flags', 'qcom,devmem flags are a non-zero subset of READ|WRITE|CACHE|NOEXEC|MMIO', locate,
+    (_ctx, _node, rows) => rows.flatMap((r, i) => flagProblems(r, i)));
+
+  const alignment = rowCheck('qcom_devmem_alignment', 'qcom,devmem addresses and sizes are IOMMU-page aligned and fit 32 bits', locate,
+    (ctx, _node, rows) => rows.flatMap((r, i) => alignmentProblems(r, i, ctx.options.iommuPageSize ?? DEFAULT_IOMMU_PAGE_SIZE)));
+
+  const overlap = rowCheck('qcom_devmem_overlap', 'qcom,devmem rows do not collide with each other or with the carveout', locate,
+    (ctx, node, rows) => {
+      const c = carveoutOf(node, lookupOf(ctx));
+      const carveout = c && { pa: c.pa, size: c.size, description: `memory-region[0] (${c.node.path})` };
+      return overlapProblems(rows, carveout);
+    });
+
+  const ignored: Check = {
+    id: 'qcom_devmem_ignored', level: 'warning',
+    description: 'qcom,devmem only means something on a PAS remote processor that has iommus',
+    tree(ctx) {
+      for (const [node, prop] of devmemNodes(ctx.tree)) {
+        if (!isPasNode(node)) {
+          ctx.report(node, `${DEVMEM_PROPERTY} on a node that is not a Qualcomm PAS remote processor (compatible "qcom,*-pas"); nothing reads it`, { property: prop, span: prop.span });
+        } else if (!node.getProperty('iommus')) {
+          ctx.report(node, `${DEVMEM_PROPERTY} without iommus is ignored: the driver maps device memory only for a remote processor with an IOMMU stream`, { property: prop, span: prop.span });
+        }
+      }
+    },
+  };
+
+  const pasIommus: Check = {
+    id: 'qcom_pas_iommus', level: 'error',
+    description: 'a PAS remote processor has at most one iommus specifier, pointing at a real IOMMU',
+    tree(ctx) {
+      const phandles = lookupOf(ctx);
+      for (const node of ctx.tree.walk()) {
+        if (!isPasNode(node)) continue;
+        const prop = node.getProperty('iommus');
+        if (!prop) continue;
+        const report = (message: string) => ctx.report(node, message, { property: prop, span: prop.span });
+        const parsed = parseIommus(prop, phandles);
+        if (parsed.unresolved) continue;
+        if (parsed.problem) report(parsed.problem);
+        else if (parsed.specifiers.length > 1) {
+          report(`iommus has ${parsed.specifiers.length} specifiers; a PAS remote processor takes exactly one (the driver uses the first stream ID only)`);
+        }
+        const first = parsed.specifiers[0];
+        if (first && isArmSmmu(first.iommu)) {
+          const [sid, mask] = first.args;
+          if (sid !== undefined && sid > SMMU_FIELD_MAX) report(`stream ID ${hex32(sid)} does not fit in 16 bits (${nodeName(first.iommu)} is an arm,mmu-500)`);
+          if (mask !== undefined && mask > SMMU_FIELD_MAX) report(`SMR mask ${hex32(mask)} does not fit in 16 bits (${nodeName(first.iommu)} is an arm,mmu-500)`);
+        }
+        if (ctx.options.requireDevmem && !node.getProperty(DEVMEM_PROPERTY)) {
+          report(`iommus without ${DEVMEM_PROPERTY}: the proposed driver refuses to probe a remote processor whose device memory is not described`);
+        }
+      }
+    },
+  };
+
+  const sidConflict: Check = {
+    id: 'qcom_sid_conflict', level: 'error',
+    description: 'no two enabled devices share an SMMU stream with a PAS remote processor, or partly overlap',
+    tree(ctx) {
+      for (const c of streamConflicts(ctx.tree, lookupOf(ctx))) {
+        ctx.report(c.later.node, c.message, {
+          property: c.later.prop, span: c.later.prop.span,
+          notes: [{ message: `the other device's iommus (${c.earlier.node.path})`, span: c.earlier.prop.span }],
+        });
+      }
+    },
+  };
+
+  const host: Check = {
+    id: 'qcom_pas_host', level: 'error',
+    description: 'host policy: a QHEE base tree leaves PAS IOMMU properties out; a KVM tree gives every enabled PAS remote processor iommus',
+    tree(ctx) {
+      const policy = ctx.options.host;
+      if (!policy) return;
+      for (const node of ctx.tree.walk()) {
+        if (!isPasNode(node)) continue;
+        if (policy === 'qhee') {
+          for (const name of ['iommus', DEVMEM_PROPERTY]) {
+            const prop = node.getProperty(name);
+            if (!prop) continue;
+            ctx.report(node, `${name} on a PAS remote processor in a QHEE-host tree: the hypervisor owns this stream; add ${name} only in the KVM (EL2) overlay`, { property: prop, span: prop.span });
+          }
+        } else if (!node.getProperty('iommus') && isEnabledInTree(node)) {
+          ctx.report(node, 'enabled PAS remote processor without iommus on a KVM host: nobody maps its firmware carveout into its IOMMU stream (the EL2 overlay must add iommus)', { span: node.span });
+        }
+      }
+    },
+  };
+
+  return [format, flags, alignment, overlap, ignored, pasIommus, sidConflict, host];
+}
+
+/** The qcom rows without source-text lookup (findings point at the property). */
+export const qcomChecks: Check[] = makeQcomChecks();

@@ -1,0 +1,159 @@
+// Reads qcom,devmem rows typed or pasted by a user (`dtkit devmem decode`): DTS cell
+// lists `<0x110000 0x110000 0x4000 0x1>, <...>` (optionally with `qcom,devmem =` and `;`),
+// or bare numbers. Cells may be the header's flag macros (QCOM_DEVMEM_READ, or the
+// kernel's IOMMU_READ) and parenthesised C expressions over them, as in a .dts file.
+import type { Diagnostic } from '../report/diagnostic.js';
+import type { SourceSpan } from '../report/source.js';
+import { DEVMEM_FLAGS } from './devmem.js';
+import { parseCInteger } from './format.js';
+
+export interface ParsedCells {
+  cells: number[];
+  /** where each cell was written */
+  spans: SourceSpan[];
+  diagnostics: Diagnostic[];
+}
+
+/** Flag macro names understood in typed rows, with their values. */
+export const FLAG_MACROS: ReadonlyMap<string, number> = new Map(
+  DEVMEM_FLAGS.flatMap((f) => [[f.macro, f.bit], [`IOMMU_${f.name.toUpperCase()}`, f.bit]] as Array<[string, number]>),
+);
+
+interface Token {
+  text: string;
+  span: SourceSpan;
+}
+
+const TOKEN_SOURCE = /\s+|\/\/[^\n]*|\/\*[\s\S]*?\*\/|(0[xX][0-9a-fA-F]+[uUlL]*|[0-9]+[uUlL]*|[A-Za-z_][A-Za-z0-9_]*|<<|>>|[<>(),;|&^~+\-*])|(\S)/.source;
+
+function tokenize(text: string, file: string, diags: Diagnostic[]): Token[] {
+  const out: Token[] = [];
+  let line = 1, lineStart = 0;
+  const re = new RegExp(TOKEN_SOURCE, 'g'); // a fresh one per call: a /g regex carries state
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const at = m.index;
+    const span: SourceSpan = { file, line, column: at - lineStart + 1, length: m[0].length };
+    if (m[1] !== undefined) out.push({ text: m[1], span });
+    else if (m[2] !== undefined) diags.push({ rule: 'qcom_devmem_format', severity: 'error', message: `unexpected character '${m[2]}'`, span });
+    for (let i = at; i < at + m[0].length; i++) {
+      if (text.charCodeAt(i) === 10) {
+        line++;
+        lineStart = i + 1;
+      }
+    }
+  }
+  return out;
+}
+
+/** Recursive-descent C expression over BigInt, one function per precedence level. */
+class ExprParser {
+  pos = 0;
+  constructor(private readonly toks: Token[], private readonly diags: Diagnostic[]) {}
+
+  private peek(): string | undefined {
+    return this.toks[this.pos]?.text;
+  }
+
+  private fail(message: string): undefined {
+    const t = this.toks[Math.min(this.pos, this.toks.length - 1)];
+    this.diags.push({ rule: 'qcom_devmem_format', severity: 'error', message, span: t?.span });
+    return undefined;
+  }
+
+  private binary(ops: string[], next: () => bigint | undefined, apply: (op: string, a: bigint, b: bigint) => bigint): bigint | undefined {
+    let v = next();
+    while (v !== undefined && ops.includes(this.peek() ?? '')) {
+      const op = this.toks[this.pos++].text;
+      const r = next();
+      if (r === undefined) return undefined;
+      v = apply(op, v, r);
+    }
+    return v;
+  }
+
+  expr = (): bigint | undefined => this.binary(['|'], this.xor, (_o, a, b) => a | b);
+  private xor = (): bigint | undefined => this.binary(['^'], this.and, (_o, a, b) => a ^ b);
+  private and = (): bigint | undefined => this.binary(['&'], this.shift, (_o, a, b) => a & b);
+  private shift = (): bigint | undefined => this.binary(['<<', '>>'], this.add, (o, a, b) => (o === '<<' ? a << b : a >> b));
+  private add = (): bigint | undefined => this.binary(['+', '-'], this.mul, (o, a, b) => (o === '+' ? a + b : a - b));
+  private mul = (): bigint | undefined => this.binary(['*'], this.unary, (_o, a, b) => a * b);
+
+  private unary = (): bigint | undefined => {
+    const t = this.peek();
+    if (t === '~' || t === '-') {
+      this.pos++;
+      const v = this.unary();
+      return v === undefined ? undefined : t === '~' ? BigInt.asUintN(64, ~v) : BigInt.asUintN(64, -v);
+    }
+    return this.primary();
+  };
+
+  primary(): bigint | undefined {
+    const tok = this.toks[this.pos];
+    if (!tok) return this.fail('expected a number');
+    if (tok.text === '(') {
+      this.pos++;
+      const v = this.expr();
+      if (v === undefined) return undefined;
+      if (this.peek() !== ')') return this.fail(`expected ')'`);
+      this.pos++;
+      return v;
+    }
+    this.pos++;
+    const n = parseCInteger(tok.text) ?? parseBigHex(tok.text);
+    if (n !== undefined) return BigInt(n);
+    const flag = FLAG_MACROS.get(tok.text);
+    if (flag !== undefined) return BigInt(flag);
+    this.pos--;
+    return this.fail(`unknown name '${tok.text}' (flag macros: ${[...FLAG_MACROS.keys()].filter((k) => k.startsWith('QCOM')).join(', ')})`);
+  }
+}
+
+/** Hex literals too large for a safe number still parse (so "does not fit" can be said). */
+function parseBigHex(text: string): bigint | undefined {
+  const m = /^0[xX]([0-9a-fA-F]+)[uUlL]*$/.exec(text);
+  return m ? BigInt(`0x${m[1]}`) : undefined;
+}
+
+/** Parses typed rows; problems become diagnostics located in the typed text. */
+export function parseTypedCells(text: string, file = '<input>'): ParsedCells {
+  const diagnostics: Diagnostic[] = [];
+  // an optional `qcom,devmem =` prefix, blanked so columns stay true
+  const prefix = /^\s*[A-Za-z0-9_,.#+-]+\s*=/.exec(text);
+  const toks = tokenize(prefix ? prefix[0].replace(/[^\n]/g, ' ') + text.slice(prefix[0].length) : text, file, diagnostics);
+  const body = toks.filter((t, i, all) => !(t.text === ';' && i === all.length - 1));
+  const p = new ExprParser(body, diagnostics);
+  const cells: number[] = [];
+  const spans: SourceSpan[] = [];
+  let inList = false;
+  while (p.pos < body.length && diagnostics.length === 0) {
+    const t = body[p.pos];
+    if (t.text === '<' && !inList) {
+      inList = true;
+      p.pos++;
+    } else if (t.text === '>' && inList) {
+      inList = false;
+      p.pos++;
+    } else if (t.text === ',') {
+      p.pos++;
+    } else {
+      const first = body[p.pos];
+      // in a DTS cell list an item is a literal, a macro or a parenthesised expression
+      const v = inList ? p.primary() : p.expr();
+      if (v === undefined) break;
+      if (v > 0xffffffffn) {
+        diagnostics.push({
+          rule: 'qcom_devmem_format', severity: 'error', span: first.span,
+          message: `cell ${cells.length} (row ${Math.floor(cells.length / 4)}): 0x${v.toString(16)} does not fit in 32 bits`,
+        });
+        break;
+      }
+      cells.push(Number(v));
+      spans.push(first.span);
+    }
+  }
+  if (inList && diagnostics.length === 0) {
+    diagnostics.push({ rule: 'qcom_devmem_format', severity: 'error', message: `missing '>'`, span: body[body.length - 1]?.span });
+  }
+  return { cells, spans, diagnostics };
+}
