@@ -1,0 +1,105 @@
+// `/__fixups__` and `/__local_fixups__` of a /plugin/ tree, as dtc 1.6.1 lays them out
+// (Documentation/dt-object-internal.txt is the format):
+//  - every `<&label>` that does not resolve inside the overlay becomes the string
+//    "path:property:offset" appended to `/__fixups__/label` (one property per label, in
+//    the order references are met: nodes depth first, properties in order, markers by
+//    offset);
+//  - every reference that does resolve inside the overlay becomes its offset (a u32)
+//    appended to the property of the same name in a mirror of the referring node's path
+//    under `/__local_fixups__`.
+// Both nodes are created only when there is something to put in them, and are reused
+// when the source already has them.
+import type { Diagnostics } from '../report/diagnostic.js';
+import type { Node, Property, Tree } from '../tree/model.js';
+import { Property as PropertyClass } from '../tree/model.js';
+import type { Marker } from '../tree/value.js';
+import { ValueBuilder } from '../tree/value.js';
+import { RefResolver } from './refs.js';
+import { childOrNew, rootChild } from './symbols.js';
+
+export const FIXUPS_RULE = 'overlay_fixups';
+
+type PhandleRef = Extract<Marker, { kind: 'phandle-ref' }>;
+
+interface Reference {
+  node: Node;
+  prop: Property;
+  marker: PhandleRef;
+  target: Node | undefined;
+}
+
+/** Every phandle reference of the live tree, in dtc's walk order. */
+function references(tree: Tree): Reference[] {
+  const resolver = new RefResolver(tree);
+  const out: Reference[] = [];
+  for (const node of tree.walk()) {
+    for (const prop of node.properties) {
+      if (prop.deleted) continue;
+      for (const m of prop.value.markers) {
+        if (m.kind === 'phandle-ref') out.push({ node, prop, marker: m, target: resolver.resolve(m.ref) });
+      }
+    }
+  }
+  return out;
+}
+
+/** Values appended to properties of generated nodes, assigned once at the end. */
+class Appender {
+  private readonly pending = new Map<Property, ValueBuilder>();
+
+  builderFor(node: Node, name: string): ValueBuilder {
+    let prop = node.getProperty(name);
+    if (!prop) prop = node.addProperty(new PropertyClass(name));
+    let vb = this.pending.get(prop);
+    if (!vb) {
+      vb = new ValueBuilder().append(prop.value);
+      this.pending.set(prop, vb);
+    }
+    return vb;
+  }
+
+  finish(): void {
+    for (const [prop, vb] of this.pending) prop.value = vb.build();
+  }
+}
+
+export function generateFixups(tree: Tree, diags: Diagnostics): void {
+  const unresolved = references(tree).filter((r) => !r.target);
+  if (unresolved.length === 0) return;
+  const fixups = rootChild(tree, '__fixups__');
+  const values = new Appender();
+  for (const { node, prop, marker } of unresolved) {
+    const path = node.path;
+    if (path.includes(':') || prop.name.includes(':')) {
+      diags.error(FIXUPS_RULE, `cannot record a fixup for ${path}:${prop.name}: node paths and property names must not contain ':'`, marker.span ?? prop.span, { node: path, property: prop.name });
+      continue;
+    }
+    if (marker.ref.includes('/')) {
+      // dtc 1.6.1 writes it anyway (a property named after the path); no loader can use it
+      diags.warning(FIXUPS_RULE, `reference to path &{${marker.ref}} cannot be fixed up by an overlay loader; only labels can`, marker.span ?? prop.span, { node: path, property: prop.name });
+    }
+    values.builderFor(fixups, marker.ref).type('string').string(`${path}:${prop.name}:${marker.offset}`);
+  }
+  values.finish();
+}
+
+export function generateLocalFixups(tree: Tree, _diags: Diagnostics): void {
+  const resolved = references(tree).filter((r) => r.target);
+  if (resolved.length === 0) return;
+  const local = rootChild(tree, '__local_fixups__');
+  const values = new Appender();
+  const mirrors = new Map<Node, Node>();
+  for (const { node, prop, marker } of resolved) {
+    values.builderFor(mirrorOf(node, local, mirrors), prop.name).type('u32').u32(marker.offset);
+  }
+  values.finish();
+}
+
+/** The node under `local` whose path mirrors `node`'s, created (in walk order) as needed. */
+function mirrorOf(node: Node, local: Node, cache: Map<Node, Node>): Node {
+  const hit = cache.get(node);
+  if (hit) return hit;
+  const mirror = node.parent ? childOrNew(mirrorOf(node.parent, local, cache), node.name) : local;
+  cache.set(node, mirror);
+  return mirror;
+}
