@@ -169,7 +169,9 @@ export function makeQcomChecks(setup: QcomCheckSetup = {}): Check[] {
             ctx.report(node, `${name} on a PAS remote processor in a QHEE-host tree: the hypervisor owns this stream; add ${name} only in the KVM (EL2) overlay`, { property: prop, span: prop.span });
           }
         } else if (!node.getProperty('iommus') && isEnabledInTree(node)) {
-          ctx.report(node, 'enabled PAS remote processor without iommus on a KVM host: nobody maps its firmware carveout into its IOMMU stream (the EL2 overlay must add iommus)', { span: node.span });
+          const status = node.getProperty('status');
+          const notes = status?.span ? [{ message: 'enabled here', span: status.span }] : undefined;
+          ctx.report(node, 'enabled PAS remote processor without iommus on a KVM host: nobody maps its firmware carveout into its IOMMU stream (the EL2 overlay must add iommus)', { span: node.span, notes });
         }
       }
     },

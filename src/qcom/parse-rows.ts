@@ -157,3 +157,26 @@ export function parseTypedCells(text: string, file = '<input>'): ParsedCells {
   }
   return { cells, spans, diagnostics };
 }
+
+/**
+ * Flags as a user names them on the command line: `read,write`, `READ|WRITE`,
+ * `QCOM_DEVMEM_READ`, `IOMMU_READ`, or a number (`0x3`). Returns the value or why not.
+ */
+export function parseFlagList(text: string): { flags: number } | { error: string } {
+  let flags = 0;
+  const parts = text.split(/[,|+\s]+/).filter((p) => p !== '');
+  if (parts.length === 0) return { error: 'no flags given' };
+  for (const part of parts) {
+    const n = parseCInteger(part);
+    if (n !== undefined) {
+      if (n > 0xffffffff) return { error: `flags ${part} do not fit in 32 bits` };
+      flags = (flags | n) >>> 0;
+      continue;
+    }
+    const name = part.toLowerCase().replace(/^(qcom_devmem_|iommu_)/, '');
+    const f = DEVMEM_FLAGS.find((d) => d.name === name);
+    if (!f) return { error: `unknown flag '${part}' (known: ${DEVMEM_FLAGS.map((d) => d.name).join(', ')})` };
+    flags |= f.bit;
+  }
+  return { flags };
+}
