@@ -1,0 +1,104 @@
+// Validates base + overlay as a KVM-host tree: the qcom_* rows with host policy 'kvm',
+// stream conflicts, and (when bindings are given) the schemas. A finding on a node the
+// overlay touched is reported at the profile line that caused it; the base's own
+// business (a PAS remoteproc the profile leaves alone) is a warning, not a refusal.
+import type { Diagnostic, DiagnosticNote } from '../report/diagnostic.js';
+import type { SourceSpan } from '../report/source.js';
+import type { Tree } from '../tree/model.js';
+import { runChecks } from '../checks/run.js';
+import { qcomChecks } from '../qcom/checks.js';
+import { DEVMEM_PROPERTY } from '../qcom/devmem.js';
+import { phandleLookup } from '../qcom/pas.js';
+import { streamConflicts } from '../qcom/streams.js';
+import type { ValidateContext } from '../schema/validate.js';
+import { validateTree } from '../schema/validate.js';
+import type { BaseIndex } from './base.js';
+import type { OutNode, OverlayPlan } from './plan.js';
+
+export interface SchemaValidation {
+  context: ValidateContext;
+  /** how to name the bindings in the report */
+  description: string;
+}
+
+export interface CompositeInput {
+  plan: OverlayPlan;
+  base: BaseIndex;
+  composite: Tree;
+  schemas?: SchemaValidation;
+}
+
+export interface CompositeResult {
+  diagnostics: Diagnostic[];
+  checked: string[];
+}
+
+/** Node path -> the overlay node that touched it. */
+function touchedNodes(plan: OverlayPlan): Map<string, OutNode> {
+  const out = new Map<string, OutNode>();
+  const visit = (n: OutNode, p: string) => {
+    out.set(p, n);
+    for (const c of n.children) visit(c, p === '/' ? `/${c.name}` : `${p}/${c.name}`);
+  };
+  for (const b of plan.blocks) visit(b, b.target.path);
+  return out;
+}
+
+/** The profile span behind a finding about `property` of an overlay node. */
+function profileSpan(n: OutNode, property: string | undefined, message: string): SourceSpan | undefined {
+  const prop = n.props.find((p) => p.name === property) ?? n.props[0];
+  if (!prop) return undefined;
+  const row = property === DEVMEM_PROPERTY ? /\brow (\d+)/.exec(message) : null;
+  const rowSpec = row ? prop.origin.rows?.[Number(row[1])] : undefined;
+  return rowSpec?.span ?? prop.origin.span;
+}
+
+function baseNote(base: BaseIndex, nodePath: string, what: string): DiagnosticNote {
+  return { message: `${what}: ${nodePath}`, span: base.tree.findByPath(nodePath)?.span };
+}
+
+export function validateComposite(input: CompositeInput): CompositeResult {
+  const { plan, base, composite } = input;
+  const touched = touchedNodes(plan);
+  const out: Diagnostic[] = [];
+  const checked: string[] = [];
+
+  const conflicts = streamConflicts(composite, phandleLookup(composite)).filter((c) => touched.has(c.later.node.path) || touched.has(c.earlier.node.path));
+  for (const c of conflicts) {
+    const mine = touched.has(c.later.node.path) ? c.later : c.earlier;
+    const other = mine === c.later ? c.earlier : c.later;
+    out.push({
+      rule: 'qcom_sid_conflict', severity: 'error', node: mine.node.path, property: 'iommus',
+      message: `${mine.node.path}: stream 0x${mine.sid.toString(16)}/0x${mine.mask.toString(16)} collides with ${other.node.path} (0x${other.sid.toString(16)}/0x${other.mask.toString(16)}) on the same SMMU: ${c.message}`,
+      span: profileSpan(touched.get(mine.node.path)!, 'iommus', ''),
+      notes: [baseNote(base, other.node.path, 'the other user of the stream')],
+    });
+  }
+  if (!conflicts.length) checked.push('stream IDs: no collision with other users of the same SMMUs');
+
+  const rows = qcomChecks.filter((c) => c.id !== 'qcom_sid_conflict');
+  const r = runChecks(composite, { checks: rows, options: { host: 'kvm' }, file: base.file });
+  let hostErrors = 0;
+  for (const d of r.diagnostics) {
+    const n = d.node ? touched.get(d.node) : undefined;
+    if (n) {
+      out.push({ ...d, span: profileSpan(n, d.property, d.message) ?? d.span });
+      if (d.severity === 'error') hostErrors++;
+    } else if (d.rule === 'qcom_pas_host') {
+      // a PAS remoteproc the profile does not mention: the profile's choice (as upstream's
+      // sc8280xp and sc7180 overlays make it), said out loud
+      out.push({ ...d, severity: 'warning', span: base.tree.findByPath(d.node ?? '')?.span, message: `${d.message}; the profile leaves it alone` });
+    } else {
+      out.push(d);
+      if (d.severity === 'error') hostErrors++;
+    }
+  }
+  if (!hostErrors) checked.push(`composite passes ${rows.map((c) => c.id).join(', ')} (host kvm)`);
+
+  if (input.schemas) {
+    const found = validateTree(input.schemas.context, composite, base.file).filter((d) => d.node && touched.has(d.node));
+    for (const d of found) out.push({ ...d, span: profileSpan(touched.get(d.node!)!, d.property, d.message) ?? d.span });
+    if (!found.some((d) => d.severity === 'error')) checked.push(`composite: the nodes the overlay touches validate against ${input.schemas.description}`);
+  }
+  return { diagnostics: out, checked };
+}

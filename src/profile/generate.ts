@@ -1,0 +1,113 @@
+// `dtkit overlay` end to end, without touching the file system for output: load the
+// profile, load the base (compiled with symbols), plan and check, print the .dtso,
+// compile it to a .dtbo, apply it to the base and validate the composite as a KVM host
+// tree. Every output is computed before the caller writes anything.
+import * as path from 'node:path';
+import type { Host } from '../host.js';
+import type { Diagnostic } from '../report/diagnostic.js';
+import type { Tree } from '../tree/model.js';
+import { compileFile, compileText } from '../compile/compile.js';
+import { readFdt } from '../fdt/reader.js';
+import { writeFdt } from '../fdt/writer.js';
+import { applyOverlays } from '../overlay/apply.js';
+import { indexBase } from './base.js';
+import { shippedIncludeDir } from './builtin.js';
+import { validateComposite } from './composite.js';
+import type { SchemaValidation } from './composite.js';
+import { emitDtso } from './emit.js';
+import { loadProfile } from './load.js';
+import type { OverlayPlan } from './plan.js';
+import { planOverlay } from './plan.js';
+
+export interface GenerateOptions {
+  host: Host;
+  /** profile file to load */
+  profileFile: string;
+  /** how to name the profile in the .dtso comment (a built-in's name, or the path given) */
+  profileDisplay?: string;
+  /** base .dts/.dtsi or .dtb */
+  baseFile: string;
+  /** -I folders for the base and the overlay (the shipped dt-bindings come first) */
+  includeDirs?: string[];
+  /** name the generated .dtso is compiled under (its -o path) */
+  dtsoName: string;
+  /** schema validation of the composite, when bindings are available */
+  schemas?: SchemaValidation;
+}
+
+export interface GenerateResult {
+  ok: boolean;
+  diagnostics: Diagnostic[];
+  plan?: OverlayPlan;
+  dtso?: string;
+  dtbo?: Uint8Array;
+  /** base + overlay, as fdtoverlay would write it */
+  applied?: Uint8Array;
+  /** what was verified, one line each */
+  checked: string[];
+  /** file -> text of the sources read, for excerpts */
+  sources: Map<string, string>;
+}
+
+interface LoadedBase {
+  tree?: Tree;
+  bytes?: Uint8Array;
+  diagnostics: Diagnostic[];
+}
+
+function isBlob(file: string): boolean {
+  return /\.dtbo?$/.test(file);
+}
+
+function loadBase(opts: GenerateOptions, sources: Map<string, string>): LoadedBase {
+  if (isBlob(opts.baseFile)) {
+    const bytes = opts.host.readFile(opts.baseFile);
+    if (!bytes) return { diagnostics: [{ rule: 'io', severity: 'error', message: `cannot read base '${opts.baseFile}'`, file: opts.baseFile }] };
+    const r = readFdt(bytes, opts.baseFile);
+    return { tree: r.tree, bytes: r.tree ? bytes : undefined, diagnostics: r.diagnostics };
+  }
+  const r = compileFile(opts.baseFile, { host: opts.host, includeDirs: opts.includeDirs ?? [], symbols: true });
+  for (const [f, t] of r.sources) sources.set(f, t);
+  if (!r.ok || !r.tree) return { diagnostics: r.diagnostics };
+  return { tree: r.tree, bytes: writeFdt(r.tree), diagnostics: r.diagnostics.filter((d) => d.severity === 'error') };
+}
+
+export function generateOverlay(opts: GenerateOptions): GenerateResult {
+  const sources = new Map<string, string>();
+  const fail = (diagnostics: Diagnostic[], checked: string[] = []): GenerateResult => ({ ok: false, diagnostics, checked, sources });
+
+  const lp = loadProfile(opts.host, opts.profileFile);
+  const profileText = opts.host.readFile(opts.profileFile);
+  if (profileText) sources.set(opts.profileFile, Buffer.from(profileText).toString('latin1'));
+  if (!lp.profile) return fail(lp.diagnostics);
+
+  const base = loadBase(opts, sources);
+  if (!base.tree || !base.bytes) return fail(base.diagnostics);
+  const index = indexBase(base.tree, opts.baseFile);
+  const planned = planOverlay(lp.profile, index);
+  if (!planned.plan) return fail(planned.diagnostics);
+  const plan = planned.plan;
+  const checked = [...plan.checked];
+
+  const dtso = emitDtso(plan, { profileFile: opts.profileDisplay ?? opts.profileFile });
+  const includeDirs = [shippedIncludeDir(), ...(opts.includeDirs ?? [])];
+  const compiled = compileText(dtso, opts.dtsoName, { host: opts.host, includeDirs, symbols: true });
+  if (!compiled.ok || !compiled.tree) {
+    // the generator printed something dtkit's own compiler refuses: a dtkit bug, said plainly
+    const why = compiled.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message).join('; ');
+    return fail([{ rule: 'profile_internal', severity: 'error', message: `the generated overlay does not compile: ${why}`, file: opts.dtsoName }], checked);
+  }
+  const dtbo = writeFdt(compiled.tree);
+  checked.push(`overlay compiles with symbols and fixups (${dtbo.length} bytes)`);
+
+  const applied = applyOverlays(base.bytes, [{ bytes: dtbo, file: opts.dtsoName, source: compiled.tree }], { baseFile: opts.baseFile });
+  if (!applied.bytes) return fail(applied.diagnostics, checked);
+  const composite = readFdt(applied.bytes, `${path.basename(opts.baseFile)} + ${path.basename(opts.dtsoName)}`);
+  if (!composite.tree) return fail(composite.diagnostics, checked);
+  checked.push(`overlay applies to ${opts.baseFile}`);
+
+  const v = validateComposite({ plan, base: index, composite: composite.tree, schemas: opts.schemas });
+  checked.push(...v.checked);
+  if (v.diagnostics.some((d) => d.severity === 'error')) return fail(v.diagnostics, checked);
+  return { ok: true, diagnostics: [...planned.diagnostics, ...v.diagnostics], plan, dtso, dtbo, applied: applied.bytes, checked, sources };
+}
