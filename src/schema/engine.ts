@@ -1,0 +1,224 @@
+// The JSON-Schema engine: one ajv (draft 2019-09, for unevaluatedProperties) per
+// validation context. Schemas are added and compiled lazily, only those a tree selects
+// and what they reference, and each is compiled once.
+import Ajv2019Module from 'ajv/dist/2019.js';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import type { Diagnostic } from '../report/diagnostic.js';
+import type { JsonObject } from './json.js';
+import { SCHEMA_LOAD_RULE } from './load.js';
+import type { SchemaIndex } from './process.js';
+import { refTarget } from './process.js';
+import type { SchemaAt } from './unevaluated.js';
+import { DT_UNEVALUATED, evaluatedKeys, renameUnevaluated } from './unevaluated.js';
+import type { Json } from './json.js';
+import { isObject } from './json.js';
+
+type AjvInstance = InstanceType<typeof Ajv2019Module.default>;
+
+/** Python regular expressions as the bindings write them, made JS-compatible where they differ. */
+function pyRegExp(pattern: string, flags: string): RegExp {
+  try {
+    return new RegExp(pattern, flags);
+  } catch {
+    try {
+      // possessive/atomic constructs and inline flags are the usual culprits
+      return new RegExp(pattern.replace(/^\(\?i\)/, ''), flags + (pattern.startsWith('(?i)') ? 'i' : ''));
+    } catch {
+      return /(?!)/;
+    }
+  }
+}
+pyRegExp.code = 'new RegExp';
+
+/** Works around an ajv code-generation bug: with unevaluatedProperties, an evaluated-props
+ *  object first created inside an if/then branch is later written outside it, crashing
+ *  when the branch was not taken. Each write now creates the object when still missing. */
+function guardEvaluatedProps(code: string): string {
+  return code
+    .replace(/\b(props\d+)\[([^\]\n]+?)\] = true/g, '($1 = $1 || {})[$2] = true')
+    .replace(/\b(props\d+)\.([A-Za-z_$][\w$]*) = true/g, '($1 = $1 || {}).$2 = true');
+}
+
+export class SchemaEngine {
+  private ajv: AjvInstance;
+  private added = new Set<string>();
+  private compiled = new Map<string, ValidateFunction | null>();
+  private selects = new Map<string, ValidateFunction | null>();
+  /** schemas as handed to ajv (unevaluatedProperties renamed), by id */
+  private prepared = new Map<string, Json>();
+  /** where each object carrying DT_UNEVALUATED sits */
+  private unevalAt = new WeakMap<object, SchemaAt>();
+  private subValidators = new Map<string, ValidateFunction | null>();
+  private regexps = new Map<string, RegExp>();
+  readonly diagnostics: Diagnostic[] = [];
+
+  constructor(private index: SchemaIndex) {
+    this.ajv = new Ajv2019Module.default({
+      strict: false,
+      allErrors: true,
+      verbose: true,
+      validateSchema: false,
+      validateFormats: false,
+      unicodeRegExp: false,
+      logger: false,
+      inlineRefs: false,
+      code: { regExp: pyRegExp as never, process: guardEvaluatedProps },
+    });
+    const typeSize = (expected: number, _data: unknown, _ps: unknown, cxt?: { instancePath: string; rootData: unknown }): boolean => {
+      const bits = cxt ? this.intBitsAt(cxt.rootData, cxt.instancePath) : 32;
+      if (bits === expected) return true;
+      (typeSize as unknown as { errors: unknown[] }).errors = [{ keyword: 'typeSize', message: `size is ${bits}, expected ${expected}`, params: { bits, expected } }];
+      return false;
+    };
+    this.ajv.addKeyword({ keyword: 'typeSize', schemaType: 'number', validate: typeSize as never, errors: true });
+    this.ajv.addKeyword({
+      keyword: DT_UNEVALUATED,
+      schemaType: 'boolean',
+      errors: true,
+      compile: (_sch: unknown, parentSchema: object) => {
+        const at = this.unevalAt.get(parentSchema);
+        const check = (data: unknown): boolean => {
+          if (!at || !isObject(data)) return true;
+          const seen = new Set<string>();
+          evaluatedKeys(this.evalHost, at, data, seen);
+          const extras = Object.keys(data).filter((k) => !seen.has(k));
+          if (extras.length === 0) return true;
+          (check as unknown as { errors: unknown[] }).errors = extras.map((p) => ({
+            keyword: 'unevaluatedProperties', params: { unevaluatedProperty: p }, message: 'must NOT have unevaluated properties',
+          }));
+          return false;
+        };
+        return check as never;
+      },
+    });
+  }
+
+  /** integer widths of the tree being validated (see InstanceTree.intBits) */
+  intBits: WeakMap<object, Map<string, number>> = new WeakMap();
+
+  /** Width of the integers at `path` below `root`: the owning property's width, default 32. */
+  private intBitsAt(root: unknown, path: string): number {
+    let cur = root as Record<string, unknown>;
+    for (const seg of path.split('/').slice(1)) {
+      const next = cur[seg.replace(/~1/g, '/').replace(/~0/g, '~')];
+      if (next === null || typeof next !== 'object' || Array.isArray(next)) return this.intBits.get(cur)?.get(seg) ?? 32;
+      cur = next as Record<string, unknown>;
+    }
+    return 32;
+  }
+
+  /** Adds a schema and, transitively, the schemas it references. */
+  private ensureAdded(id: string): void {
+    const stack = [id];
+    while (stack.length) {
+      const cur = stack.pop()!;
+      if (this.added.has(cur)) continue;
+      const p = this.index.schemas[cur];
+      if (!p) continue;
+      this.added.add(cur);
+      try {
+        const prepared = renameUnevaluated(p.schema);
+        this.prepared.set(cur, prepared);
+        this.registerUnevaluated(prepared, cur, '');
+        this.ajv.addSchema(prepared as object, cur);
+      } catch (e) {
+        this.diagnostics.push({ rule: SCHEMA_LOAD_RULE, severity: 'error', file: p.file, message: `schema cannot be added: ${(e as Error).message}` });
+      }
+      stack.push(...p.refs);
+    }
+  }
+
+  private registerUnevaluated(s: Json, base: string, pointer: string): void {
+    if (Array.isArray(s)) {
+      s.forEach((x, i) => this.registerUnevaluated(x, base, `${pointer}/${i}`));
+      return;
+    }
+    if (!isObject(s)) return;
+    if (DT_UNEVALUATED in s) this.unevalAt.set(s, { schema: s, base, pointer });
+    for (const [k, v] of Object.entries(s)) {
+      if (k === 'enum' || k === 'const') continue;
+      this.registerUnevaluated(v, base, `${pointer}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`);
+    }
+  }
+
+  private readonly evalHost = {
+    resolve: (base: string, ref: string): SchemaAt | undefined => {
+      const t = refTarget(ref, base);
+      if (!t) return undefined;
+      this.ensureAdded(t.id);
+      let s = this.prepared.get(t.id);
+      for (const seg of t.fragment.split('/').slice(1)) {
+        const k = decodeURIComponent(seg).replace(/~1/g, '/').replace(/~0/g, '~');
+        s = isObject(s) || Array.isArray(s) ? (s as Record<string, Json>)[k] : undefined;
+      }
+      return s === undefined ? undefined : { schema: s, base: t.id, pointer: t.fragment };
+    },
+    isValid: (at: SchemaAt, data: unknown): boolean => {
+      if (at.schema === true) return true;
+      if (at.schema === false) return false;
+      const key = `${at.base}#${at.pointer}`;
+      let v = this.subValidators.get(key);
+      if (v === undefined) {
+        const frag = at.pointer.split('/').map((x) => encodeURIComponent(x)).join('/');
+        try {
+          v = this.ajv.compile({ $ref: `${at.base}#${frag}` });
+        } catch {
+          v = null;
+        }
+        this.subValidators.set(key, v);
+      }
+      return v ? (v(data) as boolean) : true;
+    },
+    regExp: (p: string): RegExp => {
+      let re = this.regexps.get(p);
+      if (!re) {
+        re = pyRegExp(p, '');
+        this.regexps.set(p, re);
+      }
+      return re;
+    },
+  };
+
+  validator(id: string): ValidateFunction | null {
+    let v = this.compiled.get(id);
+    if (v !== undefined) return v;
+    this.ensureAdded(id);
+    try {
+      v = this.ajv.getSchema(id) ?? null;
+    } catch (e) {
+      const p = this.index.schemas[id];
+      this.diagnostics.push({ rule: SCHEMA_LOAD_RULE, severity: 'error', file: p?.file ?? id, message: `schema cannot be compiled: ${(e as Error).message}` });
+      v = null;
+    }
+    this.compiled.set(id, v);
+    return v;
+  }
+
+  selectValidator(id: string): ValidateFunction | null {
+    let v = this.selects.get(id);
+    if (v !== undefined) return v;
+    const p = this.index.schemas[id];
+    try {
+      this.ensureAdded(id);
+      const sel = renameUnevaluated(p.schema.select as JsonObject) as JsonObject;
+      v = this.ajv.compile({ $id: `${id}?select`, ...sel } as object);
+    } catch (e) {
+      this.diagnostics.push({ rule: SCHEMA_LOAD_RULE, severity: 'error', file: p?.file ?? id, message: `select cannot be compiled: ${(e as Error).message}` });
+      v = null;
+    }
+    this.selects.set(id, v);
+    return v;
+  }
+
+  /** Errors of validating `instance` against schema `id` (empty when valid). */
+  validate(id: string, instance: unknown): ErrorObject[] {
+    const v = this.validator(id);
+    if (!v) return [];
+    return v(instance) ? [] : [...(v.errors ?? [])];
+  }
+
+  selects_(id: string, instance: unknown): boolean {
+    const v = this.selectValidator(id);
+    return v ? (v(instance) as boolean) : false;
+  }
+}

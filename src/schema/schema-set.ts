@@ -1,0 +1,143 @@
+// Opening a schema set: which folders (dtkit's own schemas, the user's --schemas, the
+// core schemas), in which precedence, and the on-disk cache of the processed result,
+// keyed by the content hash of every schema file plus the dtkit version, so that a second
+// run skips YAML parsing and normalisation entirely.
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Diagnostic } from '../report/diagnostic.js';
+import type { Host } from '../host.js';
+import { VERSION } from '../version.js';
+import { SchemaEngine } from './engine.js';
+import type { SchemaFile } from './load.js';
+import { SCHEMA_LOAD_RULE, listYamlFiles, parseSchemaText } from './load.js';
+import type { ProcessedSet, SchemaIndex } from './process.js';
+import { indexOf, processSchemas } from './process.js';
+import type { ValidateContext, ValidateOptions } from './validate.js';
+
+/** Bump when processing changes in a way that invalidates cached results. */
+const CACHE_FORMAT = 1;
+
+export interface SchemaSetOptions {
+  host: Host;
+  /** binding folders (e.g. the kernel's Documentation/devicetree/bindings), highest precedence */
+  schemaDirs: string[];
+  /** core schemas folder (dt-schema's dtschema/schemas); default: dtkit's own schemas/core */
+  coreDir?: string;
+  /** dtkit's schemas/ folder; default: found beside the installed package */
+  dtkitSchemasDir?: string;
+  /** cache folder; null disables the cache */
+  cacheDir?: string | null;
+}
+
+export interface SchemaSet {
+  index: SchemaIndex;
+  diagnostics: Diagnostic[];
+  /** whether the processed schemas came from the disk cache */
+  fromCache: boolean;
+}
+
+/** dtkit's shipped schemas/ folder, found by walking up from this module. */
+export function defaultDtkitSchemasDir(): string | undefined {
+  let d = path.dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 8; i++) {
+    if (fs.existsSync(path.join(d, 'schemas', 'core')) && fs.existsSync(path.join(d, 'package.json'))) return path.join(d, 'schemas');
+    const up = path.dirname(d);
+    if (up === d) break;
+    d = up;
+  }
+  return undefined;
+}
+
+export function defaultCacheDir(): string {
+  if (process.env.DTKIT_CACHE_DIR) return process.env.DTKIT_CACHE_DIR;
+  const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
+  return path.join(base, 'dtkit');
+}
+
+/** The schema files in precedence order: user dirs, dtkit's bindings, then the core. */
+function schemaFileList(opts: SchemaSetOptions): { files: string[]; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const dtkitDir = opts.dtkitSchemasDir ?? defaultDtkitSchemasDir();
+  const coreDir = opts.coreDir ?? (dtkitDir ? path.join(dtkitDir, 'core') : undefined);
+  const dirs: { dir: string; exclude?: string }[] = opts.schemaDirs.map((dir) => ({ dir }));
+  if (dtkitDir) dirs.push({ dir: dtkitDir, exclude: path.join(dtkitDir, 'core') + path.sep });
+  if (coreDir) dirs.push({ dir: coreDir });
+  const files: string[] = [];
+  for (const { dir, exclude } of dirs) {
+    const list = listYamlFiles(dir).filter((f) => !exclude || !f.startsWith(exclude));
+    if (list.length === 0 && dir !== dtkitDir) {
+      diagnostics.push({ rule: SCHEMA_LOAD_RULE, severity: 'warning', file: dir, message: `no schema found in path: ${dir}` });
+    }
+    files.push(...list);
+  }
+  return { files, diagnostics };
+}
+
+function readCache(file: string): ProcessedSet | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as ProcessedSet;
+  } catch {
+    return undefined;
+  }
+}
+
+function writeCache(file: string, set: ProcessedSet): void {
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify(set));
+    fs.renameSync(tmp, file);
+  } catch {
+    // a cache that cannot be written only costs time on the next run
+  }
+}
+
+/** Loads, normalises and indexes the schemas (or takes them from the cache). */
+export function openSchemaSet(opts: SchemaSetOptions): SchemaSet {
+  const { files, diagnostics } = schemaFileList(opts);
+  const hash = createHash('sha256').update(`dtkit ${VERSION} cache ${CACHE_FORMAT}\n`);
+  const texts: { file: string; text?: string }[] = [];
+  for (const file of files) {
+    const bytes = opts.host.readFile(file);
+    const text = bytes ? Buffer.from(bytes).toString('utf8') : undefined;
+    texts.push({ file, text });
+    hash.update(`${file}\n${text?.length ?? -1}\n`).update(text ?? '');
+  }
+  const key = hash.digest('hex').slice(0, 32);
+  const cacheDir = opts.cacheDir === undefined ? defaultCacheDir() : opts.cacheDir;
+  const cacheFile = cacheDir ? path.join(cacheDir, `schemas-${key}.json`) : undefined;
+  const cached = cacheFile ? readCache(cacheFile) : undefined;
+  if (cached) return { index: indexOf(cached), diagnostics: [...diagnostics, ...cached.diagnostics], fromCache: true };
+
+  const loaded: SchemaFile[] = [];
+  const seen = new Map<string, string>();
+  const loadDiags: Diagnostic[] = [];
+  for (const { file, text } of texts) {
+    if (text === undefined) {
+      loadDiags.push({ rule: SCHEMA_LOAD_RULE, severity: 'error', file, message: 'cannot read schema file' });
+      continue;
+    }
+    const { schema, diagnostic } = parseSchemaText(file, text);
+    if (diagnostic) loadDiags.push(diagnostic);
+    if (!schema) continue;
+    const prev = seen.get(schema.id);
+    if (prev) {
+      loadDiags.push({ rule: SCHEMA_LOAD_RULE, severity: 'warning', file, message: `ignoring duplicate '$id' value '${schema.id}' (already loaded from ${prev})` });
+      continue;
+    }
+    seen.set(schema.id, file);
+    loaded.push(schema);
+  }
+  const set = processSchemas(loaded);
+  set.diagnostics = [...loadDiags, ...set.diagnostics];
+  if (cacheFile) writeCache(cacheFile, set);
+  return { index: indexOf(set), diagnostics: [...diagnostics, ...set.diagnostics], fromCache: false };
+}
+
+/** A validation context over an opened set: one engine, compiled lazily. */
+export function validationContext(set: SchemaSet, options: ValidateOptions = {}): ValidateContext {
+  return { index: set.index, engine: new SchemaEngine(set.index), options };
+}
