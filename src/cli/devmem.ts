@@ -22,6 +22,7 @@ import { DEFAULT_IOMMU_PAGE_SIZE, DEVMEM_FLAGS, cellCountProblem, rowProblems, r
 import { hexPadded, parseSize } from '../qcom/format.js';
 import { parseFlagList, parseTypedCells } from '../qcom/parse-rows.js';
 import { phandleLookup } from '../qcom/pas.js';
+import type { RemoteprocReport } from '../qcom/report.js';
 import { remoteprocReport, remoteprocText, rowJson, rowTable, selectRemoteprocs } from '../qcom/report.js';
 import { renderDevmemMap } from '../qcom/svg.js';
 import type { RegisterCommand } from './commands.js';
@@ -181,7 +182,7 @@ export function devmemEncode(opts: EncodeOptions, io: DevmemIo): number {
 interface Inspected {
   board: LoadedBoard;
   diagnostics: Diagnostic[];
-  reports: ReturnType<typeof remoteprocReport>[];
+  reports: RemoteprocReport[];
 }
 
 function inspectBoard(file: string, opts: BoardOptions, pageSize: number, io: DevmemIo): Inspected | number {
@@ -232,6 +233,12 @@ export interface MapOptions extends BoardOptions {
   output?: string;
 }
 
+function mapSubtitle(p: RemoteprocReport): string {
+  const streams = p.iommus.map((s) => `${s.iommuLabel ? `&${s.iommuLabel}` : s.iommu} ${s.args.map((a) => hexPadded(a, 1)).join('/')}`);
+  const rows = p.devmem === undefined ? 'no qcom,devmem' : `${p.devmem.length} qcom,devmem row${p.devmem.length === 1 ? '' : 's'}`;
+  return `iommus: ${streams.length ? streams.join(', ') : 'none'}; ${rows}`;
+}
+
 export function devmemMap(file: string, opts: MapOptions, io: DevmemIo): number {
   const pageSize = pageSizeOf(opts.pageSize, io);
   if (pageSize === undefined) return EXIT_USAGE;
@@ -241,6 +248,7 @@ export function devmemMap(file: string, opts: MapOptions, io: DevmemIo): number 
   if (!r.board.tree) return EXIT_INPUT;
   const svg = renderDevmemMap(r.reports.map((p) => ({
     title: `${p.path}${p.labels.length ? ` (&${p.labels[0]})` : ''}`,
+    subtitle: mapSubtitle(p),
     rows: p.devmem ?? [],
     carveout: p.carveout && { pa: p.carveout.pa, size: p.carveout.size, name: p.carveout.node },
   })));

@@ -9,15 +9,17 @@ import { formatBytes, hex32, rangeText } from './format.js';
 
 export interface MapProcessor {
   title: string;
+  /** a line under the title, e.g. the IOMMU stream */
+  subtitle?: string;
   rows: readonly DevmemRow[];
   carveout?: { pa: number; size: number; name: string };
 }
 
 const W = 1100;
 const LEFT = 80;
-const PLOT = W - LEFT - 20;
+const PLOT = W - LEFT - 90; // room on the right for the last rotated tick
 const LANE_H = 26;
-const IOVA_Y = 40;
+const IOVA_Y = 44;
 const PA_Y = IOVA_Y + LANE_H + 44;
 const BLOCK_H = PA_Y + LANE_H + 96;
 const LEGEND_H = 34;
@@ -122,7 +124,8 @@ function renderProcessor(proc: MapProcessor, top: number): string[] {
   };
 
   out.push(`<g class="remoteproc">`);
-  out.push(`<text class="title" x="${LEFT}" y="${top + 22}" font-weight="bold">${escapeXml(proc.title)}</text>`);
+  out.push(`<text class="title" x="${LEFT}" y="${top + 18}" font-weight="bold">${escapeXml(proc.title)}</text>`);
+  if (proc.subtitle) out.push(`<text class="subtitle" x="${LEFT}" y="${top + 33}" font-size="11" fill="#444">${escapeXml(proc.subtitle)}</text>`);
   for (const s of ['iova', 'pa'] as Space[]) {
     out.push(`<text class="lane-label" x="${LEFT - 8}" y="${num(laneY(s) + 17)}" text-anchor="end">${s === 'iova' ? 'IOVA' : 'PA'}</text>`);
     out.push(`<rect class="lane" x="${LEFT}" y="${num(laneY(s))}" width="${PLOT}" height="${LANE_H}" fill="#f4f4f4"/>`);
@@ -145,6 +148,8 @@ function renderProcessor(proc: MapProcessor, top: number): string[] {
   if (c) {
     const title = `carveout ${c.name}: ${rangeText(c.pa, c.size)} (${formatBytes(c.size)}), READ|WRITE, IOVA = PA`;
     for (const s of ['iova', 'pa'] as Space[]) out.push(rect('carveout', s, c.pa, c.size, '#6f8fcf', title));
+    const x = xOf(axis, c.pa), w = xOf(axis, c.pa + c.size) - x;
+    if (w >= 90) out.push(`<text class="carveout-label" x="${num(x + w / 2)}" y="${num(laneY('iova') + 17)}" text-anchor="middle" font-size="10" fill="#fff">carveout ${formatBytes(c.size)}</text>`);
   }
   rows.forEach((r, i) => {
     const title = `row ${i}: IOVA ${rangeText(r.da, r.size)} -> PA ${rangeText(r.pa, r.size)}, ${formatBytes(r.size)}, ${flagNames(r.flags)}`;

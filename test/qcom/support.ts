@@ -1,0 +1,63 @@
+// Shared by the qcom tests: fixture folders, compiling a fixture variant, running the qcom
+// rows on it, and finding `/*@name*/` position markers in fixture text.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { nodeHost } from '../../src/host.js';
+import { runChecks } from '../../src/checks/run.js';
+import type { CheckOptions } from '../../src/checks/types.js';
+import type { Diagnostic } from '../../src/report/diagnostic.js';
+import { loadBoard } from '../../src/qcom/board.js';
+import type { LoadedBoard } from '../../src/qcom/board.js';
+import { makeQcomChecks } from '../../src/qcom/checks.js';
+import { projectRoot } from '../support/corpus.js';
+
+export const fixturesDir = path.join(projectRoot, 'test', 'qcom', 'fixtures');
+export const templateFile = path.join(fixturesDir, 'lemans-pas.dtsi');
+export const example18File = path.join(fixturesDir, 'adsp-devmem-18.dts');
+
+/** A fresh folder for generated inputs (removed by the caller's `after`). */
+export function scratchDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `dtkit-qcom-${prefix}-`));
+}
+
+export interface Position {
+  file: string;
+  line: number;
+  column: number;
+}
+
+/** Where the text right after `/*@name*\/` sits, in `file` whose text is `text`. */
+export function markerPosition(file: string, text: string, name: string): Position | undefined {
+  const tag = `/*@${name}*/`;
+  const at = text.indexOf(tag);
+  if (at < 0) return undefined;
+  const after = at + tag.length;
+  const before = text.slice(0, after);
+  const line = before.split('\n').length;
+  return { file, line, column: after - before.lastIndexOf('\n') };
+}
+
+/** A variant board: the lemans template plus `body`, written to `dir`. */
+export function writeVariant(dir: string, name: string, body: string): { file: string; text: string } {
+  const text = `/dts-v1/;\n\n#include "lemans-pas.dtsi"\n\n${body}\n`;
+  const file = path.join(dir, `${name}.dts`);
+  fs.writeFileSync(file, text);
+  return { file, text };
+}
+
+export interface QcomRun {
+  board: LoadedBoard;
+  findings: Diagnostic[];
+}
+
+/** Compiles `file` with dtkit (fixtures folder on the include path) and runs the qcom rows. */
+export function runQcom(file: string, options: CheckOptions = {}, overlays: string[] = [], includeDirs = [fixturesDir]): QcomRun {
+  const board = loadBoard(file, { host: nodeHost, includeDirs, overlays });
+  if (!board.tree) {
+    const why = board.diagnostics.map((d) => `${d.span ? `${d.span.file}:${d.span.line}: ` : ''}${d.message}`).join('\n');
+    throw new Error(`fixture ${file} did not build:\n${why}`);
+  }
+  const result = runChecks(board.tree, { checks: makeQcomChecks({ sourceText: board.sourceText }), options, file });
+  return { board, findings: result.diagnostics };
+}
