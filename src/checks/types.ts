@@ -4,6 +4,7 @@
 import type { Diagnostic, DiagnosticNote } from '../report/diagnostic.js';
 import type { SourceSpan } from '../report/source.js';
 import type { Node, Property, Tree } from '../tree/model.js';
+import type { CheckFacts } from './facts.js';
 
 export type CheckLevel = 'error' | 'warning' | 'off';
 
@@ -16,6 +17,8 @@ export interface CheckOptions {
   host?: 'qhee' | 'kvm';
   /** iommus without qcom,devmem is an error (the originally proposed driver) */
   requireDevmem?: boolean;
+  /** -@: labelled nodes survive /omit-if-no-ref/ (omit_unused_nodes) */
+  symbols?: boolean;
 }
 
 export interface CheckReport {
@@ -31,6 +34,11 @@ export interface CheckContext {
   level: CheckLevel;
   /** records a finding for `node` under the running check's id and level */
   report(node: Node, message: string, extra?: CheckReport): void;
+  /** what earlier rows learned in this run (#address-cells, bus kinds, phandles);
+   *  always set by runChecks */
+  facts?: CheckFacts;
+  /** records a ready-made finding (e.g. from a fixup pass) under the running check */
+  reportDiagnostic?(d: Omit<Diagnostic, 'rule' | 'severity'>): void;
 }
 
 export interface Check {
@@ -44,6 +52,8 @@ export interface Check {
   node?(ctx: CheckContext, node: Node): void;
   /** called once for the whole tree (for checks that need global state) */
   tree?(ctx: CheckContext): void;
+  /** the row edits the tree (dtc's fixups): cached lookups are dropped after it */
+  mutates?: boolean;
 }
 
 export interface CheckResult {

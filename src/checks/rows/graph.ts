@@ -1,0 +1,109 @@
+// OF graph (ports and endpoints, Documentation/devicetree/bindings/graph.txt).
+import type { Node } from '../../tree/model.js';
+import type { Check, CheckContext } from '../types.js';
+import { firstCell, hex, phandleIsValid } from '../values.js';
+import { factsOf } from './addresses.js';
+
+export const graphNodes: Check = {
+  id: 'graph_nodes',
+  level: 'warning',
+  description: 'tags port and ports nodes',
+  node(ctx, node) {
+    const facts = factsOf(ctx);
+    for (const child of node.nodes) {
+      if (child.baseName !== 'endpoint' && !child.getProperty('remote-endpoint')) continue;
+      // dtc 1.6.1 crashes here; later dtc reports it
+      if (!node.parent) {
+        ctx.report(node, `root node contains endpoint node '${child.name}', potentially misplaced remote-endpoint property`);
+        continue;
+      }
+      facts.setBus(node, 'graph-port');
+      if (!facts.bus(node.parent) && (node.parent.name === 'ports' || node.getProperty('reg'))) {
+        facts.setBus(node.parent, 'graph-ports');
+      }
+      break;
+    }
+  },
+};
+
+function checkGraphReg(ctx: CheckContext, node: Node): void {
+  const reg = node.getProperty('reg');
+  if (!reg) return;
+  if (reg.value.bytes.length !== 4) {
+    ctx.report(node, "graph node malformed 'reg' property");
+    return;
+  }
+  const expected = hex(firstCell(reg));
+  if (node.unitAddress !== expected) ctx.report(node, `graph node unit address error, expected "${expected}"`);
+  const facts = factsOf(ctx);
+  const parent = node.parent!;
+  const ac = facts.addrCellsRaw(parent);
+  const sc = facts.sizeCellsRaw(parent);
+  // dtc names this node's own #address-cells / #size-cells, when it has them
+  const acProp = node.getProperty('#address-cells');
+  const scProp = node.getProperty('#size-cells');
+  if (ac !== 1) ctx.report(node, `graph node '#address-cells' is ${ac}, must be 1`, acProp ? { property: acProp } : {});
+  if (sc !== 0) ctx.report(node, `graph node '#size-cells' is ${sc}, must be 0`, scProp ? { property: scProp } : {});
+}
+
+export const graphPort: Check = {
+  id: 'graph_port',
+  level: 'warning',
+  requires: ['graph_nodes'],
+  description: "port nodes are named 'port' with a matching reg",
+  node(ctx, node) {
+    if (factsOf(ctx).bus(node) !== 'graph-port') return;
+    if (node.baseName !== 'port') ctx.report(node, "graph port node name should be 'port'");
+    checkGraphReg(ctx, node);
+  },
+};
+
+function remoteEndpoint(ctx: CheckContext, endpoint: Node): Node | undefined {
+  const p = endpoint.getProperty('remote-endpoint');
+  if (!p) return undefined;
+  const phandle = firstCell(p);
+  if (!phandleIsValid(phandle)) return undefined;
+  const node = factsOf(ctx).nodeByPhandle(phandle);
+  if (!node) ctx.report(endpoint, 'graph phandle is not valid', { property: p });
+  return node;
+}
+
+export const graphEndpoint: Check = {
+  id: 'graph_endpoint',
+  level: 'warning',
+  requires: ['graph_nodes'],
+  description: "endpoints are named 'endpoint' and linked both ways",
+  node(ctx, node) {
+    if (!node.parent || factsOf(ctx).bus(node.parent) !== 'graph-port') return;
+    if (node.baseName !== 'endpoint') ctx.report(node, "graph endpoint node name should be 'endpoint'");
+    checkGraphReg(ctx, node);
+    const remote = remoteEndpoint(ctx, node);
+    if (!remote) return;
+    if (remoteEndpoint(ctx, remote) !== node) {
+      ctx.report(node, `graph connection to node '${remote.path}' is not bidirectional`);
+    }
+  },
+};
+
+export const graphChildAddress: Check = {
+  id: 'graph_child_address',
+  level: 'warning',
+  requires: ['graph_nodes', 'graph_port', 'graph_endpoint'],
+  description: 'a port(s) node with one child at address 0 needs no #address-cells',
+  node(ctx, node) {
+    const facts = factsOf(ctx);
+    const bus = facts.bus(node);
+    if (bus !== 'graph-ports' && bus !== 'graph-port') return;
+    let count = 0;
+    for (const child of node.nodes) {
+      const reg = child.getProperty('reg');
+      if (reg && firstCell(reg) !== 0) return;
+      count++;
+    }
+    if (count === 1 && facts.addrCellsRaw(node) !== -1) {
+      ctx.report(node, `graph node has single child node '${node.children[0].name}', #address-cells/#size-cells are not necessary`);
+    }
+  },
+};
+
+export const graphRows: Check[] = [graphNodes, graphChildAddress, graphPort, graphEndpoint];

@@ -1,0 +1,116 @@
+// Runs check rows the way dtc's process_checks/run_check does: rows in table order,
+// each row's prerequisites first (recursively); a row whose prerequisite did not pass
+// is skipped with "Failed prerequisite '<id>'" (printed only when the row is enabled).
+// Prerequisites run even when switched off: they still gate the rows that need them.
+import type { Diagnostic, Severity } from '../report/diagnostic.js';
+import type { Node, Tree } from '../tree/model.js';
+import { CheckFacts } from './facts.js';
+import { defaultChecks } from './table.js';
+import type { Check, CheckContext, CheckLevel, CheckOptions, CheckReport, CheckResult } from './types.js';
+
+export { parseCheckSwitch, resolveCheckLevels } from './switches.js';
+export type { CheckSwitch } from './switches.js';
+
+export interface RunChecksOptions {
+  /** rows to run, in order (default: the full table, dtc's rows then dtkit's) */
+  checks?: Check[];
+  options?: CheckOptions;
+  /** file the findings belong to when a node has no span (e.g. a DTB input) */
+  file?: string;
+}
+
+type Status = 'passed' | 'failed' | 'prereq';
+
+interface RunState {
+  tree: Tree;
+  options: CheckOptions;
+  file?: string;
+  byId: Map<string, Check>;
+  status: Map<string, Status>;
+  inProgress: Set<string>;
+  facts: CheckFacts;
+  diagnostics: Diagnostic[];
+  failed: Set<string>;
+}
+
+export function runChecks(tree: Tree, opts: RunChecksOptions = {}): CheckResult {
+  const checks = opts.checks ?? defaultChecks();
+  const state: RunState = {
+    tree,
+    options: opts.options ?? {},
+    file: opts.file,
+    byId: new Map(checks.map((c) => [c.id, c])),
+    status: new Map(),
+    inProgress: new Set(),
+    facts: new CheckFacts(tree),
+    diagnostics: [],
+    failed: new Set(),
+  };
+  for (const c of checks) if (levelOf(state, c) !== 'off') runCheck(state, c);
+  return { diagnostics: state.diagnostics, failed: state.failed };
+}
+
+function levelOf(state: RunState, c: Check): CheckLevel {
+  return state.options.levels?.get(c.id) ?? c.level;
+}
+
+function emit(state: RunState, c: Check, level: CheckLevel, d: Omit<Diagnostic, 'rule' | 'severity'>): void {
+  if (level === 'off') return;
+  const out: Diagnostic = { rule: c.id, severity: level as Severity, ...d };
+  if (!out.span && !out.file && state.file) out.file = state.file;
+  state.diagnostics.push(out);
+}
+
+/** Returns true when this row (or a prerequisite) ended in an error-level failure. */
+function runCheck(state: RunState, c: Check): boolean {
+  const level = levelOf(state, c);
+  let error = false;
+  if (!state.status.has(c.id) && !state.inProgress.has(c.id)) {
+    state.inProgress.add(c.id);
+    for (const id of c.requires ?? []) {
+      const pre = state.byId.get(id);
+      if (!pre) continue; // a row set without that prerequisite: nothing gates on it
+      error = runCheck(state, pre) || error;
+      if (state.status.get(id) !== 'passed') {
+        state.status.set(c.id, 'prereq');
+        emit(state, c, level, { message: `Failed prerequisite '${id}'` });
+      }
+    }
+    if (!state.status.has(c.id)) runRow(state, c, level);
+    state.inProgress.delete(c.id);
+  }
+  if (state.status.get(c.id) !== 'passed' && level === 'error') {
+    state.failed.add(c.id);
+    error = true;
+  }
+  return error;
+}
+
+function runRow(state: RunState, c: Check, level: CheckLevel): void {
+  let failed = false;
+  const ctx: CheckContext = {
+    tree: state.tree,
+    options: state.options,
+    level,
+    facts: state.facts,
+    report(node: Node, message: string, extra: CheckReport = {}): void {
+      failed = true;
+      const prop = extra.property;
+      emit(state, c, level, {
+        message,
+        node: node.path,
+        ...(prop ? { property: prop.name } : {}),
+        span: extra.span ?? prop?.span ?? node.span,
+        ...(extra.notes ? { notes: extra.notes } : {}),
+      });
+    },
+    reportDiagnostic(d): void {
+      failed = true;
+      emit(state, c, level, d);
+    },
+  };
+  c.tree?.(ctx);
+  if (c.node) for (const node of state.tree.walk()) c.node(ctx, node);
+  if (c.mutates) state.facts.invalidate();
+  state.status.set(c.id, failed ? 'failed' : 'passed');
+}

@@ -1,0 +1,82 @@
+// The check table: dtc 1.6.1's rows in dtc's order (which is also the run order, after
+// prerequisites), then dtkit's Qualcomm rows. The ids are dtc's check names, so `-W/-E`
+// habits and greps carry over.
+import { qcomChecks } from '../qcom/checks.js';
+import type { Check } from './types.js';
+import { addressRows } from './rows/addresses.js';
+import { busRows } from './rows/buses.js';
+import { chosenRows } from './rows/chosen.js';
+import { fixupRows } from './rows/fixups.js';
+import { graphRows } from './rows/graph.js';
+import { interruptRows } from './rows/interrupts.js';
+import { phandleRows } from './rows/phandles.js';
+import { structureRows } from './rows/structure.js';
+import { typeRows } from './rows/types.js';
+
+/** dtc's check_table order. */
+const DTC_ORDER = [
+  'duplicate_node_names', 'duplicate_property_names',
+  'node_name_chars', 'node_name_format', 'property_name_chars',
+  'name_is_string', 'name_properties', 'node_name_vs_property_name',
+  'duplicate_label',
+  'explicit_phandles', 'phandle_references', 'path_references', 'omit_unused_nodes',
+  'address_cells_is_cell', 'size_cells_is_cell',
+  'device_type_is_string', 'model_is_string', 'status_is_string', 'label_is_string',
+  'compatible_is_string_list', 'names_is_string_list',
+  'property_name_chars_strict', 'node_name_chars_strict',
+  'addr_size_cells', 'reg_format', 'ranges_format', 'dma_ranges_format',
+  'unit_address_vs_reg', 'unit_address_format',
+  'pci_bridge', 'pci_device_reg', 'pci_device_bus_num',
+  'simple_bus_bridge', 'simple_bus_reg',
+  'i2c_bus_bridge', 'i2c_bus_reg',
+  'spi_bus_bridge', 'spi_bus_reg',
+  'avoid_default_addr_size', 'avoid_unnecessary_addr_size',
+  'unique_unit_address', 'unique_unit_address_if_enabled',
+  'obsolete_chosen_interrupt_controller',
+  'chosen_node_is_root', 'chosen_node_bootargs', 'chosen_node_stdout_path',
+  'clocks_property', 'clocks_is_cell',
+  'cooling_device_property', 'cooling_device_is_cell',
+  'dmas_property', 'dmas_is_cell',
+  'hwlocks_property', 'hwlocks_is_cell',
+  'interrupts_extended_property', 'interrupts_extended_is_cell',
+  'io_channels_property', 'io_channels_is_cell',
+  'iommus_property', 'iommus_is_cell',
+  'mboxes_property', 'mboxes_is_cell',
+  'msi_parent_property', 'msi_parent_is_cell',
+  'mux_controls_property', 'mux_controls_is_cell',
+  'phys_property', 'phys_is_cell',
+  'power_domains_property', 'power_domains_is_cell',
+  'pwms_property', 'pwms_is_cell',
+  'resets_property', 'resets_is_cell',
+  'sound_dai_property', 'sound_dai_is_cell',
+  'thermal_sensors_property', 'thermal_sensors_is_cell',
+  'deprecated_gpio_property', 'gpios_property',
+  'interrupts_property', 'interrupt_provider', 'interrupt_map',
+  'alias_paths',
+  'graph_nodes', 'graph_child_address', 'graph_port', 'graph_endpoint',
+  'always_fail',
+];
+
+/** dtc's structural checks, in dtc's table order. */
+export function dtcChecks(): Check[] {
+  const rows = [
+    ...structureRows, ...fixupRows, ...typeRows, ...addressRows, ...busRows,
+    ...chosenRows, ...phandleRows, ...interruptRows, ...graphRows,
+  ];
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return DTC_ORDER.map((id) => {
+    const row = byId.get(id);
+    if (!row) throw new Error(`check table: no row for ${id}`);
+    return row;
+  });
+}
+
+/** dtkit's Qualcomm PAS/KVM rows (src/qcom/checks.ts). */
+export function vendorChecks(): Check[] {
+  return qcomChecks;
+}
+
+/** The whole table: dtc's rows, then dtkit's vendor rows. */
+export function defaultChecks(): Check[] {
+  return [...dtcChecks(), ...vendorChecks()];
+}

@@ -1,0 +1,81 @@
+// Small readers over property values with dtc's exact notions of "a string", "a string
+// list", "a cell" and C-string views (dtc reads many values as NUL-terminated text).
+import type { Node, Property } from '../tree/model.js';
+import type { PropertyValue } from '../tree/value.js';
+import { latin1String, readU32 } from '../tree/value.js';
+
+/** dtc's data_is_one_string: non-empty, one NUL, at the end. */
+export function isOneString(v: PropertyValue): boolean {
+  const b = v.bytes;
+  if (b.length === 0 || b[b.length - 1] !== 0) return false;
+  return b.indexOf(0) === b.length - 1;
+}
+
+/** dtc's string-list test: every string NUL-terminated (an empty value passes). */
+export function isStringList(v: PropertyValue): boolean {
+  const b = v.bytes;
+  return b.length === 0 || b[b.length - 1] === 0;
+}
+
+/** The value read as a C string (up to the first NUL), as dtc's `prop->val.val` in printf. */
+export function cString(v: PropertyValue): string {
+  const b = v.bytes;
+  const end = b.indexOf(0);
+  return latin1String(end < 0 ? b : b.subarray(0, end));
+}
+
+/** Number of whole cells in a value. */
+export function cellCount(v: PropertyValue): number {
+  return Math.floor(v.bytes.length / 4);
+}
+
+/** Cell `i` of a value; 0 past the end (dtc would read beyond; we never do). */
+export function cellAt(v: PropertyValue, i: number): number {
+  const off = i * 4;
+  return off + 4 <= v.bytes.length ? readU32(v.bytes, off) : 0;
+}
+
+/** dtc's propval_cell: the first cell. */
+export function firstCell(p: Property): number {
+  return cellAt(p.value, 0);
+}
+
+export function phandleIsValid(ph: number): boolean {
+  return ph !== 0 && ph !== 0xffffffff;
+}
+
+/** dtc's node_is_compatible: one of the compatible strings equals `compat`. */
+export function isCompatible(node: Node, compat: string): boolean {
+  const p = node.getProperty('compatible');
+  if (!p) return false;
+  const b = p.value.bytes;
+  let start = 0;
+  while (start < b.length) {
+    let end = b.indexOf(0, start);
+    if (end < 0) end = b.length;
+    if (latin1String(b.subarray(start, end)) === compat) return true;
+    start = end + 1;
+  }
+  return false;
+}
+
+/** Length of the leading run of `s` made only of characters in `allowed` (C strspn). */
+export function spanOf(s: string, allowed: string): number {
+  let n = 0;
+  while (n < s.length && allowed.includes(s[n])) n++;
+  return n;
+}
+
+/** dtc's strprefixeq(name, basenamelen, want): the base name is exactly `want`. */
+export function baseNameIs(node: Node, want: string): boolean {
+  return node.baseName === want;
+}
+
+/** dtc's `node->children` test: any child at all, deleted ones included. */
+export function hasAnyChild(node: Node): boolean {
+  return node.children.length > 0;
+}
+
+export function hex(v: number): string {
+  return (v >>> 0).toString(16);
+}

@@ -1,0 +1,146 @@
+// Full corpus parity of the check table against dtc (a script, not part of `npm test`):
+//   node dist/test/checks/parity.js [--oracle dts|dtb] [--sample N] [--cache DIR] [--out FILE] [--filter SUBSTR]
+// For every board .dts under linux-dt/src/arm64 it builds the DTB the kernel's way
+// (cpp + dtc, cached), reads it with dtkit's FDT reader, runs dtc's rows, and compares
+// the findings (check id, severity, node path, property, message) with dtc's stderr:
+//   --oracle dts: what dtc said compiling the source (labels and markers exist there)
+//   --oracle dtb: what dtc says checking the DTB itself (`dtc -I dtb`), like for like
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { readFdt } from '../../src/fdt/reader.js';
+import { runChecks } from '../../src/checks/run.js';
+import { dtcChecks } from '../../src/checks/table.js';
+import { linuxDtDir } from '../support/corpus.js';
+import type { Finding } from './parity-lib.js';
+import { compareFindings, findingOf, parseDtcStderr } from './parity-lib.js';
+
+export interface BoardBuild {
+  dtb?: Uint8Array;
+  /** dtc's stderr compiling the source */
+  stderr: string;
+}
+
+/** cpp + dtc as the kernel runs them (corpus README), cached under `cacheDir`. */
+export function buildBoard(linuxDt: string, rel: string, cacheDir: string): BoardBuild {
+  const base = path.join(cacheDir, rel);
+  const dtbFile = `${base}.dtb`;
+  const errFile = `${base}.err`;
+  if (!fs.existsSync(errFile)) {
+    fs.mkdirSync(path.dirname(base), { recursive: true });
+    const tmp = `${base}.tmp`;
+    spawnSync('cpp', ['-nostdinc', '-I', 'include', '-I', 'src/arm64', '-I', 'src', '-undef', '-D__DTS__',
+      '-x', 'assembler-with-cpp', '-o', tmp, rel], { cwd: linuxDt });
+    const r = spawnSync('dtc', ['-O', 'dtb', '-b', '0', '-i', path.dirname(rel), '-i', 'src/arm64', '-o', dtbFile, tmp],
+      { cwd: linuxDt, encoding: 'latin1' });
+    fs.writeFileSync(errFile, r.stderr ?? '', 'latin1');
+    fs.rmSync(tmp, { force: true });
+  }
+  return {
+    dtb: fs.existsSync(dtbFile) ? new Uint8Array(fs.readFileSync(dtbFile)) : undefined,
+    stderr: fs.readFileSync(errFile, 'latin1'),
+  };
+}
+
+/** dtc's findings checking a DTB (`dtc -I dtb -O dtb`), cached beside it. */
+export function dtbOracle(dtbFile: string): string {
+  const errFile = `${dtbFile}.dtb-err`;
+  if (!fs.existsSync(errFile)) {
+    const r = spawnSync('dtc', ['-I', 'dtb', '-O', 'dtb', '-o', '/dev/null', dtbFile], { encoding: 'latin1' });
+    fs.writeFileSync(errFile, r.stderr ?? '', 'latin1');
+  }
+  return fs.readFileSync(errFile, 'latin1');
+}
+
+/** dtkit's findings on a DTB. */
+export function dtkitFindings(dtb: Uint8Array, file: string): Finding[] {
+  const read = readFdt(dtb, file);
+  if (!read.tree) return [];
+  return runChecks(read.tree, { checks: dtcChecks(), file }).diagnostics.map(findingOf);
+}
+
+export function boards(linuxDt: string): string[] {
+  const out: string[] = [];
+  const walk = (dir: string): void => {
+    for (const e of fs.readdirSync(path.join(linuxDt, dir), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const rel = `${dir}/${e.name}`;
+      if (e.isDirectory()) walk(rel);
+      else if (e.name.endsWith('.dts')) out.push(rel);
+    }
+  };
+  walk('src/arm64');
+  return out;
+}
+
+function main(argv: string[]): number {
+  const arg = (name: string): string | undefined => {
+    const i = argv.indexOf(name);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const linuxDt = linuxDtDir();
+  if (!linuxDt) {
+    console.error('corpus not found (set DTKIT_CORPUS or DTKIT_LINUX_DT)');
+    return 1;
+  }
+  try {
+    execFileSync('dtc', ['--version'], { stdio: 'ignore' });
+  } catch {
+    console.error('dtc not installed');
+    return 1;
+  }
+  const oracle = arg('--oracle') ?? 'dts';
+  const cacheDir = arg('--cache') ?? '/tmp/dtkit-parity-cache';
+  const filter = arg('--filter');
+  let list = boards(linuxDt).filter((b) => !filter || b.includes(filter));
+  const sample = Number(arg('--sample') ?? 0);
+  if (sample > 0) list = list.filter((_, i) => i % Math.ceil(list.length / sample) === 0);
+
+  let matched = 0, total = 0, extra = 0, noDtb = 0;
+  const perRule = new Map<string, { matched: number; missing: number; extra: number }>();
+  const lines: string[] = [];
+  const bump = (key: string, field: 'matched' | 'missing' | 'extra'): void => {
+    const rule = /\(([a-z0-9_]+)\)/.exec(key)?.[1] ?? '?';
+    const r = perRule.get(rule) ?? { matched: 0, missing: 0, extra: 0 };
+    r[field]++;
+    perRule.set(rule, r);
+  };
+  for (const rel of list) {
+    const build = buildBoard(linuxDt, rel, cacheDir);
+    if (!build.dtb) {
+      noDtb++;
+      continue;
+    }
+    const want = parseDtcStderr(oracle === 'dtb' ? dtbOracle(path.join(cacheDir, `${rel}.dtb`)) : build.stderr);
+    const got = dtkitFindings(build.dtb, `${rel}.dtb`);
+    const cmp = compareFindings(want, got);
+    matched += cmp.matched;
+    total += want.length;
+    extra += cmp.extra.length;
+    for (const k of cmp.missing) {
+      bump(k, 'missing');
+      lines.push(`${rel}: MISSING ${k}`);
+    }
+    for (const k of cmp.extra) {
+      bump(k, 'extra');
+      lines.push(`${rel}: EXTRA ${k}`);
+    }
+    const missingSet = new Map<string, number>();
+    for (const k of cmp.missing) missingSet.set(k, (missingSet.get(k) ?? 0) + 1);
+    for (const f of want) {
+      const k = `${f.severity} (${f.rule}): ${f.node}${f.property ? ':' + f.property : ''}: ${f.message}`;
+      const n = missingSet.get(k) ?? 0;
+      if (n > 0) missingSet.set(k, n - 1);
+      else bump(k, 'matched');
+    }
+  }
+  const out = arg('--out') ?? path.join(cacheDir, `parity-${oracle}.txt`);
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.writeFileSync(out, lines.join('\n') + '\n');
+  for (const [rule, r] of [...perRule].sort()) {
+    if (r.missing || r.extra) console.log(`${rule}: matched ${r.matched}, missing ${r.missing}, extra ${r.extra}`);
+  }
+  console.log(`boards ${list.length} (no dtb: ${noDtb}), oracle ${oracle}: findings matched ${matched}/${total}, extra ${extra} (details: ${out})`);
+  return 0;
+}
+
+if (process.argv[1] && import.meta.url.endsWith(path.basename(process.argv[1]))) process.exitCode = main(process.argv.slice(2));
