@@ -13,6 +13,7 @@ import { streamConflicts } from '../qcom/streams.js';
 import type { ValidateContext } from '../schema/validate.js';
 import { validateTree } from '../schema/validate.js';
 import type { BaseIndex } from './base.js';
+import { labelsOf } from './base.js';
 import type { OutNode, OverlayPlan } from './plan.js';
 
 export interface SchemaValidation {
@@ -53,6 +54,17 @@ function profileSpan(n: OutNode, property: string | undefined, message: string):
   return rowSpec?.span ?? prop.origin.span;
 }
 
+function streamText(u: { sid: number; mask: number }): string {
+  return `0x${u.sid.toString(16)}/0x${u.mask.toString(16)}`;
+}
+
+/** `/soc@0/iommu@15000000 (&apps_smmu)`: the composite is a blob, so labels come from the base. */
+function describeNode(base: BaseIndex, nodePath: string): string {
+  const node = base.tree.findByPath(nodePath);
+  const label = node && labelsOf(base, node).sort()[0];
+  return label ? `${nodePath} (&${label})` : nodePath;
+}
+
 function baseNote(base: BaseIndex, nodePath: string, what: string): DiagnosticNote {
   return { message: `${what}: ${nodePath}`, span: base.tree.findByPath(nodePath)?.span };
 }
@@ -67,9 +79,10 @@ export function validateComposite(input: CompositeInput): CompositeResult {
   for (const c of conflicts) {
     const mine = touched.has(c.later.node.path) ? c.later : c.earlier;
     const other = mine === c.later ? c.earlier : c.later;
+    const why = c.message.slice(c.message.lastIndexOf(': ') + 2);
     out.push({
       rule: 'qcom_sid_conflict', severity: 'error', node: mine.node.path, property: 'iommus',
-      message: `${mine.node.path}: stream 0x${mine.sid.toString(16)}/0x${mine.mask.toString(16)} collides with ${other.node.path} (0x${other.sid.toString(16)}/0x${other.mask.toString(16)}) on the same SMMU: ${c.message}`,
+      message: `stream ${streamText(mine)} collides with ${other.node.path} (${streamText(other)}) on ${describeNode(base, mine.iommu.path)}: ${why}`,
       span: profileSpan(touched.get(mine.node.path)!, 'iommus', ''),
       notes: [baseNote(base, other.node.path, 'the other user of the stream')],
     });
