@@ -9,6 +9,8 @@ import type { Command } from 'commander';
 import type { Host } from '../host.js';
 import { nodeHost, readText } from '../host.js';
 import type { Diagnostic } from '../report/diagnostic.js';
+import { Diagnostics } from '../report/diagnostic.js';
+import { ensureOverlayNodes } from '../overlay/transforms.js';
 import { renderAllText } from '../report/render.js';
 import { compileFile } from '../compile/compile.js';
 import { readFdt } from '../fdt/reader.js';
@@ -98,7 +100,10 @@ function readTree(file: string, io: OverlayIo, include: string[], symbols: boole
     return readFdt(bytes, file);
   }
   const r = compileFile(file, { host: io.host, includeDirs: [shippedIncludeDir(), ...include], symbols });
-  return { tree: r.ok ? r.tree : undefined, diagnostics: r.diagnostics.filter((d) => d.severity === 'error') };
+  const diags = new Diagnostics();
+  diags.merge(r.diagnostics.filter((d) => d.severity === 'error'));
+  if (r.ok && r.tree) ensureOverlayNodes(r.tree, diags, { symbols });
+  return { tree: r.ok && !diags.hasErrors ? r.tree : undefined, diagnostics: diags.items };
 }
 
 function fromOverlay(file: string, baseFile: string | undefined, opts: OverlayOptions, io: OverlayIo): number {

@@ -10,6 +10,8 @@ import { compileFile, compileText } from '../compile/compile.js';
 import { readFdt } from '../fdt/reader.js';
 import { writeFdt } from '../fdt/writer.js';
 import { applyOverlays } from '../overlay/apply.js';
+import { ensureOverlayNodes } from '../overlay/transforms.js';
+import { Diagnostics } from '../report/diagnostic.js';
 import { indexBase } from './base.js';
 import { shippedIncludeDir } from './builtin.js';
 import { validateComposite } from './composite.js';
@@ -69,7 +71,10 @@ function loadBase(opts: GenerateOptions, sources: Map<string, string>): LoadedBa
   const r = compileFile(opts.baseFile, { host: opts.host, includeDirs: opts.includeDirs ?? [], symbols: true });
   for (const [f, t] of r.sources) sources.set(f, t);
   if (!r.ok || !r.tree) return { diagnostics: r.diagnostics };
-  return { tree: r.tree, bytes: writeFdt(r.tree), diagnostics: r.diagnostics.filter((d) => d.severity === 'error') };
+  const overlayNodes = new Diagnostics();
+  ensureOverlayNodes(r.tree, overlayNodes, { symbols: true });
+  if (overlayNodes.hasErrors) return { diagnostics: overlayNodes.items };
+  return { tree: r.tree, bytes: writeFdt(r.tree), diagnostics: [] };
 }
 
 export function generateOverlay(opts: GenerateOptions): GenerateResult {
@@ -92,9 +97,11 @@ export function generateOverlay(opts: GenerateOptions): GenerateResult {
   const dtso = emitDtso(plan, { profileFile: opts.profileDisplay ?? opts.profileFile });
   const includeDirs = [shippedIncludeDir(), ...(opts.includeDirs ?? [])];
   const compiled = compileText(dtso, opts.dtsoName, { host: opts.host, includeDirs, symbols: true });
-  if (!compiled.ok || !compiled.tree) {
+  const overlayNodes = new Diagnostics();
+  if (compiled.tree) ensureOverlayNodes(compiled.tree, overlayNodes, { symbols: true });
+  if (!compiled.ok || !compiled.tree || overlayNodes.hasErrors) {
     // the generator printed something dtkit's own compiler refuses: a dtkit bug, said plainly
-    const why = compiled.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message).join('; ');
+    const why = [...compiled.diagnostics, ...overlayNodes.items].filter((d) => d.severity === 'error').map((d) => d.message).join('; ');
     return fail([{ rule: 'profile_internal', severity: 'error', message: `the generated overlay does not compile: ${why}`, file: opts.dtsoName }], checked);
   }
   const dtbo = writeFdt(compiled.tree);

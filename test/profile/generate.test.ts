@@ -97,7 +97,7 @@ const REFUSALS: Refusal[] = [
   },
   {
     name: 'misaligned devmem size', edit: ['{ da: 0x12e000, size: 4K,', '{ da: 0x12e000, size: 2K,'],
-    rule: 'qcom_devmem_alignment', at: '25:30', message: '&remoteproc_adsp (/soc@0/remoteproc@30000000): devmem row 5: size 0x800 is not a multiple of the 4 KiB IOMMU page (off by 0x800)',
+    rule: 'qcom_devmem_alignment', at: '25:31', message: '&remoteproc_adsp (/soc@0/remoteproc@30000000): devmem row 5: size 0x800 is not a multiple of the 4 KiB IOMMU page (off by 0x800)',
   },
   {
     name: 'overlapping devmem rows', edit: ['{ da: 0x127000, size: 8K,', '{ da: 0x127000, size: 16K,'],
@@ -117,7 +117,7 @@ const REFUSALS: Refusal[] = [
   },
   {
     name: 'YAML syntax error', edit: ['  - label: iris\n', '  - label: iris\n   oops\n'],
-    rule: 'profile_yaml', at: '61:5', message: 'bad indentation of a mapping entry',
+    rule: 'profile_yaml', at: '61:4', message: 'bad indentation of a sequence entry',
   },
   {
     name: 'deleting a property', edit: ['    comment: "TODO: video-firmware iommus to start the codec from EL2."\n', '    delete: [iommus]\n'],
@@ -125,7 +125,7 @@ const REFUSALS: Refusal[] = [
   },
   {
     name: 'reference to a label the base lacks', edit: ['    comment: "TODO: video-firmware iommus to start the codec from EL2."\n', '    set:\n      iommus: ["&apps_smu", 0x880, 0x400]\n'],
-    rule: 'profile_ref', at: '62:18', message: '&iris (/soc@0/video-codec@aa00000): &apps_smu is not a label of the base BOARD',
+    rule: 'profile_ref', at: '62:16', message: '&iris (/soc@0/video-codec@aa00000): &apps_smu is not a label of the base BOARD',
   },
   {
     name: 'base not QHEE-clean',
