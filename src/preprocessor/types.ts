@@ -14,6 +14,14 @@ export interface PreprocessOptions {
   undefines?: string[];
   /** include nesting limit (an error, not a hang, past it); default 200 like gcc */
   maxIncludeDepth?: number;
+  /** lexed files kept across calls (see createPreprocessCache); optional */
+  cache?: PreprocessCache;
+}
+
+/** Reusable across preprocess() calls: lexed files keyed by path, checked against the
+ *  file's current text before reuse. */
+export interface PreprocessCache {
+  lexed: Map<string, unknown>;
 }
 
 export interface SourceMap {

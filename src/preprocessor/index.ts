@@ -1,0 +1,69 @@
+// Public entry of the built-in C preprocessor: behaves like the kernel's
+// `cpp -nostdinc -I ... -undef -D__DTS__ -x assembler-with-cpp`, and returns the text
+// with a source map instead of `# line` markers.
+import { memoryHost } from '../host.js';
+import type { MacroDef } from './define.js';
+import { Preprocessor } from './engine.js';
+import { lexFile } from './lexer.js';
+import type { PreprocessCache, PreprocessOptions, PreprocessResult } from './types.js';
+
+export type { PreprocessCache, PreprocessOptions, PreprocessResult, SourceMap } from './types.js';
+
+export function createPreprocessCache(): PreprocessCache {
+  return { lexed: new Map() };
+}
+
+const BUILTIN_DYNAMIC = ['__LINE__', '__FILE__', '__BASE_FILE__', '__COUNTER__', '__INCLUDE_LEVEL__'];
+/** what `cpp -undef -x assembler-with-cpp` still predefines, plus the kernel's -D__DTS__ */
+const BUILTIN_VALUES: [string, string][] = [
+  ['__STDC__', '1'],
+  ['__STDC_HOSTED__', '1'],
+  ['__ASSEMBLER__', '1'],
+  ['__DTS__', '1'],
+];
+
+function installBuiltins(pp: Preprocessor): void {
+  for (const name of BUILTIN_DYNAMIC) {
+    const m: MacroDef = { name, funLike: false, params: [], variadic: false, body: [], inst: 0, pos: 0, end: 0, builtin: name };
+    pp.macros.set(name, m);
+  }
+  for (const [name, value] of BUILTIN_VALUES) pp.defineFromCommandLine(`${name}=${value}`);
+}
+
+export function preprocess(file: string, opts: PreprocessOptions): PreprocessResult {
+  const pp = new Preprocessor({
+    host: opts.host,
+    includeDirs: opts.includeDirs,
+    maxIncludeDepth: opts.maxIncludeDepth ?? 200,
+    cache: opts.cache,
+  });
+  pp.mainFile = file;
+  installBuiltins(pp);
+  for (const d of opts.defines ?? []) pp.defineFromCommandLine(d);
+  for (const u of opts.undefines ?? []) pp.macros.delete(u);
+  const lexed = pp.loadFile(file);
+  if (!lexed) {
+    pp.error(`${file}: No such file or directory`);
+    return { text: '', map: pp.map.build(), diagnostics: pp.diagnostics, dependencies: pp.dependencies, sources: pp.sources };
+  }
+  pp.pushFile(lexed, null, -1);
+  pp.run();
+  const text = pp.printer.finish();
+  return { text, map: pp.map.build(), diagnostics: pp.diagnostics, dependencies: pp.dependencies, sources: pp.sources };
+}
+
+/** Preprocess in-memory text (tests): `files` are extra headers by path. */
+export function preprocessText(
+  text: string,
+  fileName: string,
+  opts: Partial<PreprocessOptions> & { files?: Record<string, string> } = {},
+): PreprocessResult {
+  const files: Record<string, string> = { ...(opts.files ?? {}), [fileName]: text };
+  const base = memoryHost(files);
+  const host = opts.host
+    ? { readFile: (f: string) => (f === fileName ? base.readFile(f) : opts.host!.readFile(f)), isFile: (f: string) => f === fileName || opts.host!.isFile(f) }
+    : base;
+  return preprocess(fileName, { ...opts, host, includeDirs: opts.includeDirs ?? [] });
+}
+
+export { lexFile };

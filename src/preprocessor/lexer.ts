@@ -1,0 +1,248 @@
+// Lexes a whole file into preprocessing tokens once (the result is immutable and can be
+// cached across runs): line splices, C and C++ comments, asm-mode quotes.
+import { BOL, CHAR, makeToken, NAME, NUMBER, OTHER, PREV_WHITE, PUNCT, STRING, type Token, type TokenKind } from './tokens.js';
+
+export interface LexError {
+  pos: number;
+  message: string;
+}
+
+export interface LexedFile {
+  path: string;
+  text: string;
+  tokens: Token[];
+  /** offsets where each physical line starts */
+  lineStarts: Int32Array;
+  /** indexes in `tokens` of every `#` that starts a logical line (directive candidates) */
+  hashLines: Int32Array;
+  errors: LexError[];
+  /** include-guard macro (#ifndef X ... #endif around the whole file), computed lazily */
+  guard?: string | null;
+}
+
+// Punctuators, longest first within each leading character.
+const PUNCTS: Record<string, string[]> = {
+  '[': ['['],
+  ']': [']'],
+  '(': ['('],
+  ')': [')'],
+  '{': ['{'],
+  '}': ['}'],
+  '.': ['...', '.'],
+  '-': ['->', '--', '-=', '-'],
+  '+': ['++', '+=', '+'],
+  '&': ['&&', '&=', '&'],
+  '*': ['*=', '*'],
+  '~': ['~'],
+  '!': ['!=', '!'],
+  '/': ['/=', '/'],
+  '%': ['%=', '%'],
+  '<': ['<<=', '<<', '<=', '<'],
+  '>': ['>>=', '>>', '>=', '>'],
+  '=': ['==', '='],
+  '^': ['^=', '^'],
+  '|': ['||', '|=', '|'],
+  '?': ['?'],
+  ':': [':'],
+  ';': [';'],
+  ',': [','],
+  '#': ['##', '#'],
+};
+
+const CC_NL = 10;
+
+function isIdStart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 36;
+}
+
+function isIdChar(c: number): boolean {
+  return isIdStart(c) || (c >= 48 && c <= 57);
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+function isHSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 13 || c === 12 || c === 11;
+}
+
+export function computeLineStarts(text: string): Int32Array {
+  const starts: number[] = [0];
+  let i = text.indexOf('\n');
+  while (i >= 0) {
+    starts.push(i + 1);
+    i = text.indexOf('\n', i + 1);
+  }
+  return Int32Array.from(starts);
+}
+
+/** 1-based line containing offset (binary search). */
+export function lineOf(lineStarts: Int32Array, offset: number): number {
+  let lo = 0;
+  let hi = lineStarts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (lineStarts[mid] <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo + 1;
+}
+
+/** Backslash-newline splices removed; `origin` maps clean offsets back (null when none). */
+interface CleanText {
+  clean: string;
+  /** sorted clean offsets at which characters were removed, and how many before each */
+  at: number[];
+  removed: number[];
+}
+
+function removeSplices(text: string): CleanText | null {
+  if (!/\\[ \t\r]*\n/.test(text)) return null;
+  const parts: string[] = [];
+  const at: number[] = [];
+  const removed: number[] = [];
+  const re = /\\[ \t\r]*\n/g;
+  let last = 0;
+  let cleanLen = 0;
+  let total = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    parts.push(text.slice(last, m.index));
+    cleanLen += m.index - last;
+    total += m[0].length;
+    at.push(cleanLen);
+    removed.push(total);
+    last = m.index + m[0].length;
+  }
+  parts.push(text.slice(last));
+  return { clean: parts.join(''), at, removed };
+}
+
+function originOf(ct: CleanText, offset: number, isEnd: boolean): number {
+  // number of splices at clean offsets <= offset (< for ends, so a token ending right
+  // before a splice ends before the backslash)
+  let lo = 0;
+  let hi = ct.at.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (isEnd ? ct.at[mid] < offset : ct.at[mid] <= offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo === 0 ? offset : offset + ct.removed[lo - 1];
+}
+
+export function lexFile(path: string, text: string): LexedFile {
+  const lineStarts = computeLineStarts(text);
+  const spliced = removeSplices(text);
+  const src = spliced ? spliced.clean : text;
+  const n = src.length;
+  const tokens: Token[] = [];
+  const hashLines: number[] = [];
+  const errors: LexError[] = [];
+  let bol = true;
+  let white = false;
+  let i = 0;
+  let lineIdx = 0; // index into lineStarts for the current original offset (monotonic)
+
+  const push = (kind: TokenKind, start: number, end: number): void => {
+    const pos = spliced ? originOf(spliced, start, false) : start;
+    const endPos = spliced ? originOf(spliced, end, true) : end;
+    while (lineIdx + 1 < lineStarts.length && lineStarts[lineIdx + 1] <= pos) lineIdx++;
+    const flags = (bol ? BOL : 0) | (white ? PREV_WHITE : 0);
+    const tok = makeToken(kind, src.slice(start, end), flags, pos, endPos, lineIdx + 1);
+    if (bol && kind === PUNCT && tok.text === '#') hashLines.push(tokens.length);
+    tokens.push(tok);
+    bol = false;
+    white = false;
+  };
+
+  while (i < n) {
+    const c = src.charCodeAt(i);
+    if (c === CC_NL) {
+      bol = true;
+      white = false;
+      i++;
+      continue;
+    }
+    if (isHSpace(c)) {
+      white = true;
+      i++;
+      continue;
+    }
+    if (c === 47 /* / */) {
+      const d = src.charCodeAt(i + 1);
+      if (d === 42 /* * */) {
+        const close = src.indexOf('*/', i + 2);
+        if (close < 0) {
+          errors.push({ pos: spliced ? originOf(spliced, i, false) : i, message: 'unterminated comment' });
+          i = n;
+          break;
+        }
+        white = true;
+        i = close + 2;
+        continue;
+      }
+      if (d === 47) {
+        const nl = src.indexOf('\n', i + 2);
+        i = nl < 0 ? n : nl;
+        white = true;
+        continue;
+      }
+    }
+    const start = i;
+    if (isIdStart(c)) {
+      i++;
+      while (i < n && isIdChar(src.charCodeAt(i))) i++;
+      push(NAME, start, i);
+      continue;
+    }
+    if (isDigit(c) || (c === 46 && isDigit(src.charCodeAt(i + 1)))) {
+      i++;
+      for (;;) {
+        const e = src.charCodeAt(i);
+        if (isIdChar(e) || e === 46) i++;
+        else if ((e === 43 || e === 45) && (src.charCodeAt(i - 1) | 32) === 101 /* e/E */) i++;
+        else break;
+      }
+      push(NUMBER, start, i);
+      continue;
+    }
+    if (c === 34 /* " */ || c === 39 /* ' */) {
+      let j = i + 1;
+      let kind: TokenKind = c === 34 ? STRING : CHAR;
+      for (;;) {
+        if (j >= n) {
+          kind = OTHER;
+          break;
+        }
+        const e = src.charCodeAt(j);
+        if (e === 92 /* \ */ && j + 1 < n && src.charCodeAt(j + 1) !== CC_NL) j += 2;
+        else if (e === c) {
+          j++;
+          break;
+        } else if (e === CC_NL) {
+          // asm mode: an unmatched quote makes the rest of the line one OTHER token
+          kind = OTHER;
+          break;
+        } else j++;
+      }
+      i = j;
+      push(kind, start, i);
+      continue;
+    }
+    const cands = PUNCTS[src[i]];
+    if (cands) {
+      for (const p of cands) {
+        if (src.startsWith(p, i)) {
+          i += p.length;
+          break;
+        }
+      }
+      push(PUNCT, start, i);
+      continue;
+    }
+    i++;
+    push(OTHER, start, i);
+  }
+  return { path, text, tokens, lineStarts, hashLines: Int32Array.from(hashLines), errors };
+}

@@ -1,0 +1,103 @@
+// Writes the token stream as text the way GCC's -E writer does (same tokens, a space
+// exactly where GCC prints one), keeping source columns for plain source text so the
+// source map stays one row per line. No `# line` markers: the source map replaces them.
+import { SegmentMapBuilder } from './sourcemap.js';
+import { avoidPaste, PADDING, PREV_WHITE, PUNCT, type Token } from './tokens.js';
+
+const SPACES = ' '.repeat(256);
+
+function spaces(n: number): string {
+  return n <= 256 ? SPACES.slice(0, n) : ' '.repeat(n);
+}
+
+export class Printer {
+  private readonly parts: string[] = [];
+  private out = 0;
+  /** something was printed on the current output line */
+  private printed = false;
+  /** file instance and source line the current output line belongs to */
+  private curInst = -1;
+  private curLine = 0;
+  // GCC's print.prev / print.source / avoid_paste
+  private prev: Token | null = null;
+  private prevInst = -1;
+  private source: Token | null = null;
+  private pendingAvoidPaste = false;
+
+  /** per file instance: the source line a fresh output line stands for when it resumes */
+  private readonly resumeLine = new Map<number, number>();
+
+  constructor(private readonly map: SegmentMapBuilder) {}
+
+  /** `inst` resumes at `line` (e.g. the line after an #include) when next printed. */
+  resumeAt(inst: number, line: number): void {
+    const old = this.resumeLine.get(inst);
+    if (old === undefined || line > old) this.resumeLine.set(inst, line);
+  }
+
+  private emit(s: string): void {
+    this.parts.push(s);
+    this.out += s.length;
+  }
+
+  /** A new logical source line starts with `tok` (GCC's cb_line_change). */
+  lineChange(tok: Token, inst: number, lineStart: number): void {
+    if (inst !== this.curInst) {
+      if (this.curInst >= 0) this.resumeAt(this.curInst, this.curLine + (this.printed ? 1 : 0));
+      this.curInst = inst;
+      this.curLine = this.resumeLine.get(inst) ?? 1;
+      if (this.printed) {
+        this.emit('\n');
+        this.printed = false;
+      }
+    } else if (this.printed) {
+      this.emit('\n');
+      this.curLine++;
+      this.printed = false;
+    }
+    if (tok.line > this.curLine) {
+      this.emit('\n'.repeat(tok.line - this.curLine));
+      this.curLine = tok.line;
+    }
+    this.prev = null;
+    this.source = null;
+    const col = tok.pos - lineStart + 1;
+    if (col > 2) this.emit(spaces(col - 2));
+    this.printed = true;
+  }
+
+  /** One token from the preprocessor's output stream (GCC's token_streamer::stream). */
+  stream(tok: Token, inst: number): void {
+    if (tok.kind === PADDING) {
+      this.pendingAvoidPaste = true;
+      if (this.source === null || (!(this.source.flags & PREV_WHITE) && tok.source === null)) this.source = tok.source;
+      return;
+    }
+    if (this.pendingAvoidPaste) {
+      const source = this.source ?? tok;
+      if (source.flags & PREV_WHITE || (this.prev && avoidPaste(this.prev, tok)) || (this.prev === null && tok.kind === PUNCT && tok.text === '#')) {
+        this.emit(' ');
+      }
+    } else if (tok.flags & PREV_WHITE) {
+      const prev = this.prev;
+      // plain source text: keep the original gap so columns (and map rows) line up
+      if (prev && prev.exp < 0 && tok.exp < 0 && !prev.synthetic && this.prevInst === inst && prev.line === tok.line && tok.pos > prev.end) {
+        this.emit(spaces(tok.pos - prev.end));
+      } else {
+        this.emit(' ');
+      }
+    }
+    this.pendingAvoidPaste = false;
+    this.source = null;
+    this.prev = tok;
+    this.prevInst = inst;
+    this.map.add(this.out, inst, tok.pos, tok.synthetic || tok.end - tok.pos !== tok.text.length ? tok.end - tok.pos : -1, tok.exp);
+    this.emit(tok.text);
+    this.printed = true;
+  }
+
+  finish(): string {
+    if (this.printed) this.emit('\n');
+    return this.parts.join('');
+  }
+}
