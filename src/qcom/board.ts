@@ -16,6 +16,8 @@ import type { Diagnostic } from '../report/diagnostic.js';
 import type { Node, Property, Tree } from '../tree/model.js';
 import type { PropertyValue } from '../tree/value.js';
 import { readU32, stringsOf } from '../tree/value.js';
+import type { CheckLevel } from '../checks/types.js';
+import { QCOM_CHECK_IDS } from './checks.js';
 import { includeDirsWithShipped, shadowedHeaderNotes } from './include.js';
 
 export interface LoadBoardOptions {
@@ -52,6 +54,7 @@ export function loadBoard(file: string, opts: LoadBoardOptions): LoadedBoard {
   const sourceText = (f: string) => sources.get(f) ?? readText(opts.host, f);
   const includeDirs = includeDirsWithShipped(opts.includeDirs);
   const symbols = opts.overlays.length > 0;
+  const qcomRowsOff = new Map<string, CheckLevel>(QCOM_CHECK_IDS.map((id) => [id, 'off']));
 
   const build = (f: string): Built => {
     if (!opts.host.isFile(f)) {
@@ -65,7 +68,8 @@ export function loadBoard(file: string, opts: LoadBoardOptions): LoadedBoard {
       if (r.tree) labelsFromSymbols(r.tree);
       return { tree: r.tree, bytes, ok: !!r.tree };
     }
-    const r = compileFile(f, { host: opts.host, includeDirs, symbols });
+    // the qcom rows run afterwards, on the composite, with options and row locations
+    const r = compileFile(f, { host: opts.host, includeDirs, symbols, checkLevels: qcomRowsOff });
     diagnostics.push(...r.diagnostics);
     for (const [k, v] of r.sources) {
       sources.set(k, v);

@@ -141,8 +141,10 @@ export function makeQcomChecks(setup: QcomCheckSetup = {}): Check[] {
     },
   };
 
+  // A warning, like dtc's semantic rows: the tree is well-formed and dtc writes it; the
+  // arm-smmu driver refuses one device at probe (sm8750's fastrpc banks are a real case).
   const sidConflict: Check = {
-    id: 'qcom_sid_conflict', level: 'error',
+    id: 'qcom_sid_conflict', level: 'warning',
     description: 'no two enabled devices share an SMMU stream with a PAS remote processor, or partly overlap',
     tree(ctx) {
       for (const c of streamConflicts(ctx.tree, lookupOf(ctx))) {
@@ -179,6 +181,12 @@ export function makeQcomChecks(setup: QcomCheckSetup = {}): Check[] {
 
   return [format, flags, alignment, overlap, ignored, pasIommus, sidConflict, host];
 }
+
+/** Ids of the qcom rows, e.g. to switch them off in a compile whose findings are re-run elsewhere. */
+export const QCOM_CHECK_IDS: readonly string[] = [
+  'qcom_devmem_format', 'qcom_devmem_flags', 'qcom_devmem_alignment', 'qcom_devmem_overlap',
+  'qcom_devmem_ignored', 'qcom_pas_iommus', 'qcom_sid_conflict', 'qcom_pas_host',
+];
 
 /** The qcom rows without source-text lookup (findings point at the property). */
 export const qcomChecks: Check[] = makeQcomChecks();

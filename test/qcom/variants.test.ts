@@ -22,6 +22,8 @@ interface Variant {
   expect: Expected[];
 }
 
+/** Rows whose findings are warnings; every other qcom row reports errors. */
+const WARNING_RULES = new Set(['qcom_devmem_ignored', 'qcom_sid_conflict']);
 const ADSP_STREAM = 'iommus = <&apps_smmu 0x3000 0x0>;';
 /** The ADSP with its EL2 stream and the given qcom,devmem text. */
 const adsp = (devmem: string) => `&remoteproc_adsp {\n\t${ADSP_STREAM}\n\t${devmem}\n};`;
@@ -167,13 +169,13 @@ describe('qcom check rows on lemans variants', () => {
       };
       const { findings } = runQcom(file, v.options);
       const got = findings.map((d) => ({
-        rule: d.rule, message: d.message, file: d.span?.file, line: d.span?.line, column: d.span?.column,
+        rule: d.rule, severity: d.severity, message: d.message, file: d.span?.file, line: d.span?.line, column: d.span?.column,
         note: d.notes?.[0]?.span && { file: d.notes[0].span.file, line: d.notes[0].span.line, column: d.notes[0].span.column },
       })).sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
       const want = v.expect.map((e) => {
         const p = where(e.at);
         const n = e.noteAt ? where(e.noteAt) : undefined;
-        return { rule: e.rule, message: e.message, file: p.file, line: p.line, column: p.column, note: n && { file: n.file, line: n.line, column: n.column } };
+        return { rule: e.rule, severity: WARNING_RULES.has(e.rule) ? 'warning' : 'error', message: e.message, file: p.file, line: p.line, column: p.column, note: n && { file: n.file, line: n.line, column: n.column } };
       }).sort((a, b) => a.line - b.line || a.column - b.column);
       assert.deepEqual(got, want);
     });
