@@ -34,15 +34,20 @@ pyRegExp.code = 'new RegExp';
  *  object first created inside an if/then branch is later written outside it, crashing
  *  when the branch was not taken. Each write now creates the object when still missing. */
 function guardEvaluatedProps(code: string): string {
+  if (!code.includes('props0')) return code;
   return code
     .replace(/\b(props\d+)\[([^\]\n]+?)\] = true/g, '($1 = $1 || {})[$2] = true')
     .replace(/\b(props\d+)\.([A-Za-z_$][\w$]*) = true/g, '($1 = $1 || {}).$2 = true');
 }
 
 export class SchemaEngine {
-  private ajv: AjvInstance;
+  /** validity only (first error stops): most nodes pass, and this is the hot path */
+  private fast: AjvInstance;
+  /** all errors with their data, compiled only for schemas a node fails */
+  private detailed: AjvInstance;
   private added = new Set<string>();
   private compiled = new Map<string, ValidateFunction | null>();
+  private compiledDetailed = new Map<string, ValidateFunction | null>();
   private selects = new Map<string, ValidateFunction | null>();
   /** schemas as handed to ajv (unevaluatedProperties renamed), by id */
   private prepared = new Map<string, Json>();
@@ -53,16 +58,21 @@ export class SchemaEngine {
   readonly diagnostics: Diagnostic[] = [];
 
   constructor(private index: SchemaIndex) {
-    this.ajv = new Ajv2019Module.default({
+    this.fast = this.makeAjv(false);
+    this.detailed = this.makeAjv(true);
+  }
+
+  private makeAjv(detailed: boolean): AjvInstance {
+    const ajv = new Ajv2019Module.default({
       strict: false,
-      allErrors: true,
-      verbose: true,
+      allErrors: detailed,
+      verbose: detailed,
       validateSchema: false,
       validateFormats: false,
       unicodeRegExp: false,
       logger: false,
       inlineRefs: false,
-      code: { regExp: pyRegExp as never, process: guardEvaluatedProps },
+      code: { regExp: pyRegExp as never, process: guardEvaluatedProps, optimize: false },
     });
     const typeSize = (expected: number, _data: unknown, _ps: unknown, cxt?: { instancePath: string; rootData: unknown }): boolean => {
       const bits = cxt ? this.intBitsAt(cxt.rootData, cxt.instancePath) : 32;
@@ -70,8 +80,8 @@ export class SchemaEngine {
       (typeSize as unknown as { errors: unknown[] }).errors = [{ keyword: 'typeSize', message: `size is ${bits}, expected ${expected}`, params: { bits, expected } }];
       return false;
     };
-    this.ajv.addKeyword({ keyword: 'typeSize', schemaType: 'number', validate: typeSize as never, errors: true });
-    this.ajv.addKeyword({
+    ajv.addKeyword({ keyword: 'typeSize', schemaType: 'number', validate: typeSize as never, errors: true });
+    ajv.addKeyword({
       keyword: DT_UNEVALUATED,
       schemaType: 'boolean',
       errors: true,
@@ -91,6 +101,7 @@ export class SchemaEngine {
         return check as never;
       },
     });
+    return ajv;
   }
 
   /** integer widths of the tree being validated (see InstanceTree.intBits) */
@@ -120,9 +131,10 @@ export class SchemaEngine {
         const prepared = renameUnevaluated(p.schema);
         this.prepared.set(cur, prepared);
         this.registerUnevaluated(prepared, cur, '');
-        this.ajv.addSchema(prepared as object, cur);
+        this.fast.addSchema(prepared as object, cur);
+        this.detailed.addSchema(prepared as object, cur);
       } catch (e) {
-        this.diagnostics.push({ rule: SCHEMA_LOAD_RULE, severity: 'error', file: p.file, message: `schema cannot be added: ${(e as Error).message}` });
+        this.diagnostics.push({ rule: SCHEMA_LOAD_RULE, severity: 'warning', file: p.file, message: `schema cannot be added: ${(e as Error).message}` });
       }
       stack.push(...p.refs);
     }
@@ -161,7 +173,7 @@ export class SchemaEngine {
       if (v === undefined) {
         const frag = at.pointer.split('/').map((x) => encodeURIComponent(x)).join('/');
         try {
-          v = this.ajv.compile({ $ref: `${at.base}#${frag}` });
+          v = this.fast.compile({ $ref: `${at.base}#${frag}` });
         } catch {
           v = null;
         }
@@ -179,18 +191,19 @@ export class SchemaEngine {
     },
   };
 
-  validator(id: string): ValidateFunction | null {
-    let v = this.compiled.get(id);
+  validator(id: string, detailed = false): ValidateFunction | null {
+    const cache = detailed ? this.compiledDetailed : this.compiled;
+    let v = cache.get(id);
     if (v !== undefined) return v;
     this.ensureAdded(id);
     try {
-      v = this.ajv.getSchema(id) ?? null;
+      v = (detailed ? this.detailed : this.fast).getSchema(id) ?? null;
     } catch (e) {
       const p = this.index.schemas[id];
-      this.diagnostics.push({ rule: SCHEMA_LOAD_RULE, severity: 'error', file: p?.file ?? id, message: `schema cannot be compiled: ${(e as Error).message}` });
+      this.diagnostics.push({ rule: SCHEMA_LOAD_RULE, severity: 'warning', file: p?.file ?? id, message: `schema cannot be compiled: ${(e as Error).message}` });
       v = null;
     }
-    this.compiled.set(id, v);
+    cache.set(id, v);
     return v;
   }
 
@@ -201,9 +214,9 @@ export class SchemaEngine {
     try {
       this.ensureAdded(id);
       const sel = renameUnevaluated(p.schema.select as JsonObject) as JsonObject;
-      v = this.ajv.compile({ $id: `${id}?select`, ...sel } as object);
+      v = this.fast.compile({ $id: `${id}?select`, ...sel } as object);
     } catch (e) {
-      this.diagnostics.push({ rule: SCHEMA_LOAD_RULE, severity: 'error', file: p?.file ?? id, message: `select cannot be compiled: ${(e as Error).message}` });
+      this.diagnostics.push({ rule: SCHEMA_LOAD_RULE, severity: 'warning', file: p?.file ?? id, message: `select cannot be compiled: ${(e as Error).message}` });
       v = null;
     }
     this.selects.set(id, v);
@@ -213,8 +226,10 @@ export class SchemaEngine {
   /** Errors of validating `instance` against schema `id` (empty when valid). */
   validate(id: string, instance: unknown): ErrorObject[] {
     const v = this.validator(id);
-    if (!v) return [];
-    return v(instance) ? [] : [...(v.errors ?? [])];
+    if (!v || v(instance)) return [];
+    const d = this.validator(id, true);
+    if (!d || d(instance)) return [];
+    return [...(d.errors ?? [])];
   }
 
   selects_(id: string, instance: unknown): boolean {

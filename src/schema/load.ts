@@ -37,7 +37,7 @@ export function normaliseId(id: string): string {
 function loadError(file: string, message: string, line = 0, column = 0): Diagnostic {
   return {
     rule: SCHEMA_LOAD_RULE,
-    severity: 'error',
+    severity: 'warning',
     message,
     file,
     span: line > 0 ? { file, line, column, length: 0 } : undefined,

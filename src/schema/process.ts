@@ -15,7 +15,10 @@ import { buildPropTypeTable, tableFromJson, tableToJson } from './prop-types.js'
 export type SelectKind =
   | { kind: 'always' }
   | { kind: 'compatible'; compatibles: string[] }
-  | { kind: 'schema' };
+  /** the node name matches a regular expression (or equals a constant) */
+  | { kind: 'nodename'; pattern?: string; name?: string }
+  /** evaluated by ajv; `requires`: properties the select needs (a cheap pre-test) */
+  | { kind: 'schema'; requires: string[] };
 
 export interface ProcessedSchema {
   id: string;
@@ -70,7 +73,7 @@ function collectRefs(s: Json, file: SchemaFile, known: Set<string>, refs: Set<st
       if (!t || (t.id !== file.id && !known.has(t.id))) {
         const at = locateRef(file.text, v);
         diags.push({
-          rule: SCHEMA_LOAD_RULE, severity: 'error', file: file.file,
+          rule: SCHEMA_LOAD_RULE, severity: 'warning', file: file.file,
           message: `$ref to unknown schema '${v}' (no loaded schema has $id '${t?.id ?? v}'); the reference is ignored`,
           span: at ? { file: file.file, line: at.line, column: at.column, length: v.length } : undefined,
         });
@@ -132,7 +135,27 @@ function classifySelect(sel: Json): SelectKind | undefined {
       }
     }
   }
-  return { kind: 'schema' };
+  const byName = nodenameSelect(sel);
+  if (byName) return byName;
+  const req = isObject(sel) && Array.isArray(sel.required) ? sel.required.filter((x): x is string => typeof x === 'string') : [];
+  return { kind: 'schema', requires: req };
+}
+
+/** `select: {required: [$nodename], properties: {$nodename: {items: [{pattern|const}]}}}` */
+function nodenameSelect(sel: Json): SelectKind | undefined {
+  if (!isObject(sel) || !isObject(sel.properties)) return undefined;
+  if (Object.keys(sel).some((k) => k !== 'required' && k !== 'properties')) return undefined;
+  if (Object.keys(sel.properties).length !== 1) return undefined;
+  const req = sel.required;
+  if (req !== undefined && !(Array.isArray(req) && req.length === 1 && req[0] === '$nodename')) return undefined;
+  const nn = sel.properties.$nodename;
+  if (!isObject(nn) || Object.keys(nn).some((k) => !['items', 'type', 'minItems', 'maxItems'].includes(k))) return undefined;
+  if (!Array.isArray(nn.items) || nn.items.length !== 1 || !isObject(nn.items[0])) return undefined;
+  const item = nn.items[0];
+  const keys = Object.keys(item);
+  if (keys.length === 1 && typeof item.pattern === 'string') return { kind: 'nodename', pattern: item.pattern };
+  if (keys.length === 1 && typeof item.const === 'string') return { kind: 'nodename', name: item.const };
+  return undefined;
 }
 
 const GATE_OK = new Set(['$id', '$schema', 'title', 'select', 'type', 'properties', 'dependentRequired', 'dependentSchemas', '$filename']);

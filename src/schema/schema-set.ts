@@ -15,6 +15,7 @@ import type { SchemaFile } from './load.js';
 import { SCHEMA_LOAD_RULE, listYamlFiles, parseSchemaText } from './load.js';
 import type { ProcessedSet, SchemaIndex } from './process.js';
 import { indexOf, processSchemas } from './process.js';
+import { buildSelectIndex } from './select-index.js';
 import type { ValidateContext, ValidateOptions } from './validate.js';
 
 /** Bump when processing changes in a way that invalidates cached results. */
@@ -117,7 +118,7 @@ export function openSchemaSet(opts: SchemaSetOptions): SchemaSet {
   const loadDiags: Diagnostic[] = [];
   for (const { file, text } of texts) {
     if (text === undefined) {
-      loadDiags.push({ rule: SCHEMA_LOAD_RULE, severity: 'error', file, message: 'cannot read schema file' });
+      loadDiags.push({ rule: SCHEMA_LOAD_RULE, severity: 'warning', file, message: 'cannot read schema file' });
       continue;
     }
     const { schema, diagnostic } = parseSchemaText(file, text);
@@ -139,5 +140,5 @@ export function openSchemaSet(opts: SchemaSetOptions): SchemaSet {
 
 /** A validation context over an opened set: one engine, compiled lazily. */
 export function validationContext(set: SchemaSet, options: ValidateOptions = {}): ValidateContext {
-  return { index: set.index, engine: new SchemaEngine(set.index), options };
+  return { index: set.index, engine: new SchemaEngine(set.index), options, selectIndex: buildSelectIndex(set.index) };
 }

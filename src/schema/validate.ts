@@ -11,6 +11,8 @@ import { pyRepr, shapeErrors } from './errors.js';
 import type { InstanceValue, NodeInstance } from './instance.js';
 import { buildInstanceTree, isChild } from './instance.js';
 import type { SchemaIndex } from './process.js';
+import type { SelectIndex } from './select-index.js';
+import { candidateSelects } from './select-index.js';
 
 export const SCHEMA_RULE = 'schema';
 export const UNMATCHED_RULE = 'schema-unmatched';
@@ -34,6 +36,7 @@ export interface ValidateContext {
   index: SchemaIndex;
   engine: SchemaEngine;
   options: ValidateOptions;
+  selectIndex: SelectIndex;
 }
 
 function isDisabledStatus(v: InstanceValue | undefined): boolean {
@@ -43,18 +46,6 @@ function isDisabledStatus(v: InstanceValue | undefined): boolean {
 function compatibleList(inst: NodeInstance): string[] | undefined {
   const c = inst.compatible;
   return Array.isArray(c) && c.every((x) => typeof x === 'string') ? (c as string[]) : undefined;
-}
-
-function selectMatches(ctx: ValidateContext, id: string, inst: NodeInstance, compats: string[] | undefined): boolean {
-  const p = ctx.index.schemas[id];
-  const sel = p.select;
-  if (!sel) return false;
-  if (sel.kind === 'always') {
-    if (p.gateKeys) return p.gateKeys.some((k) => k in inst);
-    return true;
-  }
-  if (sel.kind === 'compatible') return !!compats && compats.some((c) => sel.compatibles.includes(c));
-  return ctx.engine.selects_(id, inst);
 }
 
 function documented(st: WalkState, c: string): boolean {
@@ -107,7 +98,10 @@ function checkNode(ctx: ValidateContext, st: WalkState, inst: NodeInstance, node
   if (first !== undefined && Object.prototype.hasOwnProperty.call(ctx.index.compatMap, first)) {
     runs.push({ id: ctx.index.compatMap[first], prefix: [] });
   }
-  for (const id of ctx.index.always) if (selectMatches(ctx, id, inst, compats)) runs.push({ id, prefix: ['then'] });
+  const nodeName = (inst.$nodename as string[])[0];
+  const { sure, maybe } = candidateSelects(ctx.selectIndex, nodeName, Object.keys(inst), compats);
+  for (const at of maybe) if (ctx.engine.selects_(ctx.index.always[at], inst)) sure.add(at);
+  for (const at of [...sure].sort((x, y) => x - y)) runs.push({ id: ctx.index.always[at], prefix: ['then'] });
   const ignores = ctx.options.disabledNodeIgnores ?? DEFAULT_DISABLED_NODE_IGNORES;
   const nodePath = node.path;
   for (const run of runs) {
