@@ -2,6 +2,8 @@
 // each row's prerequisites first (recursively); a row whose prerequisite did not pass
 // is skipped with "Failed prerequisite '<id>'" (printed only when the row is enabled).
 // Prerequisites run even when switched off: they still gate the rows that need them.
+// As in dtc, the first error-level failure ends the run: later rows (and later
+// prerequisites of the row being run) are not run at all.
 import type { Diagnostic, Severity } from '../report/diagnostic.js';
 import type { Node, Tree } from '../tree/model.js';
 import { CheckFacts } from './facts.js';
@@ -46,7 +48,11 @@ export function runChecks(tree: Tree, opts: RunChecksOptions = {}): CheckResult 
     diagnostics: [],
     failed: new Set(),
   };
-  for (const c of checks) if (levelOf(state, c) !== 'off') runCheck(state, c);
+  let error = false;
+  for (const c of checks) {
+    if (error) break;
+    if (levelOf(state, c) !== 'off') error = runCheck(state, c);
+  }
   return { diagnostics: state.diagnostics, failed: state.failed };
 }
 
@@ -70,7 +76,7 @@ function runCheck(state: RunState, c: Check): boolean {
     for (const id of c.requires ?? []) {
       const pre = state.byId.get(id);
       if (!pre) continue; // a row set without that prerequisite: nothing gates on it
-      error = runCheck(state, pre) || error;
+      error ||= runCheck(state, pre);
       if (state.status.get(id) !== 'passed') {
         state.status.set(c.id, 'prereq');
         emit(state, c, level, { message: `Failed prerequisite '${id}'` });

@@ -43,7 +43,8 @@ export const pciDeviceBusNum: Check = {
     const bus = (cellAt(reg.value, 0) & 0x00ff0000) >>> 16;
     const range = node.parent.getProperty('bus-range');
     const min = range ? cellAt(range.value, 0) : 0;
-    const max = range ? cellAt(range.value, 1) : 0;
+    // dtc 1.6.1 takes the maximum from the first cell too (fixed in later dtc)
+    const max = range ? cellAt(range.value, 0) : 0;
     if (bus < min || bus > max) {
       // dtc names the bridge's bus-range property here (none when the bridge has none)
       ctx.report(node, `PCI bus number ${bus} out of range, expected (${min} - ${max})`, range ? { property: range } : {});
@@ -159,10 +160,10 @@ export const i2cBusReg: Check = {
     const n = Math.ceil(reg.value.bytes.length / 4);
     for (let i = 0; i < n; i++) {
       const r = (cellAt(reg.value, i) & ~I2C_OWN_SLAVE_ADDRESS) >>> 0;
-      if (r & I2C_TEN_BIT_ADDRESS) {
-        if ((r & ~I2C_TEN_BIT_ADDRESS) >>> 0 > 0x3ff) {
-          ctx.report(node, `I2C address must be less than 10-bits, got "0x${hex(r)}"`, { property: reg });
-        }
+      // dtc 1.6.1's test: a 10-bit address within range still meets the 7-bit test
+      // (later dtc accepts it)
+      if ((r & I2C_TEN_BIT_ADDRESS) !== 0 && (r & ~I2C_TEN_BIT_ADDRESS) >>> 0 > 0x3ff) {
+        ctx.report(node, `I2C address must be less than 10-bits, got "0x${hex(r)}"`, { property: reg });
       } else if (r > 0x7f) {
         ctx.report(
           node,
