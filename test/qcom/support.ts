@@ -51,13 +51,23 @@ export interface QcomRun {
   findings: Diagnostic[];
 }
 
-/** Compiles `file` with dtkit (fixtures folder on the include path) and runs the qcom rows. */
-export function runQcom(file: string, options: CheckOptions = {}, overlays: string[] = [], includeDirs = [fixturesDir]): QcomRun {
+/** Compiles `file` with dtkit (fixtures folder on the include path by default). */
+export function buildBoard(file: string, overlays: string[] = [], includeDirs = [fixturesDir]): LoadedBoard {
   const board = loadBoard(file, { host: nodeHost, includeDirs, overlays });
   if (!board.tree) {
     const why = board.diagnostics.map((d) => `${d.span ? `${d.span.file}:${d.span.line}: ` : ''}${d.message}`).join('\n');
     throw new Error(`fixture ${file} did not build:\n${why}`);
   }
-  const result = runChecks(board.tree, { checks: makeQcomChecks({ sourceText: board.sourceText }), options, file });
-  return { board, findings: result.diagnostics };
+  return board;
+}
+
+/** The qcom rows' findings on a built board, with row locations. */
+export function qcomFindings(board: LoadedBoard, options: CheckOptions = {}): Diagnostic[] {
+  return runChecks(board.tree!, { checks: makeQcomChecks({ sourceText: board.sourceText }), options }).diagnostics;
+}
+
+/** Builds `file` and runs the qcom rows on it. */
+export function runQcom(file: string, options: CheckOptions = {}, overlays: string[] = [], includeDirs = [fixturesDir]): QcomRun {
+  const board = buildBoard(file, overlays, includeDirs);
+  return { board, findings: qcomFindings(board, options) };
 }
