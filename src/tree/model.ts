@@ -120,8 +120,14 @@ export class Tree {
 
   /** Live nodes, depth first, parents before children (dtc's walk order). */
   *walk(from: Node = this.root): Generator<Node> {
-    yield from;
-    for (const c of from.children) if (!c.deleted) yield* this.walk(c);
+    // an explicit stack: recursive generators cost a frame per level per node
+    const stack: Node[] = [from];
+    while (stack.length) {
+      const n = stack.pop()!;
+      if (n !== from && n.deleted) continue;
+      yield n;
+      for (let i = n.children.length - 1; i >= 0; i--) if (!n.children[i].deleted) stack.push(n.children[i]);
+    }
   }
 
   /** dtc's get_node_by_path: exact names per component, leading slashes ignored. */

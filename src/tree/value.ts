@@ -114,9 +114,8 @@ export function latin1Bytes(s: string): Uint8Array {
 }
 
 export function latin1String(b: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < b.length; i += 8192) s += String.fromCharCode(...b.subarray(i, i + 8192));
-  return s;
+  // Buffer's latin1 decoding is exact (byte n -> U+00nn) and far faster than fromCharCode
+  return Buffer.from(b.buffer, b.byteOffset, b.length).toString('latin1');
 }
 
 export function readU32(b: Uint8Array, off: number): number {
