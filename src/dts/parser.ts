@@ -49,6 +49,11 @@ export class DtsParser implements ExprStream {
   private haveRoot = false;
   /** dtc numbers plugin fragments in parse order, from 0 */
   private nextFragment = 0;
+  /** label -> node, rebuilt only when a top-level edit may have changed labels */
+  private labelIndex?: Map<string, Node>;
+  private indexDirty = false;
+  private labelsSeen = 0;
+  private deletesSeen = 0;
   /** set when a parse error was reported (dtc then refuses the input) */
   failed = false;
 
@@ -152,12 +157,37 @@ export class DtsParser implements ExprStream {
 
   /** dtc's `add_label` for each label, innermost (last written) first. */
   private applyLabels(target: { labels: Node['labels'] }, labels: Token[]): void {
+    this.labelsSeen += labels.length;
     for (let i = labels.length - 1; i >= 0; i--) addLabel(target.labels, labels[i].str, this.span(labels[i]));
   }
 
   private findRef(ref: string): Node | undefined {
     if (ref === '/') return this.tree.root.deleted ? undefined : this.tree.root;
-    return this.tree.resolveRef(ref);
+    if (ref.startsWith('/')) return this.tree.findByPath(ref);
+    if (!this.labelIndex || this.indexDirty) {
+      this.labelIndex = this.tree.labelIndex();
+      this.indexDirty = false;
+    }
+    return this.labelIndex.get(ref);
+  }
+
+  /** After a top-level edit of `target`: keeps the label index current. Labels the edit
+   *  brought are added from the target's subtree; deletions or clashes force a rebuild. */
+  private edited(mark: { labels: number; deletes: number }, target?: Node): void {
+    if (this.deletesSeen !== mark.deletes || !target || target === this.tree.root) this.indexDirty = true;
+    if (this.labelsSeen === mark.labels || this.indexDirty || !this.labelIndex) return;
+    for (const n of this.tree.walk(target)) {
+      for (const l of n.labels) {
+        if (l.deleted) continue;
+        const known = this.labelIndex.get(l.name);
+        if (!known) this.labelIndex.set(l.name, n);
+        else if (known !== n) this.indexDirty = true;
+      }
+    }
+  }
+
+  private mark(): { labels: number; deletes: number } {
+    return { labels: this.labelsSeen, deletes: this.deletesSeen };
   }
 
   private parseDevicetree(): void {
@@ -165,12 +195,14 @@ export class DtsParser implements ExprStream {
     for (;;) {
       const t = this.look;
       if (t.kind === 'eof' && this.haveRoot) return;
+      const mark = this.mark();
       if (t.kind === 'punct' && t.text === '/') {
         this.next();
         const node = this.parseNodedef('', t);
         if (this.haveRoot) mergeNodes(root, node);
         else this.adoptRoot(node);
         this.haveRoot = true;
+        this.edited(mark, root);
       } else if (t.kind === 'ref' && !this.haveRoot) {
         // `&ref { }` before any root: only meaningful in a plugin
         this.next();
@@ -178,6 +210,7 @@ export class DtsParser implements ExprStream {
         if (!this.tree.plugin) this.error(t, `Label or path ${t.str} not found`);
         this.haveRoot = true;
         this.addOrphan(node, t);
+        this.edited(mark, root);
       } else if (this.haveRoot && t.kind === 'label') {
         const label = this.next();
         const ref = this.expectKind('ref', 'a reference after the label');
@@ -185,7 +218,9 @@ export class DtsParser implements ExprStream {
         const target = this.findRef(ref.str);
         if (target) {
           addLabel(target.labels, label.str, this.span(label));
+          this.labelsSeen++;
           mergeNodes(target, node);
+          this.edited(mark, target);
         } else {
           this.error(ref, `Label or path ${ref.str} not found`);
         }
@@ -194,10 +229,12 @@ export class DtsParser implements ExprStream {
         const node = this.parseNodedef('', t);
         if (this.tree.plugin) {
           this.addOrphan(node, t);
+          this.edited(mark, root);
         } else {
           const target = this.findRef(t.str);
           if (target) mergeNodes(target, node);
           else this.error(t, `Label or path ${t.str} not found`);
+          this.edited(mark, target);
         }
       } else if (this.haveRoot && (t.kind === 'delete-node' || t.kind === 'omit-if-no-ref')) {
         this.next();
@@ -205,7 +242,10 @@ export class DtsParser implements ExprStream {
         this.expect(';');
         const target = this.findRef(ref.str);
         if (!target) this.error(ref, `Label or path ${ref.str} not found`);
-        else if (t.kind === 'delete-node') deleteNode(target);
+        else if (t.kind === 'delete-node') {
+          deleteNode(target);
+          this.indexDirty = true;
+        }
         else target.omitIfNoRef = true;
       } else {
         this.syntaxError(t, this.haveRoot ? undefined : "'/ {'");
@@ -306,6 +346,7 @@ export class DtsParser implements ExprStream {
       const name = this.expectKind('name', 'a node name');
       this.expect(';');
       node = deletionMarkerNode(name.str, this.span(name));
+      this.deletesSeen++;
     } else {
       const inner = this.parseLabels();
       const k = this.look;
