@@ -8,6 +8,7 @@ import { nodeHost } from '../../src/host.js';
 import type { DevmemIo } from '../../src/cli/devmem.js';
 import { devmemCheck, devmemDecode, devmemEncode, devmemMap } from '../../src/cli/devmem.js';
 import { main } from '../../src/cli/main.js';
+import { projectRoot } from '../support/corpus.js';
 import { elements, parseXml } from './xml.js';
 import { example18File, fixturesDir, scratchDir, writeVariant } from './support.js';
 
@@ -221,6 +222,13 @@ describe('dtkit devmem check and map', () => {
       'row 1: IOVA 0x123000-0x123fff -> PA 0x123000-0x123fff, 4 KiB, READ|WRITE');
     // identity rows sit at the same x in both spaces
     for (const [a, b] of rects('devmem', 'iova').map((r, i) => [r, rects('devmem', 'pa')[i]])) assert.equal(a.attrs.x, b.attrs.x);
+  });
+
+  test('map: docs/devmem-map.svg is the current render of the 18-row example', () => {
+    const io = capture();
+    assert.equal(devmemMap(example18File, { ...board, node: 'remoteproc_adsp', output: '-' }, io), 0);
+    assert.equal(fs.readFileSync(path.join(projectRoot, 'docs', 'devmem-map.svg'), 'utf8'), io.stdout,
+      're-render with: dtkit devmem map test/qcom/fixtures/adsp-devmem-18.dts --node remoteproc_adsp -o docs/devmem-map.svg');
   });
 
   test('map: overlaps are drawn in red, escaped names stay well-formed', () => {
