@@ -7,6 +7,7 @@ import type { BlobNode } from './blob.js';
 import { cString } from './blob.js';
 import type { ApplyStepContext } from './context.js';
 import { OVERLAY_RULES as R, fail } from './context.js';
+import { similarNames } from './suggest.js';
 
 const hex = (n: number): string => `0x${n.toString(16)}`;
 
@@ -134,14 +135,16 @@ export function fixupPhandles(ctx: ApplyStepContext): boolean {
 function symbolPhandle(ctx: ApplyStepContext, label: string, symbols: BlobNode, uses: FixupEntry[]): number | undefined {
   const { base } = ctx;
   const sym = base.getProp(symbols, label);
-  const reportAtUses = (message: (e: FixupEntry) => string, rule: string): undefined => {
+  const reportAtUses = (message: (e: FixupEntry) => string, rule: string, notes?: { message: string }[]): undefined => {
     for (const e of uses) {
-      fail(ctx, { rule, message: message(e), node: e.path, property: e.property, span: ctx.locate.cell(e.path, e.property, e.offset) });
+      fail(ctx, { rule, message: message(e), node: e.path, property: e.property, span: ctx.locate.cell(e.path, e.property, e.offset), notes });
     }
     return undefined;
   };
   if (!sym) {
-    return reportAtUses((e) => `label "${label}" (cell at byte ${e.offset}) is not defined in the base: no /__symbols__/${label}`, R.unknownLabel);
+    const near = similarNames(base.props(symbols).map((p) => base.nameOf(p)), label);
+    const notes = near.length ? [{ message: `did you mean ${near.map((n) => `"${n}"`).join(', ')}?` }] : undefined;
+    return reportAtUses((e) => `label "${label}" (cell at byte ${e.offset}) is not defined in the base: no /__symbols__/${label}`, R.unknownLabel, notes);
   }
   const path = cString(sym.value);
   const node = path === undefined ? undefined : base.pathNode(path);
