@@ -1,0 +1,136 @@
+// `dtkit compile`: cpp + dtc in one step. Errors print as `file:line:col: error: ...` with
+// the include/expansion chain and a source excerpt; exit 1 on input errors, 2 on usage
+// errors. Output is written atomically (temp + rename) and only when the compile succeeded;
+// without -o the DTB goes to stdout, as dtc does.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Command } from 'commander';
+import type { CheckLevel } from '../checks/types.js';
+import { compileFile } from '../compile/compile.js';
+import { printDts } from '../dts/print.js';
+import { writeFdt } from '../fdt/writer.js';
+import { renderAllText } from '../report/render.js';
+import { latin1Bytes } from '../tree/value.js';
+import type { RegisterCommand } from './commands.js';
+
+export interface CompileCliOptions {
+  include: string[];
+  define: string[];
+  undefine: string[];
+  outFormat: string;
+  bootCpu?: string;
+  symbols?: boolean;
+  output?: string;
+  cpp: boolean;
+  warning: string[];
+  error: string[];
+}
+
+export interface CompileIo {
+  stdout(data: Uint8Array): void;
+  stderr(text: string): void;
+}
+
+const EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2;
+
+const collect = (v: string, acc: string[]) => [...acc, v];
+
+function writeAtomically(file: string, data: Uint8Array): string | undefined {
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+  try {
+    fs.writeFileSync(tmp, data);
+    fs.renameSync(tmp, file);
+    return undefined;
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    return (e as Error).message;
+  }
+}
+
+/** -W/-E switches as dtc spells them: `-W no-foo` off, `-W foo` warning, `-E foo` error. */
+function checkLevels(warnings: string[], errors: string[]): Map<string, CheckLevel> {
+  const m = new Map<string, CheckLevel>();
+  for (const w of warnings) m.set(w.replace(/^no-/, ''), w.startsWith('no-') ? 'off' : 'warning');
+  for (const e of errors) m.set(e.replace(/^no-/, ''), e.startsWith('no-') ? 'off' : 'error');
+  return m;
+}
+
+export function runCompile(input: string, opts: CompileCliOptions, io: CompileIo): number {
+  if (opts.outFormat !== 'dtb' && opts.outFormat !== 'dts') {
+    io.stderr(`dtkit compile: error: unknown output format '${opts.outFormat}' (use dtb or dts)\n`);
+    return EXIT_USAGE;
+  }
+  let bootCpuid: number | undefined;
+  if (opts.bootCpu !== undefined) {
+    bootCpuid = Number(opts.bootCpu);
+    if (!Number.isInteger(bootCpuid) || bootCpuid < 0 || bootCpuid > 0xffffffff) {
+      io.stderr(`dtkit compile: error: bad boot cpu id '${opts.bootCpu}'\n`);
+      return EXIT_USAGE;
+    }
+  }
+  if (!fs.existsSync(input)) {
+    io.stderr(`dtkit compile: error: cannot read '${input}'\n`);
+    return EXIT_INPUT;
+  }
+  const result = compileFile(input, {
+    includeDirs: opts.include,
+    defines: opts.define,
+    undefines: opts.undefine,
+    cpp: opts.cpp,
+    symbols: opts.symbols,
+    bootCpuid,
+    checkLevels: checkLevels(opts.warning, opts.error),
+  });
+  if (result.diagnostics.length) {
+    const lineText = (file: string, line: number) => {
+      const text = result.sources.get(file) ?? readSource(file);
+      return text?.split('\n')[line - 1];
+    };
+    io.stderr(`${renderAllText(result.diagnostics, { lineText })}\n`);
+  }
+  if (!result.ok || !result.tree) return EXIT_INPUT;
+  const data = opts.outFormat === 'dts' ? latin1Bytes(printDts(result.tree)) : writeFdt(result.tree);
+  if (!opts.output || opts.output === '-') {
+    io.stdout(data);
+    return EXIT_OK;
+  }
+  const why = writeAtomically(opts.output, data);
+  if (why) {
+    io.stderr(`dtkit compile: error: cannot write '${opts.output}': ${why}\n`);
+    return EXIT_INPUT;
+  }
+  return EXIT_OK;
+}
+
+function readSource(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'latin1');
+  } catch {
+    return undefined;
+  }
+}
+
+export const registerCompile: RegisterCommand = (program: Command, setExit) => {
+  program
+    .command('compile')
+    .description('compile .dts/.dtsi/.dtso to a DTB (or DTS), byte-identical to cpp + dtc')
+    .argument('<input>', 'device-tree source')
+    .option('-I, --include <dir>', 'search folder for #include, /include/ and /incbin/ (repeatable)', collect, [])
+    .option('-D, --define <name[=value]>', 'define a preprocessor macro (repeatable)', collect, [])
+    .option('-U, --undefine <name>', 'undefine a preprocessor macro (repeatable)', collect, [])
+    .option('-O, --out-format <format>', 'dtb or dts', 'dtb')
+    .option('-b, --boot-cpu <n>', 'boot CPU id written to the DTB header')
+    .option('-@, --symbols', 'generate __symbols__ (for overlays)')
+    .option('-W, --warning <check>', 'set a check to warning (no-<check>: off)', collect, [])
+    .option('-E, --error <check>', 'set a check to error (no-<check>: off)', collect, [])
+    .option('-o, --output <file>', 'output file (default: stdout)')
+    .option('--no-cpp', 'do not run the C preprocessor')
+    .action((input: string, opts: CompileCliOptions) => {
+      setExit(
+        runCompile(input, opts, {
+          stdout: (d) => process.stdout.write(d),
+          stderr: (t) => process.stderr.write(t),
+        }),
+      );
+    });
+};
