@@ -76,6 +76,9 @@ interface BoardOptions extends CommonOptions {
 
 const EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2;
 
+/** Compile warnings `devmem check` still shows: the value written is not the value stored. */
+const KEPT_COMPILE_WARNINGS = new Set(['cell_overflow']);
+
 function pageSizeOf(text: string, io: DevmemIo): number | undefined {
   const n = parseSize(text);
   if (n === undefined || n < 1 || (n & (n - 1)) !== 0 || n > 2 ** 30) {
@@ -187,8 +190,9 @@ interface Inspected {
 
 function inspectBoard(file: string, opts: BoardOptions, pageSize: number, io: DevmemIo): Inspected | number {
   const board = loadBoard(file, { host: io.host, includeDirs: opts.include, overlays: opts.overlay });
-  // compile warnings belong to `dtkit compile`; here only what stops the build, and notes
-  const diagnostics = board.diagnostics.filter((d) => d.severity !== 'warning');
+  // compile warnings belong to `dtkit compile`; here only what stops the build, notes, and
+  // values the compiler truncated (a 64-bit address in a row would otherwise go unseen)
+  const diagnostics = board.diagnostics.filter((d) => d.severity !== 'warning' || KEPT_COMPILE_WARNINGS.has(d.rule));
   if (!board.tree) return { board, diagnostics, reports: [] };
   const nodes = selectRemoteprocs(board.tree, opts.node);
   if (!nodes) {

@@ -195,6 +195,15 @@ describe('dtkit devmem check and map', () => {
     ]);
   });
 
+  test('check: a 64-bit value truncated into a row is shown where it was written', () => {
+    const { file } = writeVariant(dir, 'check-overflow', '&remoteproc_adsp {\n\tiommus = <&apps_smmu 0x3000 0x0>;\n\tqcom,devmem = <0x110000 0x100110000 0x1000 0x1>;\n};');
+    const io = capture();
+    assert.equal(devmemCheck(file, { ...board, format: 'json', node: 'remoteproc_adsp' }, io), 0);
+    const out = JSON.parse(io.stdout) as { remoteprocs: Array<{ devmem: Array<{ pa: number }> }>; diagnostics: Array<Record<string, unknown>> };
+    assert.equal(out.remoteprocs[0].devmem[0].pa, 0x110000);
+    assert.deepEqual(out.diagnostics.map((d) => [d.rule, d.level, d.line, d.column]), [['cell_overflow', 'warning', 7, 26]]);
+  });
+
   test('check: an unknown --node is an input error', () => {
     const io = capture();
     assert.equal(devmemCheck(example18File, { ...board, node: 'remoteproc_nope' }, io), 1);
