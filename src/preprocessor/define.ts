@@ -19,12 +19,13 @@ export interface MacroDef {
 export type DefineResult = { ok: true; macro: MacroDef } | { ok: false; message: string; at: Token | null };
 
 /** `toks` are the directive's tokens after `define` (same logical line). */
-export function parseDefine(toks: Token[], inst: number): DefineResult {
+/** Body tokens keep inst -1: the macro's `inst` is filled in per run (parses are cached). */
+export function parseDefine(toks: Token[]): DefineResult {
   const nameTok = toks[0];
   if (!nameTok) return { ok: false, message: 'no macro name given in #define directive', at: null };
   if (nameTok.kind !== NAME) return { ok: false, message: 'macro names must be identifiers', at: nameTok };
   if (nameTok.text === 'defined') return { ok: false, message: '"defined" cannot be used as a macro name', at: nameTok };
-  const macro: MacroDef = { name: nameTok.text, funLike: false, params: [], variadic: false, body: [], inst, pos: nameTok.pos, end: nameTok.end };
+  const macro: MacroDef = { name: nameTok.text, funLike: false, params: [], variadic: false, body: [], inst: -1, pos: nameTok.pos, end: nameTok.end };
   let i = 1;
   const open = toks[1];
   if (open && open.kind === PUNCT && open.text === '(' && !(open.flags & PREV_WHITE)) {
@@ -37,8 +38,7 @@ export function parseDefine(toks: Token[], inst: number): DefineResult {
   let followingPaste = false;
   for (; i < toks.length; i++) {
     const src = toks[i];
-    let tok = copyToken(src);
-    tok.inst = inst;
+    const tok = copyToken(src);
     if (tok.kind === NAME && macro.funLike) {
       const idx = macro.params.indexOf(tok.text);
       if (idx >= 0) tok.arg = idx;

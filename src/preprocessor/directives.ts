@@ -120,13 +120,19 @@ function stamped(pp: Preprocessor, t: Token): Token {
 }
 
 function doDefine(pp: Preprocessor): void {
-  const toks = pp.restOfLine();
-  const r = parseDefine(toks, pp.currentInst);
+  const f = pp.currentFrame!;
+  const key = f.idx;
+  let r = f.lexed.defines?.get(key);
+  if (r) pp.skipRestOfLine();
+  else {
+    r = parseDefine(pp.restOfLine());
+    (f.lexed.defines ??= new Map()).set(key, r);
+  }
   if (!r.ok) {
     pp.error(r.message, r.at ? pp.spanOf(r.at) : undefined);
     return;
   }
-  pp.define(r.macro, toks[0]);
+  pp.define({ ...r.macro, inst: f.inst }, f.lexed.tokens[key]);
 }
 
 function doUndef(pp: Preprocessor, nameTok: Token): void {

@@ -98,7 +98,7 @@ export class Preprocessor {
 
   constructor(readonly opts: EngineOptions) {
     this.map = new SegmentMapBuilder(this.files, this.expansions);
-    this.printer = new Printer(this.map);
+    this.printer = new Printer(this.map, this.files);
   }
 
   // ---- files ------------------------------------------------------------------
@@ -228,13 +228,12 @@ export class Preprocessor {
     const inst = this.commandLineInst(lexed);
     const body = lexed.tokens.map((t) => {
       const c = copyToken(t);
-      c.inst = inst;
       c.flags &= ~BOL;
       return c;
     });
     // reuse the #define parser on "NAME VALUE"
-    const parsed = parseDefine(body, inst);
-    if (parsed.ok) this.macros.set(parsed.macro.name, parsed.macro);
+    const parsed = parseDefine(body);
+    if (parsed.ok) this.macros.set(parsed.macro.name, { ...parsed.macro, inst });
     else this.error(`invalid -D option '${def}': ${parsed.message}`);
   }
 
@@ -279,6 +278,10 @@ export class Preprocessor {
         if (!this.parsingArgs) {
           const f = this.currentFrame!;
           this.printer.lineChange(tok, f.inst, f.lexed.lineStarts[tok.line - 1]);
+        } else if (this.parsingArgs === 2 && !(tok.flags & PREV_WHITE)) {
+          // inside macro arguments a line break counts as whitespace
+          tok = copyToken(tok);
+          tok.flags |= PREV_WHITE;
         }
       } else if (this.skipping && !this.inDirective) {
         this.skipToNextDirective();
@@ -448,6 +451,7 @@ export class Preprocessor {
       tokens = new Array<Token>(macro.body.length);
       for (let i = 0; i < macro.body.length; i++) {
         const t = copyToken(macro.body[i]);
+        t.inst = macro.inst;
         t.exp = exp;
         tokens[i] = t;
       }
@@ -559,6 +563,7 @@ export class Preprocessor {
       const src = body[i];
       if (src.arg < 0) {
         const t = copyToken(src);
+        t.inst = macro.inst;
         t.exp = exp;
         out.push(t);
         continue;
@@ -568,7 +573,7 @@ export class Preprocessor {
       let from: Token[];
       let pasteFlagAt = -1;
       if (src.flags & STRINGIFY_ARG) {
-        if (!arg.stringified) arg.stringified = this.stringify(arg, src, exp);
+        if (!arg.stringified) arg.stringified = this.stringify(arg, src, macro.inst, exp);
         from = [arg.stringified];
       } else if (src.flags & PASTE_LEFT) {
         from = arg.first;
@@ -607,7 +612,7 @@ export class Preprocessor {
     return out;
   }
 
-  private stringify(arg: MacroArg, src: Token, exp: number): Token {
+  private stringify(arg: MacroArg, src: Token, inst: number, exp: number): Token {
     const parts: string[] = ['"'];
     let source: Token | null = null;
     let any = false;
@@ -628,11 +633,11 @@ export class Preprocessor {
     // an odd run of trailing backslashes would escape the closing quote
     const m = /\\+$/.exec(text);
     if (m && m[0].length % 2 === 1) {
-      this.warning("invalid string literal, ignoring final '\\'", this.spanOf(src));
+      this.warning("invalid string literal, ignoring final '\\'", this.spanOf({ ...src, inst }));
       text = text.slice(0, -1);
     }
     const tok = makeToken(STRING, text + '"', 0, src.pos, src.end, src.line);
-    tok.inst = src.inst;
+    tok.inst = inst;
     tok.exp = exp;
     tok.synthetic = true;
     return tok;

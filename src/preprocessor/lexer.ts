@@ -1,5 +1,6 @@
 // Lexes a whole file into preprocessing tokens once (the result is immutable and can be
 // cached across runs): line splices, C and C++ comments, asm-mode quotes.
+import type { DefineResult } from './define.js';
 import { BOL, CHAR, makeToken, NAME, NUMBER, OTHER, PREV_WHITE, PUNCT, STRING, type Token, type TokenKind } from './tokens.js';
 
 export interface LexError {
@@ -18,6 +19,8 @@ export interface LexedFile {
   errors: LexError[];
   /** include-guard macro (#ifndef X ... #endif around the whole file), computed lazily */
   guard?: string | null;
+  /** parsed #define lines by token index of the macro name (cache across runs) */
+  defines?: Map<number, DefineResult>;
 }
 
 // Punctuators, longest first within each leading character.

@@ -1,7 +1,7 @@
 // Writes the token stream as text the way GCC's -E writer does (same tokens, a space
 // exactly where GCC prints one), keeping source columns for plain source text so the
 // source map stays one row per line. No `# line` markers: the source map replaces them.
-import { SegmentMapBuilder } from './sourcemap.js';
+import type { FileInstance, SegmentMapBuilder } from './sourcemap.js';
 import { avoidPaste, PADDING, PREV_WHITE, PUNCT, type Token } from './tokens.js';
 
 const SPACES = ' '.repeat(256);
@@ -10,9 +10,22 @@ function spaces(n: number): string {
   return n <= 256 ? SPACES.slice(0, n) : ' '.repeat(n);
 }
 
+/** Only blanks between `from` and `to` (so the source slice can be copied as is). */
+function blankGap(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 9) return false;
+  }
+  return true;
+}
+
 export class Printer {
   private readonly parts: string[] = [];
   private out = 0;
+  /** pending verbatim slice of a source file: [runStart, runEnd) of files[runInst] */
+  private runInst = -1;
+  private runStart = 0;
+  private runEnd = 0;
   /** something was printed on the current output line */
   private printed = false;
   /** file instance and source line the current output line belongs to */
@@ -23,11 +36,13 @@ export class Printer {
   private prevInst = -1;
   private source: Token | null = null;
   private pendingAvoidPaste = false;
-
   /** per file instance: the source line a fresh output line stands for when it resumes */
   private readonly resumeLine = new Map<number, number>();
 
-  constructor(private readonly map: SegmentMapBuilder) {}
+  constructor(
+    private readonly map: SegmentMapBuilder,
+    private readonly files: FileInstance[],
+  ) {}
 
   /** `inst` resumes at `line` (e.g. the line after an #include) when next printed. */
   resumeAt(inst: number, line: number): void {
@@ -35,7 +50,15 @@ export class Printer {
     if (old === undefined || line > old) this.resumeLine.set(inst, line);
   }
 
+  private flushRun(): void {
+    if (this.runInst >= 0) {
+      this.parts.push(this.files[this.runInst].text.slice(this.runStart, this.runEnd));
+      this.runInst = -1;
+    }
+  }
+
   private emit(s: string): void {
+    if (this.runInst >= 0) this.flushRun();
     this.parts.push(s);
     this.out += s.length;
   }
@@ -73,6 +96,7 @@ export class Printer {
       if (this.source === null || (!(this.source.flags & PREV_WHITE) && tok.source === null)) this.source = tok.source;
       return;
     }
+    const plain = tok.exp < 0 && !tok.synthetic && tok.end - tok.pos === tok.text.length;
     if (this.pendingAvoidPaste) {
       const source = this.source ?? tok;
       if (source.flags & PREV_WHITE || (this.prev && avoidPaste(this.prev, tok)) || (this.prev === null && tok.kind === PUNCT && tok.text === '#')) {
@@ -81,7 +105,17 @@ export class Printer {
     } else if (tok.flags & PREV_WHITE) {
       const prev = this.prev;
       // plain source text: keep the original gap so columns (and map rows) line up
-      if (prev && prev.exp < 0 && tok.exp < 0 && !prev.synthetic && this.prevInst === inst && prev.line === tok.line && tok.pos > prev.end) {
+      if (plain && prev && prev.exp < 0 && !prev.synthetic && this.prevInst === inst && prev.line === tok.line && tok.pos > prev.end) {
+        if (this.runInst === inst && this.runEnd === prev.end && blankGap(this.files[inst].text, prev.end, tok.pos)) {
+          // extend the verbatim run over the gap and the token
+          this.out += tok.end - this.runEnd;
+          this.runEnd = tok.end;
+          this.pendingAvoidPaste = false;
+          this.source = null;
+          this.prev = tok;
+          this.printed = true;
+          return;
+        }
         this.emit(spaces(tok.pos - prev.end));
       } else {
         this.emit(' ');
@@ -91,13 +125,22 @@ export class Printer {
     this.source = null;
     this.prev = tok;
     this.prevInst = inst;
-    this.map.add(this.out, inst, tok.pos, tok.synthetic || tok.end - tok.pos !== tok.text.length ? tok.end - tok.pos : -1, tok.exp);
-    this.emit(tok.text);
+    this.map.add(this.out, inst, tok.pos, plain ? -1 : tok.end - tok.pos, tok.exp);
+    if (plain) {
+      if (this.runInst >= 0) this.flushRun();
+      this.runInst = inst;
+      this.runStart = tok.pos;
+      this.runEnd = tok.end;
+      this.out += tok.text.length;
+    } else {
+      this.emit(tok.text);
+    }
     this.printed = true;
   }
 
   finish(): string {
     if (this.printed) this.emit('\n');
+    this.flushRun();
     return this.parts.join('');
   }
 }
