@@ -24,7 +24,7 @@ interface Token {
   span: SourceSpan;
 }
 
-const TOKEN_SOURCE = /\s+|\/\/[^\n]*|\/\*[\s\S]*?\*\/|(0[xX][0-9a-fA-F]+[uUlL]*|[0-9]+[uUlL]*|[A-Za-z_][A-Za-z0-9_]*|<<|>>|[<>(),;|&^~+\-*])|(\S)/.source;
+const TOKEN_SOURCE = /\s+|\/\/[^\n]*|\/\*[\s\S]*?\*\/|(\/bits\/\s*[0-9]+|0[xX][0-9a-fA-F]+[uUlL]*|[0-9]+[uUlL]*|[A-Za-z_][A-Za-z0-9_]*|<<|>>|[<>(),;|&^~+\-*])|(\S)/.source;
 
 function tokenize(text: string, file: string, diags: Diagnostic[]): Token[] {
   const out: Token[] = [];
@@ -128,6 +128,16 @@ export function parseTypedCells(text: string, file = '<input>'): ParsedCells {
   let inList = false;
   while (p.pos < body.length && diagnostics.length === 0) {
     const t = body[p.pos];
+    if (t.text.startsWith('/bits/')) {
+      const bits = t.text.slice(6).trim();
+      p.pos++;
+      if (bits === '32') continue;
+      diagnostics.push({
+        rule: 'qcom_devmem_format', severity: 'error', span: t.span,
+        message: `row ${Math.floor(cells.length / 4)} is written with /bits/ ${bits}; every qcom,devmem value is a 32-bit cell`,
+      });
+      break;
+    }
     if (t.text === '<' && !inList) {
       inList = true;
       p.pos++;

@@ -44,6 +44,12 @@ describe('typed rows', () => {
       ['qcom_devmem_format', 'cell 1 (row 0): 0x100000000 does not fit in 32 bits', 11],
     ]);
   });
+  test('/bits/ 64 rows are refused, /bits/ 32 is accepted', () => {
+    assert.deepEqual(parseTypedCells('<0x1000 0x1000 0x1000 0x1>, /bits/ 64 <0x100000000 0x1>').diagnostics.map((d) => [d.message, d.span?.column]), [
+      ['row 1 is written with /bits/ 64; every qcom,devmem value is a 32-bit cell', 29],
+    ]);
+    assert.deepEqual(parseTypedCells('/bits/ 32 <0x1000 0x1000 0x1000 0x1>').cells, [0x1000, 0x1000, 0x1000, 1]);
+  });
   test('unknown names, stray characters and an unclosed list', () => {
     assert.match(parseTypedCells('<0x1 FOO 0x1000 0x1>').diagnostics[0].message, /^unknown name 'FOO' \(flag macros: QCOM_DEVMEM_READ, /);
     assert.deepEqual(parseTypedCells('<0x1 $ 0x1>').diagnostics.map((d) => [d.message, d.span?.column]), [["unexpected character '$'", 6]]);
