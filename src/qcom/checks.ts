@@ -52,10 +52,14 @@ function* devmemNodes(tree: Tree): Generator<[Node, Property]> {
 }
 
 /** A row check over every well-formed qcom,devmem value (malformed ones are qcom_devmem_format's). */
-function rowCheck(
-  id: string, description: string, locate: Locate,
-  problems: (ctx: CheckContext, node: Node, rows: DevmemRow[]) => DevmemProblem[],
-): Check {
+interface RowCheckSpec {
+  id: string;
+  description: string;
+  locate: Locate;
+  problems: (ctx: CheckContext, node: Node, rows: DevmemRow[]) => DevmemProblem[];
+}
+
+function rowCheck({ id, description, locate, problems }: RowCheckSpec): Check {
   // No `requires: qcom_devmem_format`: a malformed value is skipped here, so one bad
   // property does not silence (or add "Failed prerequisite" to) every other node's rows.
   return {
@@ -85,18 +89,24 @@ export function makeQcomChecks(setup: QcomCheckSetup = {}): Check[] {
     },
   };
 
-  const flags = rowCheck('qcom_devmem_flags', 'qcom,devmem flags are a non-zero subset of READ|WRITE|CACHE|NOEXEC|MMIO', locate,
-    (_ctx, _node, rows) => rows.flatMap((r, i) => flagProblems(r, i)));
+  const flags = rowCheck({
+    id: 'qcom_devmem_flags', description: 'qcom,devmem flags are a non-zero subset of READ|WRITE|CACHE|NOEXEC|MMIO', locate,
+    problems: (_ctx, _node, rows) => rows.flatMap((r, i) => flagProblems(r, i)),
+  });
 
-  const alignment = rowCheck('qcom_devmem_alignment', 'qcom,devmem addresses and sizes are IOMMU-page aligned and fit 32 bits', locate,
-    (ctx, _node, rows) => rows.flatMap((r, i) => alignmentProblems(r, i, ctx.options.iommuPageSize ?? DEFAULT_IOMMU_PAGE_SIZE)));
+  const alignment = rowCheck({
+    id: 'qcom_devmem_alignment', description: 'qcom,devmem addresses and sizes are IOMMU-page aligned and fit 32 bits', locate,
+    problems: (ctx, _node, rows) => rows.flatMap((r, i) => alignmentProblems(r, i, ctx.options.iommuPageSize ?? DEFAULT_IOMMU_PAGE_SIZE)),
+  });
 
-  const overlap = rowCheck('qcom_devmem_overlap', 'qcom,devmem rows do not collide with each other or with the carveout', locate,
-    (ctx, node, rows) => {
+  const overlap = rowCheck({
+    id: 'qcom_devmem_overlap', description: 'qcom,devmem rows do not collide with each other or with the carveout', locate,
+    problems: (ctx, node, rows) => {
       const c = carveoutOf(node, lookupOf(ctx));
       const carveout = c && { pa: c.pa, size: c.size, description: `memory-region[0] (${c.node.path})` };
       return overlapProblems(rows, carveout);
-    });
+    },
+  });
 
   const ignored: Check = {
     id: 'qcom_devmem_ignored', level: 'warning',
