@@ -98,7 +98,7 @@ function stringText(b: Uint8Array, from: number, len: number): string {
     if (esc !== undefined) s += esc;
     else if (isPrint(c)) s += String.fromCharCode(c);
     // dtc passes a signed char to %02x: bytes >= 0x80 print sign-extended (\xffffffff)
-    else s += `\\x${c >= 0x80 ? (0xffffff00 | c).toString(16) : hex2(c)}`;
+    else s += `\\x${c >= 0x80 ? ((0xffffff00 | c) >>> 0).toString(16) : hex2(c)}`;
   }
   return `${s}"`;
 }
