@@ -1,14 +1,19 @@
 // Full corpus parity of the check table against dtc (a script, not part of `npm test`):
-//   node dist/test/checks/parity.js [--oracle dts|dtb] [--sample N] [--cache DIR] [--out FILE] [--filter SUBSTR]
+//   node dist/test/checks/parity.js [--input dtb|dts] [--oracle dts|dtb] [--sample N] [--cache DIR] [--out FILE] [--filter SUBSTR]
 // For every board .dts under linux-dt/src/arm64 it builds the DTB the kernel's way
-// (cpp + dtc, cached), reads it with dtkit's FDT reader, runs dtc's rows, and compares
+// (cpp + dtc, cached), reads it with dtkit's FDT reader (--input dtb, the default) or
+// parses the cpp output with dtkit's DTS parser (--input dts), runs dtc's rows, and compares
 // the findings (check id, severity, node path, property, message) with dtc's stderr:
 //   --oracle dts: what dtc said compiling the source (labels and markers exist there)
 //   --oracle dtb: what dtc says checking the DTB itself (`dtc -I dtb`), like for like
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { parseDts } from '../../src/dts/parser.js';
+import { rawSource } from '../../src/dts/source.js';
 import { readFdt } from '../../src/fdt/reader.js';
+import { nodeHost } from '../../src/host.js';
+import { Diagnostics } from '../../src/report/diagnostic.js';
 import { runChecks } from '../../src/checks/run.js';
 import { dtcChecks } from '../../src/checks/table.js';
 import { linuxDtDir } from '../support/corpus.js';
@@ -34,7 +39,6 @@ export function buildBoard(linuxDt: string, rel: string, cacheDir: string): Boar
     const r = spawnSync('dtc', ['-O', 'dtb', '-b', '0', '-i', path.dirname(rel), '-i', 'src/arm64', '-o', dtbFile, tmp],
       { cwd: linuxDt, encoding: 'latin1' });
     fs.writeFileSync(errFile, r.stderr ?? '', 'latin1');
-    fs.rmSync(tmp, { force: true });
   }
   return {
     dtb: fs.existsSync(dtbFile) ? new Uint8Array(fs.readFileSync(dtbFile)) : undefined,
@@ -50,6 +54,17 @@ export function dtbOracle(dtbFile: string): string {
     fs.writeFileSync(errFile, r.stderr ?? '', 'latin1');
   }
   return fs.readFileSync(errFile, 'latin1');
+}
+
+/** dtkit's findings on the cpp output (the same text dtc read), parsed by dtkit. */
+export function dtkitFindingsFromSource(linuxDt: string, rel: string, cacheDir: string): Finding[] | undefined {
+  const tmp = path.join(cacheDir, `${rel}.tmp`);
+  if (!fs.existsSync(tmp)) return undefined;
+  const diagnostics = new Diagnostics();
+  const includeDirs = [path.join(linuxDt, path.dirname(rel)), path.join(linuxDt, 'src/arm64')];
+  const { tree, ok } = parseDts(rawSource(tmp, fs.readFileSync(tmp, 'latin1')), { host: nodeHost, includeDirs, diagnostics });
+  if (!ok) return undefined;
+  return runChecks(tree, { checks: dtcChecks(), file: tmp }).diagnostics.map(findingOf);
 }
 
 /** dtkit's findings on a DTB. */
@@ -89,13 +104,14 @@ function main(argv: string[]): number {
     return 1;
   }
   const oracle = arg('--oracle') ?? 'dts';
+  const input = arg('--input') ?? 'dtb';
   const cacheDir = arg('--cache') ?? '/tmp/dtkit-parity-cache';
   const filter = arg('--filter');
   let list = boards(linuxDt).filter((b) => !filter || b.includes(filter));
   const sample = Number(arg('--sample') ?? 0);
   if (sample > 0) list = list.filter((_, i) => i % Math.ceil(list.length / sample) === 0);
 
-  let matched = 0, total = 0, extra = 0, noDtb = 0;
+  let matched = 0, total = 0, extra = 0, noDtb = 0, unparsed = 0;
   const perRule = new Map<string, { matched: number; missing: number; extra: number }>();
   const lines: string[] = [];
   const bump = (key: string, field: 'matched' | 'missing' | 'extra'): void => {
@@ -111,7 +127,12 @@ function main(argv: string[]): number {
       continue;
     }
     const want = parseDtcStderr(oracle === 'dtb' ? dtbOracle(path.join(cacheDir, `${rel}.dtb`)) : build.stderr);
-    const got = dtkitFindings(build.dtb, `${rel}.dtb`);
+    const got = input === 'dts' ? dtkitFindingsFromSource(linuxDt, rel, cacheDir) : dtkitFindings(build.dtb, `${rel}.dtb`);
+    if (!got) {
+      unparsed++;
+      lines.push(`${rel}: dtkit could not parse the cpp output`);
+      continue;
+    }
     const cmp = compareFindings(want, got);
     matched += cmp.matched;
     total += want.length;
@@ -133,13 +154,13 @@ function main(argv: string[]): number {
       else bump(k, 'matched');
     }
   }
-  const out = arg('--out') ?? path.join(cacheDir, `parity-${oracle}.txt`);
+  const out = arg('--out') ?? path.join(cacheDir, `parity-${input}-vs-${oracle}.txt`);
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, lines.join('\n') + '\n');
   for (const [rule, r] of [...perRule].sort()) {
     if (r.missing || r.extra) console.log(`${rule}: matched ${r.matched}, missing ${r.missing}, extra ${r.extra}`);
   }
-  console.log(`boards ${list.length} (no dtb: ${noDtb}), oracle ${oracle}: findings matched ${matched}/${total}, extra ${extra} (details: ${out})`);
+  console.log(`boards ${list.length} (no dtb: ${noDtb}, unparsed: ${unparsed}), input ${input}, oracle ${oracle}: findings matched ${matched}/${total}, extra ${extra} (details: ${out})`);
   return 0;
 }
 

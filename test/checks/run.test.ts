@@ -1,0 +1,121 @@
+// The runner (prerequisites, first error ends the run, levels) and the -W/-E switches,
+// on small rows built here, so each rule of dtc's run_check is pinned down alone.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { runChecks } from '../../src/checks/run.js';
+import { parseCheckSwitch, resolveCheckLevels } from '../../src/checks/switches.js';
+import { dtcChecks } from '../../src/checks/table.js';
+import type { Check, CheckLevel } from '../../src/checks/types.js';
+import { Node, Property, Tree } from '../../src/tree/model.js';
+import { valueFromCells } from '../../src/tree/value.js';
+
+function tree(): Tree {
+  const t = new Tree();
+  const a = t.root.addChild(new Node('a@1', { file: 't.dts', line: 3, column: 2, length: 0 }));
+  a.addProperty(new Property('reg', valueFromCells([1]), { file: 't.dts', line: 4, column: 3, length: 0 }));
+  a.addChild(new Node('b'));
+  return t;
+}
+
+const row = (id: string, level: CheckLevel, fail: boolean, requires?: string[]): Check => ({
+  id, level, description: id, ...(requires ? { requires } : {}),
+  node(ctx, node) {
+    if (fail && node.name === 'a@1') ctx.report(node, `${id} failed`);
+  },
+});
+
+const summary = (checks: Check[], levels?: Map<string, CheckLevel>): string[] =>
+  runChecks(tree(), { checks, options: { levels } }).diagnostics.map((d) => `${d.severity} ${d.rule} ${d.node ?? '-'}: ${d.message}`);
+
+test('rows run parents before children, once per live node', () => {
+  const seen: string[] = [];
+  const t = tree();
+  t.root.addChild(new Node('gone')).deleted = true;
+  runChecks(t, { checks: [{ id: 'walk', level: 'warning', description: '', node: (_c, n) => void seen.push(n.path) }] });
+  assert.deepEqual(seen, ['/', '/a@1', '/a@1/b']);
+});
+
+test('a failed prerequisite skips the row and says so', () => {
+  assert.deepEqual(summary([row('pre', 'warning', true), row('dep', 'warning', true, ['pre'])]), [
+    'warning pre /a@1: pre failed',
+    "warning dep -: Failed prerequisite 'pre'",
+  ]);
+});
+
+test('a prerequisite that is off still runs and still gates', () => {
+  assert.deepEqual(summary([row('pre', 'off', true), row('dep', 'warning', true, ['pre'])]), [
+    "warning dep -: Failed prerequisite 'pre'",
+  ]);
+});
+
+test('prerequisites run first even when listed later', () => {
+  assert.deepEqual(summary([row('dep', 'warning', true, ['pre']), row('pre', 'warning', false)]), [
+    'warning dep /a@1: dep failed',
+  ]);
+});
+
+test('the first error ends the run: later rows do not run at all', () => {
+  const result = runChecks(tree(), { checks: [row('e', 'error', true), row('later', 'warning', true)] });
+  assert.deepEqual(result.diagnostics.map((d) => d.rule), ['e']);
+  assert.deepEqual([...result.failed], ['e']);
+});
+
+test('findings carry the property span, else the node span', () => {
+  const checks: Check[] = [{
+    id: 'spans', level: 'warning', description: '',
+    node(ctx, node) {
+      if (node.name === 'a@1') {
+        ctx.report(node, 'on the node');
+        ctx.report(node, 'on reg', { property: node.getProperty('reg') });
+      }
+    },
+  }];
+  const d = runChecks(tree(), { checks, file: 't.dtb' }).diagnostics;
+  assert.deepEqual(d.map((x) => [x.message, x.node, x.property, x.span?.line, x.span?.column]), [
+    ['on the node', '/a@1', undefined, 3, 2],
+    ['on reg', '/a@1', 'reg', 4, 3],
+  ]);
+});
+
+test('a finding without a span names the input file', () => {
+  const t = new Tree();
+  const d = runChecks(t, { checks: [row('x', 'warning', false), { ...row('y', 'warning', false), tree: (ctx) => ctx.report(t.root, 'm') }], file: 'b.dtb' });
+  assert.equal(d.diagnostics[0].file, 'b.dtb');
+});
+
+test('levels override the row level', () => {
+  assert.deepEqual(summary([row('w', 'warning', true)], new Map([['w', 'error']])), ['error w /a@1: w failed']);
+  assert.deepEqual(summary([row('w', 'warning', true)], new Map([['w', 'off']])), []);
+});
+
+test('parseCheckSwitch reads dtc spellings', () => {
+  assert.deepEqual(parseCheckSwitch('no-foo'), { kind: 'W', id: 'foo', enable: false });
+  assert.deepEqual(parseCheckSwitch('no_foo', 'E'), { kind: 'E', id: 'foo', enable: false });
+  assert.deepEqual(parseCheckSwitch('-Ebar'), { kind: 'E', id: 'bar', enable: true });
+  assert.deepEqual(parseCheckSwitch('-Wno-bar', 'E'), { kind: 'W', id: 'bar', enable: false });
+});
+
+test('switches follow dtc: raising raises prerequisites, lowering lowers dependents', () => {
+  const checks = dtcChecks();
+  const lv = (...s: string[]) => resolveCheckLevels(s.map((x) => parseCheckSwitch(x)), checks);
+  assert.equal(lv('-Esimple_bus_reg').levels.get('reg_format'), 'error');
+  assert.equal(lv('-Esimple_bus_reg').levels.get('addr_size_cells'), 'error');
+  assert.equal(lv('-Wno-reg_format').levels.get('simple_bus_reg'), 'off');
+  assert.equal(lv('-Wno-reg_format').levels.get('unit_address_vs_reg'), undefined);
+  // -E no-x on an error row switches it off; on a warning row leaves the warning
+  assert.equal(lv('-Eno-duplicate_node_names').levels.get('duplicate_node_names'), 'off');
+  assert.equal(lv('-Eunit_address_vs_reg', '-Eno-unit_address_vs_reg').levels.get('unit_address_vs_reg'), undefined);
+  assert.deepEqual(lv('-Wno-such_check').unknown, ['such_check']);
+});
+
+test('the table has every dtc 1.6.1 check, in dtc order, with dtc levels', () => {
+  const ids = dtcChecks().map((c) => c.id);
+  assert.equal(ids.length, 89); // dtc 1.6.1's 88 and interrupt_map (dtc 1.7+)
+  assert.equal(new Set(ids).size, ids.length);
+  const off = dtcChecks().filter((c) => c.level === 'off').map((c) => c.id);
+  assert.deepEqual(off, [
+    'property_name_chars_strict', 'node_name_chars_strict', 'unique_unit_address_if_enabled',
+    'deprecated_gpio_property', 'interrupt_map', 'always_fail',
+  ]);
+  for (const c of dtcChecks()) for (const r of c.requires ?? []) assert.ok(ids.includes(r), `${c.id} requires ${r}`);
+});
