@@ -47,11 +47,20 @@ function touchedNodes(plan: OverlayPlan): Map<string, OutNode> {
 
 /** The profile span behind a finding about `property` of an overlay node. */
 function profileSpan(n: OutNode, property: string | undefined, message: string): SourceSpan | undefined {
-  const prop = n.props.find((p) => p.name === property) ?? n.props[0];
+  const prop = n.props.find((p) => p.name === property) ?? n.props.find((p) => message.includes(`'${p.name}'`)) ?? n.props[0];
   if (!prop) return undefined;
   const row = property === DEVMEM_PROPERTY ? /\brow (\d+)/.exec(message) : null;
   const rowSpec = row ? prop.origin.rows?.[Number(row[1])] : undefined;
   return rowSpec?.span ?? prop.origin.span;
+}
+
+/** A schema finding about a property the overlay sets on `n` (by name, or in an 'unexpected' list). */
+function concernsOverlay(d: Diagnostic, n: OutNode): boolean {
+  const names = n.props.map((p) => p.name);
+  if (d.property !== undefined) return names.includes(d.property);
+  const unexpected = /\((.*) (?:was|were) unexpected\)/.exec(d.message);
+  if (unexpected) return names.some((name) => unexpected[1].includes(`'${name}'`));
+  return names.some((name) => d.schemaPath?.split('/').includes(name) ?? false);
 }
 
 function streamText(u: { sid: number; mask: number }): string {
@@ -109,9 +118,29 @@ export function validateComposite(input: CompositeInput): CompositeResult {
   if (!hostErrors) checked.push(`composite passes ${rows.map((c) => c.id).join(', ')} (host kvm)`);
 
   if (input.schemas) {
-    const found = validateTree(input.schemas.context, composite, base.file).filter((d) => d.node && touched.has(d.node));
-    for (const d of found) out.push({ ...d, span: profileSpan(touched.get(d.node!)!, d.property, d.message) ?? d.span });
-    if (!found.some((d) => d.severity === 'error')) checked.push(`composite: the nodes the overlay touches validate against ${input.schemas.description}`);
+    // only what the overlay is answerable for: the properties it sets, and nodes it adds
+    const all = validateTree(input.schemas.context, composite, base.file);
+    const baseFailures = new Map<string, number>();
+    for (const d of all) {
+      const n = d.node ? touched.get(d.node) : undefined;
+      if (n && d.severity === 'error' && !concernsOverlay(d, n)) baseFailures.set(d.node!, (baseFailures.get(d.node!) ?? 0) + 1);
+    }
+    let errors = 0;
+    for (const d of all) {
+      const n = d.node ? touched.get(d.node) : undefined;
+      if (!n || (base.tree.findByPath(d.node!) && !concernsOverlay(d, n))) continue;
+      const span = profileSpan(n, d.property, d.message) ?? d.span;
+      const failing = baseFailures.get(d.node!) ?? 0;
+      if (failing && /unexpected\)$/.test(d.message)) {
+        // a node that fails its schema for reasons of its own leaves every property
+        // "unevaluated": say so rather than blame the overlay
+        out.push({ ...d, span, severity: 'warning', notes: [...(d.notes ?? []), { message: `the base node itself fails this schema (${failing} finding${failing === 1 ? '' : 's'}, e.g. missing required properties), so nothing it has counts as evaluated` }] });
+      } else {
+        out.push({ ...d, span });
+        if (d.severity === 'error') errors++;
+      }
+    }
+    if (!errors) checked.push(`composite: what the overlay sets validates against ${input.schemas.description}`);
   }
   return { diagnostics: out, checked };
 }
