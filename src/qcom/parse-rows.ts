@@ -45,7 +45,7 @@ function tokenize(text: string, file: string, diags: Diagnostic[]): Token[] {
   return out;
 }
 
-/** Recursive-descent C expression over BigInt, one function per precedence level. */
+/** Recursive-descent C expression (64-bit unsigned, as dtc computes), one function per precedence level. */
 class ExprParser {
   pos = 0;
   constructor(private readonly toks: Token[], private readonly diags: Diagnostic[]) {}
@@ -66,7 +66,7 @@ class ExprParser {
       const op = this.toks[this.pos++].text;
       const r = next();
       if (r === undefined) return undefined;
-      v = apply(op, v, r);
+      v = BigInt.asUintN(64, apply(op, v, r)); // dtc evaluates in 64-bit unsigned arithmetic
     }
     return v;
   }
@@ -74,7 +74,7 @@ class ExprParser {
   expr = (): bigint | undefined => this.binary(['|'], this.xor, (_o, a, b) => a | b);
   private xor = (): bigint | undefined => this.binary(['^'], this.and, (_o, a, b) => a ^ b);
   private and = (): bigint | undefined => this.binary(['&'], this.shift, (_o, a, b) => a & b);
-  private shift = (): bigint | undefined => this.binary(['<<', '>>'], this.add, (o, a, b) => (o === '<<' ? a << b : a >> b));
+  private shift = (): bigint | undefined => this.binary(['<<', '>>'], this.add, (o, a, b) => (b >= 64n ? 0n : o === '<<' ? a << b : a >> b));
   private add = (): bigint | undefined => this.binary(['+', '-'], this.mul, (o, a, b) => (o === '+' ? a + b : a - b));
   private mul = (): bigint | undefined => this.binary(['*'], this.unary, (_o, a, b) => a * b);
 

@@ -44,6 +44,12 @@ describe('typed rows', () => {
       ['qcom_devmem_format', 'cell 1 (row 0): 0x100000000 does not fit in 32 bits', 11],
     ]);
   });
+  test('expressions wrap at 64 bits like dtc, and huge shifts do not blow up', () => {
+    assert.deepEqual(parseTypedCells('<(1 << 100000000) (0 - 1) 0x1000 0x1>').diagnostics.map((d) => d.message), [
+      'cell 1 (row 0): 0xffffffffffffffff does not fit in 32 bits',
+    ]);
+    assert.deepEqual(parseTypedCells('<((1 << 63) * 2) 0 (0x800 + 0x800) 0x1>').cells, [0, 0, 0x1000, 1]);
+  });
   test('/bits/ 64 rows are refused, /bits/ 32 is accepted', () => {
     assert.deepEqual(parseTypedCells('<0x1000 0x1000 0x1000 0x1>, /bits/ 64 <0x100000000 0x1>').diagnostics.map((d) => [d.message, d.span?.column]), [
       ['row 1 is written with /bits/ 64; every qcom,devmem value is a 32-bit cell', 29],
