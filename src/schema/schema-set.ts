@@ -142,3 +142,20 @@ export function openSchemaSet(opts: SchemaSetOptions): SchemaSet {
 export function validationContext(set: SchemaSet, options: ValidateOptions = {}): ValidateContext {
   return { index: set.index, engine: new SchemaEngine(set.index), options, selectIndex: buildSelectIndex(set.index) };
 }
+
+/** A schema set from in-memory texts (tests, embedders), in precedence order, uncached. */
+export function schemaSetFromTexts(texts: { file: string; text: string }[]): SchemaSet {
+  const diagnostics: Diagnostic[] = [];
+  const files: SchemaFile[] = [];
+  const seen = new Set<string>();
+  for (const { file, text } of texts) {
+    const { schema, diagnostic } = parseSchemaText(file, text);
+    if (diagnostic) diagnostics.push(diagnostic);
+    if (schema && !seen.has(schema.id)) {
+      seen.add(schema.id);
+      files.push(schema);
+    }
+  }
+  const set = processSchemas(files);
+  return { index: indexOf(set), diagnostics: [...diagnostics, ...set.diagnostics], fromCache: false };
+}
