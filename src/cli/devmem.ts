@@ -32,7 +32,8 @@ export interface DevmemIo {
   host: Host;
   out(text: string): void;
   err(text: string): void;
-  readStdin(): string;
+  /** standard input as text, or undefined when it cannot be read */
+  readStdin(): string | undefined;
   /** writes a file whole (temp file + rename), or returns why it could not */
   writeFile(file: string, text: string): string | undefined;
 }
@@ -41,7 +42,13 @@ export const processIo: DevmemIo = {
   host: nodeHost,
   out: (t) => process.stdout.write(t),
   err: (t) => process.stderr.write(t),
-  readStdin: () => fs.readFileSync(0, 'latin1'),
+  readStdin() {
+    try {
+      return fs.readFileSync(0, 'latin1');
+    } catch {
+      return undefined;
+    }
+  },
   writeFile(file, text) {
     const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
     try {
@@ -109,6 +116,10 @@ export function devmemDecode(input: string, opts: CommonOptions, io: DevmemIo): 
   if (pageSize === undefined) return EXIT_USAGE;
   const file = input === '-' ? '<stdin>' : '<input>';
   const text = input === '-' ? io.readStdin() : input;
+  if (text === undefined) {
+    io.err('dtkit devmem decode: error: cannot read standard input\n');
+    return EXIT_INPUT;
+  }
   const parsed = parseTypedCells(text, file);
   const diagnostics = [...parsed.diagnostics];
   let rows: DevmemRow[] = [];

@@ -62,7 +62,7 @@ interface Captured extends DevmemIo {
   written: Map<string, string>;
 }
 
-function capture(stdin = ''): Captured {
+function capture(stdin: string | undefined = ''): Captured {
   const io: Captured = {
     host: nodeHost, stdout: '', stderr: '', written: new Map(),
     out: (t) => void (io.stdout += t),
@@ -119,6 +119,12 @@ describe('dtkit devmem decode', () => {
       '                            ^~~~',
       '',
     ].join('\n'));
+  });
+
+  test('unreadable standard input is an input error', () => {
+    const io = capture(undefined);
+    assert.equal(devmemDecode('-', common, io), 1);
+    assert.equal(io.stderr, 'dtkit devmem decode: error: cannot read standard input\n');
   });
 
   test('a bad page size is a usage error', () => {
