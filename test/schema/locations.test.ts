@@ -47,7 +47,7 @@ test('a missing property points at the node in the included file, with the inclu
   assert.ok(d);
   assert.equal(d.message, "'acme,level' is a required property");
   assert.equal(d.node, '/widget@1000');
-  assert.deepEqual([d.span?.file, d.span?.line, d.span?.column], ['/b/widget.dtsi', 4, 2]);
+  assert.deepEqual([d.span?.file, d.span?.line, d.span?.column], ['/b/widget.dtsi', 4, 5]);
   assert.deepEqual(d.span?.includedFrom?.map((p) => [p.file, p.line]), [['/b/board.dts', 2]]);
 });
 
