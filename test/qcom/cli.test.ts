@@ -62,12 +62,13 @@ interface Captured extends DevmemIo {
   written: Map<string, string>;
 }
 
-function capture(stdin: string | undefined = ''): Captured {
+/** `stdin` null: standard input cannot be read. */
+function capture(stdin: string | null = ''): Captured {
   const io: Captured = {
     host: nodeHost, stdout: '', stderr: '', written: new Map(),
     out: (t) => void (io.stdout += t),
     err: (t) => void (io.stderr += t),
-    readStdin: () => stdin,
+    readStdin: () => stdin ?? undefined,
     writeFile: (f, t) => void io.written.set(f, t),
   };
   return io;
@@ -122,7 +123,7 @@ describe('dtkit devmem decode', () => {
   });
 
   test('unreadable standard input is an input error', () => {
-    const io = capture(undefined);
+    const io = capture(null);
     assert.equal(devmemDecode('-', common, io), 1);
     assert.equal(io.stderr, 'dtkit devmem decode: error: cannot read standard input\n');
   });
