@@ -4,7 +4,7 @@
 // tokens that carry spacing. Directives live in directives.ts.
 import * as path from 'node:path';
 import type { Host } from '../host.js';
-import { readText } from '../host.js';
+import { latin1String } from '../tree/value.js';
 import type { Diagnostic, DiagnosticNote } from '../report/diagnostic.js';
 import type { SourcePos, SourceSpan } from '../report/source.js';
 import { parseDefine, sameDefinition, type MacroDef } from './define.js';
@@ -107,13 +107,14 @@ export class Preprocessor {
   loadFile(file: string): LexedFile | undefined {
     const local = this.lexedLocal.get(file);
     if (local) return local;
-    const text = readText(this.opts.host, file);
-    if (text === undefined) return undefined;
+    const bytes = this.opts.host.readFile(file);
+    if (bytes === undefined) return undefined;
     let lexed = this.opts.cache?.lexed.get(file) as LexedFile | undefined;
-    if (!lexed || lexed.text !== text) {
-      lexed = lexFile(file, text);
+    if (!lexed || !sameBytes(lexed.bytes, bytes)) {
+      lexed = lexFile(file, latin1String(bytes), bytes);
       this.opts.cache?.lexed.set(file, lexed);
     }
+    const text = lexed.text;
     this.lexedLocal.set(file, lexed);
     this.dependencies.push(file);
     this.sources.set(file, text);
@@ -126,7 +127,7 @@ export class Preprocessor {
     const includedFrom = site ? [site, ...(parent?.includedFrom ?? [])] : [];
     const inst = this.files.length;
     if (site && parent) this.printer.resumeAt(this.frames[this.frames.length - 1].inst, site.line + 1);
-    this.files.push({ path: lexed.path, text: lexed.text, lineStarts: lexed.lineStarts, includedFrom });
+    this.files.push({ path: lexed.path, text: lexed.text, bytes: lexed.bytes, lineStarts: lexed.lineStarts, includedFrom });
     this.frames.push({ lexed, inst, idx: 0, foundIn, condBase: this.conds.length });
     for (const e of lexed.errors) {
       this.error(e.message, spanIn(this.files[inst], e.pos, e.pos + 2));
@@ -241,7 +242,7 @@ export class Preprocessor {
 
   private commandLineInst(lexed: LexedFile): number {
     const inst = this.files.length;
-    this.files.push({ path: '<command-line>', text: lexed.text, lineStarts: lexed.lineStarts, includedFrom: [] });
+    this.files.push({ path: '<command-line>', text: lexed.text, bytes: lexed.bytes, lineStarts: lexed.lineStarts, includedFrom: [] });
     this.commandLineFiles++;
     return inst;
   }
@@ -752,6 +753,10 @@ export class Preprocessor {
     }
     return null;
   }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.length).equals(b);
 }
 
 export function dirOf(file: string): string {

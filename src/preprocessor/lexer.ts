@@ -11,6 +11,8 @@ export interface LexError {
 export interface LexedFile {
   path: string;
   text: string;
+  /** the file's bytes (text is their latin1 decoding): output copies runs from here */
+  bytes: Uint8Array;
   tokens: Token[];
   /** offsets where each physical line starts */
   lineStarts: Int32Array;
@@ -23,34 +25,49 @@ export interface LexedFile {
   defines?: Map<number, DefineResult>;
 }
 
-// Punctuators, longest first within each leading character.
-const PUNCTS: Record<string, string[]> = {
-  '[': ['['],
-  ']': [']'],
-  '(': ['('],
-  ')': [')'],
-  '{': ['{'],
-  '}': ['}'],
-  '.': ['...', '.'],
-  '-': ['->', '--', '-=', '-'],
-  '+': ['++', '+=', '+'],
-  '&': ['&&', '&=', '&'],
-  '*': ['*=', '*'],
-  '~': ['~'],
-  '!': ['!=', '!'],
-  '/': ['/=', '/'],
-  '%': ['%=', '%'],
-  '<': ['<<=', '<<', '<=', '<'],
-  '>': ['>>=', '>>', '>=', '>'],
-  '=': ['==', '='],
-  '^': ['^=', '^'],
-  '|': ['||', '|=', '|'],
-  '?': ['?'],
-  ':': [':'],
-  ';': [';'],
-  ',': [','],
-  '#': ['##', '#'],
-};
+/** Length of the C punctuator starting at i (first char code c), 0 if none. */
+function punctLength(src: string, i: number, c: number): number {
+  const d = src.charCodeAt(i + 1);
+  switch (c) {
+    case 91: // [
+    case 93: // ]
+    case 40: // (
+    case 41: // )
+    case 123: // {
+    case 125: // }
+    case 126: // ~
+    case 63: // ?
+    case 58: // :
+    case 59: // ;
+    case 44: // ,
+      return 1;
+    case 46: // . ...
+      return d === 46 && src.charCodeAt(i + 2) === 46 ? 3 : 1;
+    case 45: // - -> -- -=
+      return d === 62 || d === 45 || d === 61 ? 2 : 1;
+    case 43: // + ++ +=
+      return d === 43 || d === 61 ? 2 : 1;
+    case 38: // & && &=
+      return d === 38 || d === 61 ? 2 : 1;
+    case 124: // | || |=
+      return d === 124 || d === 61 ? 2 : 1;
+    case 42: // * *=
+    case 33: // ! !=
+    case 47: // / /=
+    case 37: // % %=
+    case 61: // = ==
+    case 94: // ^ ^=
+      return d === 61 ? 2 : 1;
+    case 60: // < << <<= <=
+    case 62: // > >> >>= >=
+      if (d === c) return src.charCodeAt(i + 2) === 61 ? 3 : 2;
+      return d === 61 ? 2 : 1;
+    case 35: // # ##
+      return d === 35 ? 2 : 1;
+    default:
+      return 0;
+  }
+}
 
 const CC_NL = 10;
 
@@ -134,7 +151,7 @@ function originOf(ct: CleanText, offset: number, isEnd: boolean): number {
   return lo === 0 ? offset : offset + ct.removed[lo - 1];
 }
 
-export function lexFile(path: string, text: string): LexedFile {
+export function lexFile(path: string, text: string, bytes?: Uint8Array): LexedFile {
   const lineStarts = computeLineStarts(text);
   const spliced = removeSplices(text);
   const src = spliced ? spliced.clean : text;
@@ -233,19 +250,14 @@ export function lexFile(path: string, text: string): LexedFile {
       push(kind, start, i);
       continue;
     }
-    const cands = PUNCTS[src[i]];
-    if (cands) {
-      for (const p of cands) {
-        if (src.startsWith(p, i)) {
-          i += p.length;
-          break;
-        }
-      }
+    const plen = punctLength(src, i, c);
+    if (plen) {
+      i += plen;
       push(PUNCT, start, i);
       continue;
     }
     i++;
     push(OTHER, start, i);
   }
-  return { path, text, tokens, lineStarts, hashLines: Int32Array.from(hashLines), errors };
+  return { path, text, bytes: bytes ?? Buffer.from(text, 'latin1'), tokens, lineStarts, hashLines: Int32Array.from(hashLines), errors };
 }

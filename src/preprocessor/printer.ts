@@ -20,7 +20,8 @@ function blankGap(text: string, from: number, to: number): boolean {
 }
 
 export class Printer {
-  private readonly parts: string[] = [];
+  /** output bytes (latin1, like the input); decoded once at the end */
+  private buf = Buffer.allocUnsafe(1 << 16);
   private out = 0;
   /** pending verbatim slice of a source file: [runStart, runEnd) of files[runInst] */
   private runInst = -1;
@@ -50,16 +51,32 @@ export class Printer {
     if (old === undefined || line > old) this.resumeLine.set(inst, line);
   }
 
+  private reserve(n: number): void {
+    if (this.out + n <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.out + n) size *= 2;
+    const next = Buffer.allocUnsafe(size);
+    this.buf.copy(next, 0, 0, this.written);
+    this.buf = next;
+  }
+
+  /** bytes actually in buf (the pending run is counted in `out` but not yet copied) */
+  private written = 0;
+
   private flushRun(): void {
     if (this.runInst >= 0) {
-      this.parts.push(this.files[this.runInst].text.slice(this.runStart, this.runEnd));
+      const n = this.runEnd - this.runStart;
+      this.reserve(0);
+      this.buf.set(this.files[this.runInst].bytes.subarray(this.runStart, this.runEnd), this.written);
+      this.written += n;
       this.runInst = -1;
     }
   }
 
   private emit(s: string): void {
     if (this.runInst >= 0) this.flushRun();
-    this.parts.push(s);
+    this.reserve(s.length);
+    this.written += this.buf.write(s, this.written, 'latin1');
     this.out += s.length;
   }
 
@@ -108,6 +125,7 @@ export class Printer {
       if (plain && prev && prev.exp < 0 && !prev.synthetic && this.prevInst === inst && prev.line === tok.line && tok.pos > prev.end) {
         if (this.runInst === inst && this.runEnd === prev.end && blankGap(this.files[inst].text, prev.end, tok.pos)) {
           // extend the verbatim run over the gap and the token
+          this.reserve(tok.end - this.runEnd);
           this.out += tok.end - this.runEnd;
           this.runEnd = tok.end;
           this.pendingAvoidPaste = false;
@@ -128,6 +146,7 @@ export class Printer {
     this.map.add(this.out, inst, tok.pos, plain ? -1 : tok.end - tok.pos, tok.exp);
     if (plain) {
       if (this.runInst >= 0) this.flushRun();
+      this.reserve(tok.text.length);
       this.runInst = inst;
       this.runStart = tok.pos;
       this.runEnd = tok.end;
@@ -141,6 +160,6 @@ export class Printer {
   finish(): string {
     if (this.printed) this.emit('\n');
     this.flushRun();
-    return this.parts.join('');
+    return this.buf.toString('latin1', 0, this.written);
   }
 }

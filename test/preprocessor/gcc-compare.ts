@@ -20,8 +20,10 @@ export function stripLineMarkers(text: string): string {
   return text.replace(/^# \d+ "(?:[^"\\]|\\.)*"(?: \d)*$/gm, '');
 }
 
+/** Whitespace-separated runs; a `#` at column 0 is marked, since dtc reads `# N "file"`
+ *  line markers only there. */
 export function words(text: string): string[] {
-  return text.match(/\S+/g) ?? [];
+  return text.replace(/^#/gm, '^#').match(/\S+/g) ?? [];
 }
 
 export interface Comparison {
