@@ -15,6 +15,7 @@ export class CheckFacts {
   private readonly sizeCells = new Map<Node, number>();
   private readonly buses = new Map<Node, BusKind>();
   private phandles: Map<number, Node> | undefined;
+  private live: Node[] | undefined;
 
   constructor(private readonly tree: Tree) {}
 
@@ -53,12 +54,29 @@ export class CheckFacts {
     this.buses.set(node, bus);
   }
 
+  /** Live nodes in dtc's walk order (parents before children), computed once per tree state. */
+  nodes(): Node[] {
+    if (!this.live) {
+      const out: Node[] = [];
+      {
+        const stack: Node[] = [this.tree.root];
+        while (stack.length) {
+          const n = stack.pop()!;
+          out.push(n);
+          for (let i = n.children.length - 1; i >= 0; i--) if (!n.children[i].deleted) stack.push(n.children[i]);
+        }
+      }
+      this.live = out;
+    }
+    return this.live;
+  }
+
   /** dtc's get_node_by_phandle: the first live node in walk order with that phandle */
   nodeByPhandle(phandle: number): Node | undefined {
     if (phandle === 0 || phandle === 0xffffffff) return undefined;
     if (!this.phandles) {
       this.phandles = new Map();
-      for (const n of this.tree.walk()) if (n.phandle && !this.phandles.has(n.phandle)) this.phandles.set(n.phandle, n);
+      for (const n of this.nodes()) if (n.phandle && !this.phandles.has(n.phandle)) this.phandles.set(n.phandle, n);
     }
     return this.phandles.get(phandle);
   }
@@ -66,5 +84,6 @@ export class CheckFacts {
   /** Drops lookups derived from the tree (after a row that edits it). */
   invalidate(): void {
     this.phandles = undefined;
+    this.live = undefined;
   }
 }

@@ -116,7 +116,7 @@ function runRow(state: RunState, c: Check, level: CheckLevel): void {
     },
   };
   c.tree?.(ctx);
-  if (c.node) for (const node of state.tree.walk()) c.node(ctx, node);
+  if (c.node) for (const node of state.facts.nodes()) c.node(ctx, node);
   if (c.mutates) state.facts.invalidate();
   state.status.set(c.id, failed ? 'failed' : 'passed');
 }

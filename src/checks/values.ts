@@ -59,10 +59,23 @@ export function isCompatible(node: Node, compat: string): boolean {
   return false;
 }
 
+/** A character set for spanOf, as a lookup table over char codes 0..255. */
+export type CharSet = Uint8Array;
+
+export function charSet(chars: string): CharSet {
+  const t = new Uint8Array(256);
+  for (let i = 0; i < chars.length; i++) t[chars.charCodeAt(i) & 0xff] = 1;
+  return t;
+}
+
 /** Length of the leading run of `s` made only of characters in `allowed` (C strspn). */
-export function spanOf(s: string, allowed: string): number {
+export function spanOf(s: string, allowed: CharSet): number {
   let n = 0;
-  while (n < s.length && allowed.includes(s[n])) n++;
+  while (n < s.length) {
+    const c = s.charCodeAt(n);
+    if (c > 0xff || !allowed[c]) break;
+    n++;
+  }
   return n;
 }
 

@@ -1,6 +1,6 @@
 // /chosen and /aliases.
 import type { Check } from '../types.js';
-import { cString, isOneString, spanOf } from '../values.js';
+import { cString, charSet, isOneString, spanOf } from '../values.js';
 import { NOT_A_STRING } from './kinds.js';
 
 export const obsoleteChosenInterruptController: Check = {
@@ -50,7 +50,7 @@ export const chosenNodeStdoutPath: Check = {
   },
 };
 
-const ALIAS_NAME_CHARS = 'abcdefghijklmnopqrstuvwxyz0123456789-';
+const ALIAS_NAME_CHARS = charSet('abcdefghijklmnopqrstuvwxyz0123456789-');
 
 export const aliasPaths: Check = {
   id: 'alias_paths',

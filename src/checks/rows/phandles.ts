@@ -87,8 +87,8 @@ export const gpiosProperty: Check = {
   description: '"*-gpios" entries match their controller\'s #gpio-cells',
   node(ctx, node) {
     if (node.getProperty('gpio-hog')) return;
-    for (const p of node.props) {
-      if (isGpioProperty(p.name)) checkPhandleArgs(ctx, node, p, { cellsName: '#gpio-cells' });
+    for (const p of node.properties) {
+      if (!p.deleted && isGpioProperty(p.name)) checkPhandleArgs(ctx, node, p, { cellsName: '#gpio-cells' });
     }
   },
 };
@@ -98,8 +98,8 @@ export const deprecatedGpioProperty: Check = {
   level: 'off',
   description: '"[*-]gpio" is the deprecated spelling of "[*-]gpios"',
   node(ctx, node) {
-    for (const p of node.props) {
-      if (isGpioProperty(p.name) && p.name.endsWith('gpio')) {
+    for (const p of node.properties) {
+      if (!p.deleted && isGpioProperty(p.name) && p.name.endsWith('gpio')) {
         ctx.report(node, "'[*-]gpio' is deprecated, use '[*-]gpios' instead", { property: p });
       }
     }

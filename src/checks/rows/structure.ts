@@ -2,15 +2,15 @@
 import type { Marker } from '../../tree/value.js';
 import type { Node, Property } from '../../tree/model.js';
 import type { Check } from '../types.js';
-import { spanOf } from '../values.js';
+import { charSet, spanOf } from '../values.js';
 import { stringRow } from './kinds.js';
 
 const LOWER = 'abcdefghijklmnopqrstuvwxyz';
 const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 const DIGITS = '0123456789';
-export const NODE_CHARS = LOWER + UPPER + DIGITS + ',._+-@';
-export const PROP_CHARS = LOWER + UPPER + DIGITS + ',._+*#?-';
-export const STRICT_CHARS = LOWER + UPPER + DIGITS + ',-';
+export const NODE_CHARS = charSet(LOWER + UPPER + DIGITS + ',._+-@');
+export const PROP_CHARS = charSet(LOWER + UPPER + DIGITS + ',._+*#?-');
+export const STRICT_CHARS = charSet(LOWER + UPPER + DIGITS + ',-');
 
 export const alwaysFail: Check = {
   id: 'always_fail',
@@ -48,6 +48,7 @@ export const duplicatePropertyNames: Check = {
   node(ctx, node) {
     // dtc reports the earlier property once for every later one of the same name
     const props = node.props;
+    if (props.length < 2 || new Set(props.map((p) => p.name)).size === props.length) return;
     const later = new Map<string, number>();
     for (const p of props) later.set(p.name, (later.get(p.name) ?? 0) + 1);
     for (const p of props) {
@@ -120,7 +121,8 @@ export const propertyNameChars: Check = {
   level: 'error',
   description: 'property names use only [a-zA-Z0-9,._+*#?-]',
   node(ctx, node) {
-    for (const p of node.props) {
+    for (const p of node.properties) {
+      if (p.deleted) continue;
       const n = spanOf(p.name, PROP_CHARS);
       if (n < p.name.length) ctx.report(node, `Bad character '${p.name[n]}' in property name`, { property: p });
     }
@@ -179,7 +181,7 @@ export const duplicateLabel: Check = {
   level: 'error',
   description: 'a label names one node, property or value position',
   tree(ctx) {
-    const nodes = [...ctx.tree.walk()];
+    const nodes = ctx.facts ? ctx.facts.nodes() : [...ctx.tree.walk()];
     const owners = labelOwners(nodes);
     const check = (label: string, site: LabelSite): void => {
       const other = owners.get(label);

@@ -8,8 +8,8 @@ export const namesIsStringList: Check = {
   level: 'warning',
   description: '"*-names" properties are string lists',
   node(ctx, node) {
-    for (const p of node.props) {
-      if (p.name.endsWith('-names') && !isStringList(p.value)) ctx.report(node, NOT_A_STRING_LIST, { property: p });
+    for (const p of node.properties) {
+      if (!p.deleted && p.name.endsWith('-names') && !isStringList(p.value)) ctx.report(node, NOT_A_STRING_LIST, { property: p });
     }
   },
 };
