@@ -3,6 +3,7 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { CheckOptions } from '../../src/checks/types.js';
 import { markerPosition, runQcom, scratchDir, templateFile, writeVariant } from './support.js';
 
@@ -157,6 +158,19 @@ describe('qcom check rows on lemans variants', () => {
   test(`at least 30 bad variants (${bad.length}) and the good ones`, () => {
     assert.ok(bad.length >= 30);
     assert.ok(good.length >= 10);
+  });
+
+  test('a row written in an overlay is located in the overlay source', () => {
+    const { file: base } = writeVariant(dir, 'overlay-base', '');
+    const overlay = path.join(dir, 'adsp-devmem.dtso');
+    const text = '/dts-v1/;\n/plugin/;\n\n#include <dt-bindings/iommu/qcom,devmem.h>\n\n&remoteproc_adsp {\n' +
+      '\tiommus = <&apps_smmu 0x3000 0x0>;\n\tqcom,devmem = <0x110000 0x110000 0x1000 QCOM_DEVMEM_READ>,\n\t\t<0x120000 0x120000 0x1000 /*@f*/0x0>;\n\tstatus = "okay";\n};\n';
+    fs.writeFileSync(overlay, text);
+    const { findings } = runQcom(base, { host: 'kvm' }, [overlay]);
+    const at = markerPosition(overlay, text, 'f')!;
+    assert.deepEqual(findings.map((d) => [d.rule, d.node, d.span?.file, d.span?.line, d.span?.column]), [
+      ['qcom_devmem_flags', '/soc@0/remoteproc@30000000', overlay, at.line, at.column],
+    ]);
   });
 
   for (const v of [...bad, ...good]) {
