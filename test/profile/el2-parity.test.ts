@@ -24,7 +24,7 @@ test('built-in profiles reproduce upstream -el2 composites byte for byte (one bo
   try {
     for (const c of sample) {
       const o = checkCase(c, tmp);
-      assert.deepEqual([o.target, o.builtin, o.recovered, o.detail], [c.target, true, true, '']);
+      assert.deepEqual([o.target, o.builtin, o.viaFdtoverlay, o.recovered, o.detail], [c.target, true, true, true, '']);
     }
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });

@@ -67,22 +67,27 @@ export function recoveredProfile(c: El2Case, dir: string): string | undefined {
 export interface ParityOutcome {
   target: string;
   builtin: boolean;
+  /** fdtoverlay applying dtkit's .dtbo to the cpp + dtc -@ board */
+  viaFdtoverlay: boolean;
   recovered: boolean;
   detail: string;
 }
 
 export function checkCase(c: El2Case, tmp: string): ParityOutcome {
   const reference = upstreamComposite(c);
-  if (!reference) return { target: c.target, builtin: false, recovered: false, detail: 'the oracle could not build the composite' };
+  if (!reference) return { target: c.target, builtin: false, viaFdtoverlay: false, recovered: false, detail: 'the oracle could not build the composite' };
   const details: string[] = [];
   const mine = dtkitComposite(c, profilePath(c.profile)!);
   const builtin = sameBytes(reference, mine.applied);
   if (!builtin) details.push(`built-in: ${mine.applied ? 'bytes differ' : mine.diagnostics.map((d) => d.message).join('; ')}`);
+  const base = dtcBuild(qcomSource(c.base), { symbols: true })!;
+  const viaFdtoverlay = sameBytes(reference, mine.dtbo && fdtoverlayApply(base, [mine.dtbo]));
+  if (!viaFdtoverlay) details.push('fdtoverlay with dtkit\'s .dtbo: bytes differ');
   const recoveredFile = recoveredProfile(c, tmp);
   const again = recoveredFile ? dtkitComposite(c, recoveredFile) : undefined;
   const recovered = sameBytes(reference, again?.applied);
   if (!recovered) details.push(`--from: ${again?.applied ? 'bytes differ' : again?.diagnostics.map((d) => d.message).join('; ') ?? 'no profile'}`);
-  return { target: c.target, builtin, recovered, detail: details.join(' | ') };
+  return { target: c.target, builtin, viaFdtoverlay, recovered, detail: details.join(' | ') };
 }
 
 function main(): void {
@@ -93,19 +98,21 @@ function main(): void {
   }
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dtkit-el2-'));
   const cases = el2Cases();
-  let builtin = 0, recovered = 0;
+  let builtin = 0, viaFdtoverlay = 0, recovered = 0;
   const t0 = Date.now();
   for (const c of cases) {
     const o = checkCase(c, tmp);
     if (o.builtin) builtin++;
+    if (o.viaFdtoverlay) viaFdtoverlay++;
     if (o.recovered) recovered++;
     if (o.detail) process.stdout.write(`${c.target}: ${o.detail}\n`);
   }
   fs.rmSync(tmp, { recursive: true, force: true });
   process.stdout.write(`built-in profiles: ${builtin}/${cases.length} identical to fdtoverlay + upstream -el2.dtbo\n`);
+  process.stdout.write(`fdtoverlay applying dtkit's .dtbo: ${viaFdtoverlay}/${cases.length} identical\n`);
   process.stdout.write(`--from round trip: ${recovered}/${cases.length} identical\n`);
   process.stdout.write(`(${((Date.now() - t0) / 1000).toFixed(1)} s)\n`);
-  if (builtin !== cases.length || recovered !== cases.length) process.exitCode = 1;
+  if (builtin !== cases.length || viaFdtoverlay !== cases.length || recovered !== cases.length) process.exitCode = 1;
 }
 
 if (process.argv.includes('--run')) main();
