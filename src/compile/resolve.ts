@@ -144,7 +144,9 @@ export function phandleReferences(tree: Tree, diags: Diagnostics): void {
         bytes ??= prop.value.bytes.slice();
         const target = refs.find(m.ref);
         if (!target) {
-          if (tree.plugin) writeU32(bytes, m.offset, 0xffffffff);
+          // a plugin's unresolved label becomes a fixup; fixups cannot name a path (dtc 1.8)
+          if (tree.plugin && !m.ref.includes('/')) writeU32(bytes, m.offset, 0xffffffff);
+          else if (tree.plugin) diags.error('phandle_references', `Can't generate fixup for reference to path &{${m.ref}}`, m.span ?? prop.span, { node: node.path, property: prop.name });
           else diags.error('phandle_references', `Reference to non-existent node or label "${m.ref}"`, m.span ?? prop.span, { node: node.path, property: prop.name });
           continue;
         }

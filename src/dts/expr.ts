@@ -2,6 +2,7 @@
 // in dtc's grammar, evaluated as unsigned 64-bit (BigInt wrapped to 64 bits). Both arms of
 // `?:`, `&&` and `||` are parsed and evaluated, so errors in either are reported, as dtc does.
 import type { Token } from './lexer.js';
+import { tokenValue } from './lexer.js';
 
 export interface ExprStream {
   peek(): Token;
@@ -40,7 +41,7 @@ export function parseIntegerPrim(s: ExprStream): bigint {
   const t = s.peek();
   if (t.kind === 'literal' || t.kind === 'char') {
     s.next();
-    return t.int;
+    return tokenValue(t);
   }
   if (t.kind === 'punct' && t.text === '(') {
     s.next();

@@ -40,8 +40,10 @@ export interface Token {
   text: string;
   /** name, ref, unescaped string; message for 'bad' */
   str: string;
-  /** value of literals and char literals */
-  int: bigint;
+  /** value of literals and char literals when below 2^53 (else see `big`) */
+  num: number;
+  /** value of literals of 2^53 and above (BigInt only where needed: it is costly) */
+  big?: bigint;
   src: LexSource;
   offset: number;
   length: number;
@@ -97,6 +99,11 @@ interface Frame {
 
 const LINE_MARKER = /#(?:line)?[ \t]+([0-9]+)[ \t]+"((?:[^\\"\n]|\\.)*)"(?:[ \t]+[0-9]+)*/y;
 
+/** The value of a literal, char literal or byte token. */
+export function tokenValue(t: Token): bigint {
+  return t.big ?? BigInt(t.num);
+}
+
 export class Lexer {
   private stack: Frame[] = [];
   private state: State = 'initial';
@@ -113,8 +120,8 @@ export class Lexer {
     this.opts.diagnostics.error('syntax', message, src.map.spanAt(offset, length));
   }
 
-  private make(kind: TokenKind, f: Frame, start: number, text: string, str = '', int = 0n): Token {
-    return { kind, text, str, int, src: f.src, offset: start, length: f.pos - start };
+  private make(kind: TokenKind, f: Frame, start: number, text: string, str = '', num = 0, big?: bigint): Token {
+    return { kind, text, str, num, big, src: f.src, offset: start, length: f.pos - start };
   }
 
   next(): Token {
@@ -126,7 +133,7 @@ export class Lexer {
           this.stack.pop();
           continue;
         }
-        return { kind: 'eof', text: '', str: '', int: 0n, src: f.src, offset: f.pos, length: 0 };
+        return { kind: 'eof', text: '', str: '', num: 0, src: f.src, offset: f.pos, length: 0 };
       }
       const t = this.scan(f);
       if (t) return t;
@@ -202,7 +209,7 @@ export class Lexer {
     if (this.state === 'bytestring') {
       if (isHexDigit(c) && isHexDigit(s.charCodeAt(start + 1))) {
         f.pos += 2;
-        return this.make('byte', f, start, s.slice(start, start + 2), '', BigInt(parseInt(s.slice(start, start + 2), 16)));
+        return this.make('byte', f, start, s.slice(start, start + 2), '', parseInt(s.slice(start, start + 2), 16));
       }
       if (c === 93 /* ] */) {
         f.pos++;
@@ -274,7 +281,7 @@ export class Lexer {
     else if (u.value.length > 1) {
       this.error(f.src, start, raw.length, `Character literal has ${u.value.length} characters instead of 1`);
     }
-    return this.make('char', f, start, raw, '', BigInt(u.value.length ? u.value.charCodeAt(0) : 0));
+    return this.make('char', f, start, raw, '', u.value.length ? u.value.charCodeAt(0) : 0);
   }
 
   private scanLiteral(f: Frame): Token {
@@ -298,9 +305,9 @@ export class Lexer {
     f.pos = e;
     const text = s.slice(start, e);
     const digits = s.slice(start, digitsEnd);
-    let value: bigint;
+    let value: bigint | number;
     if (hex) {
-      value = BigInt(digits);
+      value = digits.length <= 15 ? parseInt(digits.slice(2), 16) : BigInt(digits);
     } else if (digits.length > 1 && digits[0] === '0') {
       // strtoull base 0: a leading 0 means octal; an 8 or 9 ends the number early
       let o = 1;
@@ -308,13 +315,14 @@ export class Lexer {
       value = BigInt('0o' + (digits.slice(1, o) || '0'));
       if (o < digits.length) this.error(f.src, start, text.length, `Bad integer literal '${text}'`);
     } else {
-      value = BigInt(digits);
+      value = digits.length <= 15 ? parseInt(digits, 10) : BigInt(digits);
     }
-    if (value > MAX_U64) {
+    if (typeof value === 'bigint' && value > MAX_U64) {
       this.error(f.src, start, text.length, `Integer literal '${text}' out of range`);
       value = MAX_U64;
     }
-    return this.make('literal', f, start, text, '', value);
+    if (typeof value === 'bigint' && value <= BigInt(Number.MAX_SAFE_INTEGER)) value = Number(value);
+    return typeof value === 'number' ? this.make('literal', f, start, text, '', value) : this.make('literal', f, start, text, '', 0, value);
   }
 
   private scanRef(f: Frame): Token | undefined {
@@ -327,10 +335,11 @@ export class Lexer {
       f.pos = e;
       return this.make('ref', f, start, s.slice(start, e), s.slice(start + 1, e));
     }
-    if (c === 123 /* { */ && s.charCodeAt(start + 2) === 47 /* / */) {
-      let e = start + 3;
+    if (c === 123 /* { */) {
+      // `&{/path}`, or `&{label/path}` (a path below a label, dtc 1.7+)
+      let e = start + 2;
       while (e < s.length && s.charCodeAt(e) < 128 && PATHCHAR[s.charCodeAt(e)] === 1) e++;
-      if (s.charCodeAt(e) === 125 /* } */) {
+      if (s.charCodeAt(e) === 125 /* } */ && e > start + 2) {
         f.pos = e + 1;
         return this.make('ref', f, start, s.slice(start, e + 1), s.slice(start + 2, e));
       }

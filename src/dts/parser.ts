@@ -164,6 +164,12 @@ export class DtsParser implements ExprStream {
   private findRef(ref: string): Node | undefined {
     if (ref === '/') return this.tree.root.deleted ? undefined : this.tree.root;
     if (ref.startsWith('/')) return this.tree.findByPath(ref);
+    const slash = ref.indexOf('/');
+    if (slash > 0) {
+      // label-relative path: `&{label/child/grandchild}`
+      const base = this.findRef(ref.slice(0, slash));
+      return base && findBelow(base, ref.slice(slash + 1));
+    }
     if (!this.labelIndex || this.indexDirty) {
       this.labelIndex = this.tree.labelIndex();
       this.indexDirty = false;
@@ -227,14 +233,16 @@ export class DtsParser implements ExprStream {
       } else if (this.haveRoot && t.kind === 'ref') {
         this.next();
         const node = this.parseNodedef('', t);
-        if (this.tree.plugin) {
+        // in a plugin a path, or a label the overlay itself does not define, targets the base
+        const target = this.tree.plugin && t.str.startsWith('/') ? undefined : this.findRef(t.str);
+        if (target) {
+          mergeNodes(target, node);
+          this.edited(mark, target);
+        } else if (this.tree.plugin) {
           this.addOrphan(node, t);
           this.edited(mark, root);
         } else {
-          const target = this.findRef(t.str);
-          if (target) mergeNodes(target, node);
-          else this.error(t, `Label or path ${t.str} not found`);
-          this.edited(mark, target);
+          this.error(t, `Label or path ${t.str} not found`);
         }
       } else if (this.haveRoot && (t.kind === 'delete-node' || t.kind === 'omit-if-no-ref')) {
         this.next();
@@ -383,7 +391,7 @@ export class DtsParser implements ExprStream {
         for (;;) {
           this.valueLabels(vb);
           if (this.look.kind !== 'byte') break;
-          vb.u8(Number(this.next().int));
+          vb.u8(this.next().num);
         }
         this.expect(']');
       } else if (t.kind === 'incbin') {
@@ -408,8 +416,8 @@ export class DtsParser implements ExprStream {
     if (this.look.kind === 'bits') {
       this.next();
       const n = this.expectKind('literal', 'the element size in bits');
-      const type = BITS_TYPES[String(n.int)];
-      if (type) bits = Number(n.int);
+      const type = n.big === undefined ? BITS_TYPES[String(n.num)] : undefined;
+      if (type) bits = n.num;
       else this.error(n, 'Array elements must be 8, 16, 32 or 64-bits');
     }
     this.expect('<');
@@ -429,6 +437,10 @@ export class DtsParser implements ExprStream {
       } else if (t.kind === 'punct' && t.text === '>') {
         this.next();
         return;
+      } else if (bits === 32 && (t.kind === 'literal' || t.kind === 'char') && t.big === undefined && t.num <= 0xffffffff) {
+        // the common case, without BigInt
+        this.next();
+        vb.u32(t.num);
       } else {
         const v = parseIntegerPrim(this);
         if (bits < 64 && v > mask && (v | mask) !== (1n << 64n) - 1n) {
@@ -465,6 +477,17 @@ export class DtsParser implements ExprStream {
     const end = length === undefined ? bytes.length : Math.min(bytes.length, start + Number(length));
     vb.type('bytes').bytes(bytes.subarray(start, end));
   }
+}
+
+/** The node at `rel` (a/b/c) below `base`; empty components are skipped. */
+function findBelow(base: Node, rel: string): Node | undefined {
+  let node: Node | undefined = base;
+  for (const part of rel.split('/')) {
+    if (part === '') continue;
+    node = node.getChild(part);
+    if (!node) return undefined;
+  }
+  return node;
 }
 
 /** dtc's guess: the `reg` of the first child of /cpus (deleted or not), when one cell. */

@@ -3,7 +3,7 @@
 // golden dtc 1.8.1 outputs. Boards run in a pool of worker threads.
 //
 //   node dist/test/conformance/run.js [--vendor qcom] [--jobs N] [--overlays]
-//        [--no-kernel] [--no-dtc-tests] [--no-cache] [--linux DIR]
+//        [--overlays-only] [--no-kernel] [--no-dtc-tests] [--no-cache] [--linux DIR]
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +17,7 @@ interface Args {
   vendor?: string;
   jobs: number;
   overlays: boolean;
+  overlaysOnly: boolean;
   kernel: boolean;
   dtcTests: boolean;
   cache: boolean;
@@ -24,12 +25,13 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { jobs: Math.max(1, os.cpus().length), overlays: false, kernel: true, dtcTests: true, cache: true };
+  const a: Args = { jobs: Math.max(1, os.cpus().length), overlays: false, overlaysOnly: false, kernel: true, dtcTests: true, cache: true };
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i];
     if (v === '--vendor') a.vendor = argv[++i];
     else if (v === '--jobs' || v === '-j') a.jobs = Number(argv[++i]);
     else if (v === '--overlays') a.overlays = true;
+    else if (v === '--overlays-only') a.overlays = a.overlaysOnly = true;
     else if (v === '--no-kernel') a.kernel = false;
     else if (v === '--no-dtc-tests') a.dtcTests = false;
     else if (v === '--no-cache') a.cache = false;
@@ -90,7 +92,7 @@ async function kernelRun(args: Args): Promise<boolean> {
     console.log(`kernel corpus: skipped (${skip || 'no linux-dt'})`);
     return true;
   }
-  const files = listBoards(linuxDt, { vendor: args.vendor, overlays: args.overlays });
+  const files = listBoards(linuxDt, { vendor: args.vendor, overlays: args.overlays }).filter((f) => !args.overlaysOnly || f.endsWith('.dtso'));
   const cacheDir = args.cache ? path.join(os.tmpdir(), 'dtkit-oracle-cache', 'dtc-1.6.1') : undefined;
   const t0 = Date.now();
   let n = 0;

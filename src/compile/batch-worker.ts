@@ -1,0 +1,42 @@
+// One batch worker: compiles the files it is handed, one at a time, keeping the
+// preprocessor's lexed-header cache across files (boards of one SoC share most headers).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parentPort, workerData } from 'node:worker_threads';
+import type { CheckLevel } from '../checks/types.js';
+import { printDts } from '../dts/print.js';
+import { writeFdt } from '../fdt/writer.js';
+import { renderAllText } from '../report/render.js';
+import { latin1Bytes } from '../tree/value.js';
+import type { BatchJob, BatchOptions, BatchOutcome } from './batch.js';
+import { compileFile } from './compile.js';
+
+const { compile, outFormat } = workerData as Pick<BatchOptions, 'compile' | 'outFormat'>;
+const checkLevels = new Map((compile.checkLevels ?? []) as [string, CheckLevel][]);
+
+function run(job: BatchJob): BatchOutcome {
+  const r = compileFile(job.input, { ...compile, checkLevels });
+  const lineText = (file: string, line: number) => r.sources.get(file)?.split('\n')[line - 1];
+  const messages = r.diagnostics.length ? renderAllText(r.diagnostics, { lineText }) : '';
+  if (!r.ok || !r.tree) return { input: job.input, ok: false, messages };
+  const data = outFormat === 'dts' ? latin1Bytes(printDts(r.tree)) : writeFdt(r.tree);
+  const tmp = path.join(path.dirname(job.output), `.${path.basename(job.output)}.${process.pid}.tmp`);
+  try {
+    fs.writeFileSync(tmp, data);
+    fs.renameSync(tmp, job.output);
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    return { input: job.input, ok: false, messages: `${messages}${messages ? '\n' : ''}dtkit compile: error: cannot write '${job.output}': ${(e as Error).message}` };
+  }
+  return { input: job.input, ok: true, messages };
+}
+
+parentPort!.on('message', (m: { index: number; job: BatchJob }) => {
+  let outcome: BatchOutcome;
+  try {
+    outcome = run(m.job);
+  } catch (e) {
+    outcome = { input: m.job.input, ok: false, messages: `dtkit: internal error compiling ${m.job.input}: ${(e as Error).message}` };
+  }
+  parentPort!.postMessage({ index: m.index, outcome });
+});

@@ -1,0 +1,60 @@
+// Batch compilation over worker threads: many boards, one process, all cores. Each
+// worker compiles whole files (the unit dtc and make parallelise on too) and reports
+// rendered diagnostics back; output files are written by the worker that made them.
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { CompileOptions } from './compile.js';
+
+export interface BatchJob {
+  input: string;
+  output: string;
+}
+
+export interface BatchOptions {
+  jobs?: number;
+  /** options shared by every file; must be structured-clonable (no Host) */
+  compile: Omit<CompileOptions, 'host' | 'checkLevels'> & { checkLevels?: [string, string][] };
+  outFormat: 'dtb' | 'dts';
+}
+
+export interface BatchOutcome {
+  input: string;
+  ok: boolean;
+  /** diagnostics rendered as text, '' when none */
+  messages: string;
+}
+
+/** Output path for `input` in `outDir`: the input's base name with the format's extension. */
+export function batchOutput(input: string, outDir: string, outFormat: 'dtb' | 'dts'): string {
+  const ext = outFormat === 'dts' ? '.dts' : input.endsWith('.dtso') ? '.dtbo' : '.dtb';
+  return path.join(outDir, path.basename(input).replace(/\.dts[io]?$/, '') + ext);
+}
+
+export async function compileBatch(jobs: BatchJob[], opts: BatchOptions): Promise<BatchOutcome[]> {
+  const workers = Math.max(1, Math.min(opts.jobs ?? os.availableParallelism(), jobs.length));
+  const outcomes: BatchOutcome[] = new Array(jobs.length);
+  let next = 0;
+  const runWorker = () =>
+    new Promise<void>((resolve, reject) => {
+      const w = new Worker(new URL('./batch-worker.js', import.meta.url), {
+        workerData: { compile: opts.compile, outFormat: opts.outFormat },
+      });
+      const feed = () => {
+        if (next >= jobs.length) {
+          void w.terminate().then(() => resolve());
+          return;
+        }
+        const i = next++;
+        w.postMessage({ index: i, job: jobs[i] });
+      };
+      w.on('message', (m: { index: number; outcome: BatchOutcome }) => {
+        outcomes[m.index] = m.outcome;
+        feed();
+      });
+      w.on('error', reject);
+      w.on('online', feed);
+    });
+  await Promise.all(Array.from({ length: workers }, runWorker));
+  return outcomes;
+}
