@@ -9,6 +9,7 @@ import { readFdt } from '../../src/fdt/reader.js';
 import { writeFdt } from '../../src/fdt/writer.js';
 import { compileFile } from '../../src/compile/compile.js';
 import { cellsOf, stringsOf } from '../../src/tree/value.js';
+import { projectRoot } from '../support/corpus.js';
 import { exampleBoard, exampleProfile, filesIn, runOverlay, tempDir, variantProfile } from './support.js';
 
 function outputs(dir: string) {
@@ -35,6 +36,9 @@ test('the README command: the example profile on the example board', () => {
   assert.ok(lines.some((l) => l.startsWith('  ok  composite passes qcom_devmem_format')), r.out);
 
   const dtso = fs.readFileSync(path.join(out, 'kvm.dtso'), 'latin1');
+  // the whole text, kernel style: checked in as a reviewed golden file
+  const golden = fs.readFileSync(path.join(projectRoot, 'test', 'profile', 'fixtures', 'lemans-kvm-example.dtso'), 'latin1');
+  assert.equal(dtso, golden.replace('(PROFILE)', `(${exampleProfile})`));
   assert.ok(dtso.includes('/dts-v1/;\n/plugin/;\n\n#include <dt-bindings/iommu/qcom,devmem.h>\n'), dtso);
   assert.ok(dtso.includes(`&remoteproc_adsp {
 	iommus = <&apps_smmu 0x3000 0x0>;
