@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { runChecks } from '../../src/checks/run.js';
 import { parseCheckSwitch, resolveCheckLevels } from '../../src/checks/switches.js';
+import { dtcCheckText } from '../../src/checks/dtc-text.js';
 import { dtcChecks } from '../../src/checks/table.js';
 import type { Check, CheckLevel } from '../../src/checks/types.js';
 import { Node, Property, Tree } from '../../src/tree/model.js';
@@ -118,4 +119,17 @@ test('the table has every dtc 1.6.1 check, in dtc order, with dtc levels', () =>
     'deprecated_gpio_property', 'interrupt_map', 'always_fail',
   ]);
   for (const c of dtcChecks()) for (const r of c.requires ?? []) assert.ok(ids.includes(r), `${c.id} requires ${r}`);
+});
+
+test('dtcCheckText words a finding as dtc does', () => {
+  const result = runChecks(tree(), { checks: dtcChecks().filter((c) => c.id === 'unit_address_vs_reg' || c.id === 'reg_format' || c.id === 'addr_size_cells' || c.id.endsWith('cells_is_cell')) });
+  assert.deepEqual(result.diagnostics.map(dtcCheckText), [
+    'Warning (reg_format): /a@1:reg: property has invalid length (4 bytes) (#address-cells == 2, #size-cells == 1)',
+  ]);
+  assert.equal(
+    dtcCheckText({ rule: 'phandle_references', severity: 'error', node: '/a', message: 'Reference to non-existent node or label "x"\n' }),
+    'ERROR (phandle_references): /a: Reference to non-existent node or label "x"',
+  );
+  assert.equal(dtcCheckText({ rule: 'simple_bus_reg', severity: 'warning', message: "Failed prerequisite 'reg_format'" }),
+    "Warning (simple_bus_reg): Failed prerequisite 'reg_format'");
 });
