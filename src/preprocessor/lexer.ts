@@ -151,6 +151,14 @@ function originOf(ct: CleanText, offset: number, isEnd: boolean): number {
   return lo === 0 ? offset : offset + ct.removed[lo - 1];
 }
 
+// Sticky scanners for runs: native regex matching keeps lexing fast even before the JIT
+// has warmed up (a CLI run lexes every header once, cold).
+const WHITE_RE = /[ \t\r\f\v]*/y;
+const NAME_RE = /[A-Za-z0-9_$]*/y;
+const NUMBER_RE = /(?:[eE][+-]|[A-Za-z0-9_$.])*/y;
+const DQ_RE = /(?:[^"\\\n]|\\[^\n])*"/y;
+const SQ_RE = /(?:[^'\\\n]|\\[^\n])*'/y;
+
 export function lexFile(path: string, text: string, bytes?: Uint8Array): LexedFile {
   const lineStarts = computeLineStarts(text);
   const spliced = removeSplices(text);
@@ -159,22 +167,11 @@ export function lexFile(path: string, text: string, bytes?: Uint8Array): LexedFi
   const tokens: Token[] = [];
   const hashLines: number[] = [];
   const errors: LexError[] = [];
+  const nLines = lineStarts.length;
   let bol = true;
   let white = false;
   let i = 0;
   let lineIdx = 0; // index into lineStarts for the current original offset (monotonic)
-
-  const push = (kind: TokenKind, start: number, end: number): void => {
-    const pos = spliced ? originOf(spliced, start, false) : start;
-    const endPos = spliced ? originOf(spliced, end, true) : end;
-    while (lineIdx + 1 < lineStarts.length && lineStarts[lineIdx + 1] <= pos) lineIdx++;
-    const flags = (bol ? BOL : 0) | (white ? PREV_WHITE : 0);
-    const tok = makeToken(kind, src.slice(start, end), flags, pos, endPos, lineIdx + 1);
-    if (bol && kind === PUNCT && tok.text === '#') hashLines.push(tokens.length);
-    tokens.push(tok);
-    bol = false;
-    white = false;
-  };
 
   while (i < n) {
     const c = src.charCodeAt(i);
@@ -184,11 +181,15 @@ export function lexFile(path: string, text: string, bytes?: Uint8Array): LexedFi
       i++;
       continue;
     }
-    if (isHSpace(c)) {
+    if (c === 32 || c === 9 || c === 13 || c === 12 || c === 11) {
+      WHITE_RE.lastIndex = i + 1;
+      WHITE_RE.test(src);
+      i = WHITE_RE.lastIndex;
       white = true;
-      i++;
       continue;
     }
+    const start = i;
+    let kind: TokenKind;
     if (c === 47 /* / */) {
       const d = src.charCodeAt(i + 1);
       if (d === 42 /* * */) {
@@ -208,56 +209,55 @@ export function lexFile(path: string, text: string, bytes?: Uint8Array): LexedFi
         white = true;
         continue;
       }
-    }
-    const start = i;
-    if (isIdStart(c)) {
-      i++;
-      while (i < n && isIdChar(src.charCodeAt(i))) i++;
-      push(NAME, start, i);
-      continue;
-    }
-    if (isDigit(c) || (c === 46 && isDigit(src.charCodeAt(i + 1)))) {
-      i++;
-      for (;;) {
-        const e = src.charCodeAt(i);
-        if (isIdChar(e) || e === 46) i++;
-        else if ((e === 43 || e === 45) && (src.charCodeAt(i - 1) | 32) === 101 /* e/E */) i++;
-        else break;
+      kind = PUNCT;
+      i += d === 61 ? 2 : 1;
+    } else if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 36) {
+      NAME_RE.lastIndex = i + 1;
+      NAME_RE.test(src);
+      i = NAME_RE.lastIndex;
+      kind = NAME;
+    } else if ((c >= 48 && c <= 57) || (c === 46 && isDigit(src.charCodeAt(i + 1)))) {
+      NUMBER_RE.lastIndex = i + 1;
+      NUMBER_RE.test(src);
+      i = NUMBER_RE.lastIndex;
+      kind = NUMBER;
+    } else if (c === 34 /* " */ || c === 39 /* ' */) {
+      const re = c === 34 ? DQ_RE : SQ_RE;
+      re.lastIndex = i + 1;
+      if (re.test(src)) {
+        i = re.lastIndex;
+        kind = c === 34 ? STRING : CHAR;
+      } else {
+        // asm mode: an unmatched quote makes the rest of the line one OTHER token
+        const nl = src.indexOf('\n', i + 1);
+        i = nl < 0 ? n : nl;
+        kind = OTHER;
       }
-      push(NUMBER, start, i);
-      continue;
+    } else {
+      const plen = punctLength(src, i, c);
+      i += plen || 1;
+      kind = plen ? PUNCT : OTHER;
     }
-    if (c === 34 /* " */ || c === 39 /* ' */) {
-      let j = i + 1;
-      let kind: TokenKind = c === 34 ? STRING : CHAR;
-      for (;;) {
-        if (j >= n) {
-          kind = OTHER;
-          break;
-        }
-        const e = src.charCodeAt(j);
-        if (e === 92 /* \ */ && j + 1 < n && src.charCodeAt(j + 1) !== CC_NL) j += 2;
-        else if (e === c) {
-          j++;
-          break;
-        } else if (e === CC_NL) {
-          // asm mode: an unmatched quote makes the rest of the line one OTHER token
-          kind = OTHER;
-          break;
-        } else j++;
-      }
-      i = j;
-      push(kind, start, i);
-      continue;
-    }
-    const plen = punctLength(src, i, c);
-    if (plen) {
-      i += plen;
-      push(PUNCT, start, i);
-      continue;
-    }
-    i++;
-    push(OTHER, start, i);
+    const pos = spliced ? originOf(spliced, start, false) : start;
+    const end = spliced ? originOf(spliced, i, true) : i;
+    while (lineIdx + 1 < nLines && lineStarts[lineIdx + 1] <= pos) lineIdx++;
+    const tok: Token = {
+      kind,
+      text: src.slice(start, i),
+      flags: (bol ? BOL : 0) | (white ? PREV_WHITE : 0),
+      pos,
+      end,
+      line: lineIdx + 1,
+      inst: -1,
+      exp: -1,
+      arg: -1,
+      source: null,
+      synthetic: false,
+    };
+    if (bol && c === 35 && i - start === 1) hashLines.push(tokens.length);
+    tokens.push(tok);
+    bol = false;
+    white = false;
   }
   return { path, text, bytes: bytes ?? Buffer.from(text, 'latin1'), tokens, lineStarts, hashLines: Int32Array.from(hashLines), errors };
 }
