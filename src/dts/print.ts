@@ -19,27 +19,26 @@ function labelsText(labels: readonly Label[]): string {
   return s;
 }
 
-function printNode(node: Node, level: number, out: string[]): void {
+/** Text of a node and its subtree (string concatenation: V8 ropes beat array joins here). */
+function nodeText(node: Node, level: number): string {
   const indent = '\t'.repeat(level);
-  out.push(`${indent}${labelsText(node.labels)}${node.name || '/'} {\n`);
+  let s = `${indent}${labelsText(node.labels)}${node.name || '/'} {\n`;
   const inner = `${indent}\t`;
   for (const p of node.properties) {
     if (p.deleted) continue;
-    out.push(`${inner}${labelsText(p.labels)}${p.name}${valueText(p.value)}\n`);
+    s += `${inner}${labelsText(p.labels)}${p.name}${valueText(p.value)}\n`;
   }
   for (const c of node.children) {
     if (c.deleted) continue;
-    out.push('\n');
-    printNode(c, level + 1, out);
+    s += `\n${nodeText(c, level + 1)}`;
   }
-  out.push(`${indent}};\n`);
+  return `${s}${indent}};\n`;
 }
 
 export function printDts(tree: Tree, _opts: PrintDtsOptions = {}): string {
-  const out: string[] = ['/dts-v1/;\n\n'];
+  let s = '/dts-v1/;\n\n';
   for (const r of tree.memreserves) {
-    out.push(`${r.labels.map((l) => `${l}: `).join('')}/memreserve/\t${hex16(r.address)} ${hex16(r.size)};\n`);
+    s += `${r.labels.map((l) => `${l}: `).join('')}/memreserve/\t${hex16(r.address)} ${hex16(r.size)};\n`;
   }
-  if (!tree.root.deleted) printNode(tree.root, 0, out);
-  return out.join('');
+  return tree.root.deleted ? s : s + nodeText(tree.root, 0);
 }
