@@ -11,6 +11,8 @@ import { refTarget } from './process.js';
 import type { SchemaAt } from './unevaluated.js';
 import { DT_UNEVALUATED, evaluatedKeys, renameUnevaluated } from './unevaluated.js';
 import type { Json } from './json.js';
+import type { SchemaFinding } from './errors.js';
+import { shapeErrors } from './errors.js';
 import { isObject } from './json.js';
 
 type AjvInstance = InstanceType<typeof Ajv2019Module.default>;
@@ -51,6 +53,8 @@ export class SchemaEngine {
   private selects = new Map<string, ValidateFunction | null>();
   /** schemas as handed to ajv (unevaluatedProperties renamed), by id */
   private prepared = new Map<string, Json>();
+  /** where each object carrying oneOf/anyOf sits (to count its branch errors) */
+  private combinerAt = new WeakMap<object, SchemaAt>();
   /** where each object carrying DT_UNEVALUATED sits */
   private unevalAt = new WeakMap<object, SchemaAt>();
   private subValidators = new Map<string, ValidateFunction | null>();
@@ -147,6 +151,7 @@ export class SchemaEngine {
     }
     if (!isObject(s)) return;
     if (DT_UNEVALUATED in s) this.unevalAt.set(s, { schema: s, base, pointer });
+    if ('oneOf' in s || 'anyOf' in s) this.combinerAt.set(s, { schema: s, base, pointer });
     for (const [k, v] of Object.entries(s)) {
       if (k === 'enum' || k === 'const') continue;
       this.registerUnevaluated(v, base, `${pointer}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`);
@@ -191,6 +196,35 @@ export class SchemaEngine {
     },
   };
 
+  /**
+   * How many (detailed) errors the failing branches of a oneOf/anyOf produce on `data`:
+   * ajv lists them right before the combinator's own error, and dt-validate reports the
+   * combinator alone. Undefined when the schema cannot be located.
+   */
+  branchErrorCount(parentSchema: unknown, keyword: 'oneOf' | 'anyOf', data: unknown): number | undefined {
+    if (!isObject(parentSchema)) return undefined;
+    const at = this.combinerAt.get(parentSchema);
+    const branches = parentSchema[keyword];
+    if (!at || !Array.isArray(branches)) return undefined;
+    let n = 0;
+    for (let i = 0; i < branches.length; i++) {
+      const frag = `${at.pointer}/${keyword}/${i}`.split('/').map((x) => encodeURIComponent(x)).join('/');
+      const key = `detailed ${at.base}#${frag}`;
+      let v = this.subValidators.get(key);
+      if (v === undefined) {
+        try {
+          v = this.detailed.compile({ $ref: `${at.base}#${frag}` });
+        } catch {
+          v = null;
+        }
+        this.subValidators.set(key, v);
+      }
+      if (!v) return undefined;
+      if (!v(data)) n += v.errors?.length ?? 0;
+    }
+    return n;
+  }
+
   validator(id: string, detailed = false): ValidateFunction | null {
     const cache = detailed ? this.compiledDetailed : this.compiled;
     let v = cache.get(id);
@@ -230,6 +264,13 @@ export class SchemaEngine {
     const d = this.validator(id, true);
     if (!d || d(instance)) return [];
     return [...(d.errors ?? [])];
+  }
+
+  /** Validity and the errors as dt-validate reports them (see errors.ts). */
+  findings(id: string, instance: unknown, prefix: (string | number)[]): SchemaFinding[] {
+    const errors = this.validate(id, instance);
+    if (errors.length === 0) return [];
+    return shapeErrors(errors, prefix, (e) => this.branchErrorCount(e.parentSchema, e.keyword as 'oneOf' | 'anyOf', e.data));
   }
 
   selects_(id: string, instance: unknown): boolean {

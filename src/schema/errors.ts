@@ -132,36 +132,51 @@ interface Pending {
   err: ErrorObject;
   context: (string | number)[][];
   group?: string[];
+  /** how many of ajv's errors this entry stands for */
+  raw: number;
 }
 
 /** Reshapes ajv's (allErrors, verbose) error list into dt-validate's findings. */
-export function shapeErrors(errors: ErrorObject[], pathPrefix: (string | number)[]): SchemaFinding[] {
+export function shapeErrors(errors: ErrorObject[], pathPrefix: (string | number)[], branchErrors?: (e: ErrorObject) => number | undefined): SchemaFinding[] {
   const kept: Pending[] = [];
   for (const e of errors) {
-    if (e.keyword === 'if') continue;
     if (e.keyword === 'oneOf' || e.keyword === 'anyOf') {
       // its branch errors sit right before it: fold them into its context
       const context: (string | number)[][] = [];
+      let count = branchErrors?.(e);
+      let raw = 1;
       while (kept.length) {
-        const last = kept[kept.length - 1].err;
-        if (!under(last.instancePath, e.instancePath)) break;
-        if (!under(last.schemaPath, e.schemaPath) && !isRefPath(last.schemaPath)) break;
-        context.unshift(schemaPathOf(last.schemaPath));
+        const last = kept[kept.length - 1];
+        if (count !== undefined) {
+          if (count <= 0) break;
+          count -= last.raw;
+        } else {
+          if (!under(last.err.instancePath, e.instancePath)) break;
+          if (!under(last.err.schemaPath, e.schemaPath) && !isRefPath(last.err.schemaPath)) break;
+        }
+        context.unshift(schemaPathOf(last.err.schemaPath), ...last.context);
+        raw += last.raw;
         kept.pop();
       }
-      kept.push({ err: e, context });
+      kept.push({ err: e, context, raw });
+      continue;
+    }
+    if (e.keyword === 'if') {
+      kept.push({ err: e, context: [], raw: 1, group: undefined });
       continue;
     }
     if (e.keyword === 'additionalProperties' || e.keyword === 'unevaluatedProperties') {
       const prop = String((e.params as Record<string, unknown>)[e.keyword === 'additionalProperties' ? 'additionalProperty' : 'unevaluatedProperty']);
       const prev = kept.find((k) => k.group && k.err.keyword === e.keyword && k.err.instancePath === e.instancePath && k.err.schemaPath === e.schemaPath);
-      if (prev) prev.group!.push(prop);
-      else kept.push({ err: e, context: [], group: [prop] });
+      if (prev) {
+        prev.group!.push(prop);
+        prev.raw++;
+      } else kept.push({ err: e, context: [], group: [prop], raw: 1 });
       continue;
     }
-    kept.push({ err: e, context: [] });
+    kept.push({ err: e, context: [], raw: 1 });
   }
-  return kept.map(({ err, context, group }) => {
+  return kept.filter((k) => k.err.keyword !== 'if').map(({ err, context, group }) => {
     let message: string;
     if (group) {
       const extras = sortPy(group);

@@ -134,7 +134,8 @@ function extractPropType(table: RawTable, schema: JsonObject, name: string, sub:
       keep = undefined;
       break;
     }
-    if (p.type === propType) {
+    // a phandle and a phandle list of the same name share one entry (the first seen)
+    if (p.type === propType || (p.type.startsWith('phandle') && propType.startsWith('phandle'))) {
       keep = undefined;
       if (!p.ids.includes(id)) p.ids.push(id);
       break;

@@ -7,7 +7,7 @@ import type { SourceSpan } from '../report/source.js';
 import type { Node, Tree } from '../tree/model.js';
 import type { SchemaEngine } from './engine.js';
 import type { SchemaFinding } from './errors.js';
-import { pyRepr, shapeErrors } from './errors.js';
+import { pyRepr } from './errors.js';
 import type { InstanceValue, NodeInstance } from './instance.js';
 import { buildInstanceTree, isChild } from './instance.js';
 import type { SchemaIndex } from './process.js';
@@ -94,10 +94,9 @@ interface WalkState {
 function checkNode(ctx: ValidateContext, st: WalkState, inst: NodeInstance, node: Node, disabled: boolean): void {
   const compats = compatibleList(inst);
   const runs: { id: string; prefix: string[] }[] = [];
-  const first = compats?.[0];
-  if (first !== undefined && Object.prototype.hasOwnProperty.call(ctx.index.compatMap, first)) {
-    runs.push({ id: ctx.index.compatMap[first], prefix: [] });
-  }
+  // the schema of the first compatible some schema documents
+  const first = compats?.find((c) => Object.prototype.hasOwnProperty.call(ctx.index.compatMap, c));
+  if (first !== undefined) runs.push({ id: ctx.index.compatMap[first], prefix: [] });
   const nodeName = (inst.$nodename as string[])[0];
   const { sure, maybe } = candidateSelects(ctx.selectIndex, nodeName, Object.keys(inst), compats);
   for (const at of maybe) if (ctx.engine.selects_(ctx.index.always[at], inst)) sure.add(at);
@@ -105,10 +104,8 @@ function checkNode(ctx: ValidateContext, st: WalkState, inst: NodeInstance, node
   const ignores = ctx.options.disabledNodeIgnores ?? DEFAULT_DISABLED_NODE_IGNORES;
   const nodePath = node.path;
   for (const run of runs) {
-    const errors = ctx.engine.validate(run.id, inst);
-    if (errors.length === 0) continue;
-    for (const f of shapeErrors(errors, run.prefix)) {
-      const target = instanceAt(inst, f.propertyPath.slice(0, -1));
+    for (const f of ctx.engine.findings(run.id, inst, run.prefix)) {
+      const target = instanceAt(inst, f.propertyPath);
       const targetDisabled = (target !== undefined && isChild(target) && isDisabledStatus(target.status)) || isDisabledStatus(inst.status);
       if ((disabled || targetDisabled) && forgiven(f, ignores)) continue;
       const where = locate(node, f.propertyPath);
