@@ -5,6 +5,7 @@ import { parseDefine } from './define.js';
 import type { Preprocessor } from './engine.js';
 import { evaluateExpression } from './expr.js';
 import type { LexedFile } from './lexer.js';
+import type { SourceSpan } from '../report/source.js';
 import { posOf, spanIn } from './sourcemap.js';
 import { BOL, copyToken, EOF, NAME, PADDING, PREV_WHITE, PUNCT, STRING, type Token } from './tokens.js';
 
@@ -276,7 +277,7 @@ function doInclude(pp: Preprocessor, hash: Token, nameTok: Token): void {
   const first = pp.peekLine();
   let name: string | null = null;
   let angled = false;
-  let span = pp.spanOf(first ?? nameTok);
+  let span: SourceSpan | undefined;
   if (first && first.kind === STRING) {
     name = first.text.slice(1, -1);
   } else if (first && first.kind === PUNCT && first.text === '<') {
@@ -307,17 +308,18 @@ function doInclude(pp: Preprocessor, hash: Token, nameTok: Token): void {
     }
   }
   const directive = nameTok.text;
+  const nameSpan = (): SourceSpan => span ?? pp.spanOf(first ?? nameTok);
   if (name === null) {
     pp.error(`#${directive} expects "FILENAME" or <FILENAME>`, pp.spanOf(nameTok));
     return;
   }
   if (name === '') {
-    pp.error(`empty filename in #${directive}`, span);
+    pp.error(`empty filename in #${directive}`, nameSpan());
     return;
   }
   const found = pp.findInclude(name, angled, directive === 'include_next');
   if (!found) {
-    pp.error(`'${name}' file not found`, span);
+    pp.error(`'${name}' file not found`, nameSpan());
     pp.fatal = true;
     return;
   }
@@ -326,7 +328,7 @@ function doInclude(pp: Preprocessor, hash: Token, nameTok: Token): void {
   if (pp.onceFiles.has(file)) return;
   const lexed = pp.loadFile(file);
   if (!lexed) {
-    pp.error(`'${name}' could not be read`, span);
+    pp.error(`'${name}' could not be read`, nameSpan());
     pp.fatal = true;
     return;
   }
@@ -335,14 +337,14 @@ function doInclude(pp: Preprocessor, hash: Token, nameTok: Token): void {
   if (guard !== null && pp.macros.has(guard)) return;
   const max = pp.opts.maxIncludeDepth;
   if (pp.frames.length >= max) {
-    pp.error(`#include nested depth ${pp.frames.length} exceeds maximum of ${max}`, span);
+    pp.error(`#include nested depth ${pp.frames.length} exceeds maximum of ${max}`, nameSpan());
     return;
   }
   const onStack = pp.frames.findIndex((f) => f.lexed.path === file);
   if (onStack >= 0 && guard === null) {
     const chain = pp.frames.slice(onStack).map((f) => f.lexed.path);
     chain.push(file);
-    pp.error(`#include cycle: ${chain.join(' -> ')}`, span);
+    pp.error(`#include cycle: ${chain.join(' -> ')}`, nameSpan());
     return;
   }
   pp.pushFile(lexed, posOf(pp.files[frame.inst], hash.pos), found.foundIn);

@@ -755,8 +755,8 @@ export class Preprocessor {
   }
 }
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.length).equals(b);
+function sameBytes(a: Buffer, b: Uint8Array): boolean {
+  return a.length === b.length && a.equals(b);
 }
 
 export function dirOf(file: string): string {

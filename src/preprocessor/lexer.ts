@@ -12,7 +12,7 @@ export interface LexedFile {
   path: string;
   text: string;
   /** the file's bytes (text is their latin1 decoding): output copies runs from here */
-  bytes: Uint8Array;
+  bytes: Buffer;
   tokens: Token[];
   /** offsets where each physical line starts */
   lineStarts: Int32Array;
@@ -259,5 +259,5 @@ export function lexFile(path: string, text: string, bytes?: Uint8Array): LexedFi
     bol = false;
     white = false;
   }
-  return { path, text, bytes: bytes ?? Buffer.from(text, 'latin1'), tokens, lineStarts, hashLines: Int32Array.from(hashLines), errors };
+  return { path, text, bytes: bytes ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length) : Buffer.from(text, 'latin1'), tokens, lineStarts, hashLines: Int32Array.from(hashLines), errors };
 }

@@ -67,7 +67,7 @@ export class Printer {
     if (this.runInst >= 0) {
       const n = this.runEnd - this.runStart;
       this.reserve(0);
-      this.buf.set(this.files[this.runInst].bytes.subarray(this.runStart, this.runEnd), this.written);
+      this.files[this.runInst].bytes.copy(this.buf, this.written, this.runStart, this.runEnd);
       this.written += n;
       this.runInst = -1;
     }

@@ -9,7 +9,7 @@ import type { SourceMap } from './types.js';
 export interface FileInstance {
   path: string;
   text: string;
-  bytes: Uint8Array;
+  bytes: Buffer;
   lineStarts: Int32Array;
   /** #include sites, innermost first (empty for the main file) */
   includedFrom: SourcePos[];
