@@ -128,6 +128,11 @@ test('error: unknown token', () => {
     'unknown token 0x00000017 at offset 0x40 in the structure block');
 });
 
+test('error: misaligned structure block', () => {
+  const b = handmade({ struct: [0, ...minimalStruct()], strings: MINIMAL_STRINGS, patch: { 8: 0x3a } });
+  assert.equal(errorOf(b), 'misaligned token at offset 0x3a in the structure block');
+});
+
 test('error: structure block not starting with FDT_BEGIN_NODE', () => {
   assert.equal(errorOf(handmade({ struct: [T.PROP, 0, 0, T.END] })),
     'structure block must start with FDT_BEGIN_NODE, found FDT_PROP at offset 0x38');
