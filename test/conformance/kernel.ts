@@ -19,7 +19,9 @@ export interface BoardCase {
 
 export interface BoardOutcome {
   file: string;
-  verdict: 'identical' | 'both-rejected' | 'differs' | 'dtkit-rejected' | 'dtkit-accepted-bad' | 'oracle-error';
+  verdict: 'identical' | 'both-rejected' | 'differs' | 'dtkit-rejected' | 'dtkit-accepted-bad' | 'oracle-error'
+    /** dtc 1.6.1 failed on syntax newer dtc accepts (`&{label/path}`, dtc >= 1.7), dtkit accepted */
+    | 'newer-dtc-syntax';
   detail?: string;
   dtkitMs: number;
 }
@@ -91,9 +93,10 @@ export function runBoard(c: BoardCase): BoardOutcome {
   const firstError = r.diagnostics.find((d) => d.severity === 'error');
   const why = firstError ? renderText(firstError).split('\n')[0] : 'no error reported';
   if (!oracle.ok) {
-    return dtb
-      ? { file: c.file, verdict: 'dtkit-accepted-bad', detail: `dtc: ${oracle.stderr?.trim().split('\n').pop()}`, dtkitMs }
-      : { file: c.file, verdict: 'both-rejected', dtkitMs };
+    if (!dtb) return { file: c.file, verdict: 'both-rejected', dtkitMs };
+    const site = newerSyntaxSite(c.linuxDt, oracle.stderr ?? '');
+    if (site) return { file: c.file, verdict: 'newer-dtc-syntax', detail: site, dtkitMs };
+    return { file: c.file, verdict: 'dtkit-accepted-bad', detail: `dtc: ${oracle.stderr?.trim().split('\n').pop()}`, dtkitMs };
   }
   if (!dtb) return { file: c.file, verdict: 'dtkit-rejected', detail: why, dtkitMs };
   const same = dtb.length === oracle.dtb!.length && firstDifference(dtb, oracle.dtb!) === dtb.length;
@@ -104,6 +107,20 @@ export function runBoard(c: BoardCase): BoardOutcome {
     detail: `sizes ${dtb.length} vs dtc ${oracle.dtb!.length}, first difference at byte ${firstDifference(dtb, oracle.dtb!)}`,
     dtkitMs,
   };
+}
+
+/** When dtc's syntax error sits on a label-relative path reference (`&{label/path}`, which
+ *  dtc 1.6.1 predates), the source line as `file:line: text`; else undefined. */
+function newerSyntaxSite(linuxDt: string, stderr: string): string | undefined {
+  const m = /Error: (\S+):(\d+)\.\d+(?:-[\d.]+)? syntax error/.exec(stderr);
+  if (!m) return undefined;
+  let text: string | undefined;
+  try {
+    text = fs.readFileSync(path.join(linuxDt, m[1]), 'latin1').split('\n')[Number(m[2]) - 1];
+  } catch {
+    return undefined;
+  }
+  return text && /&\{[A-Za-z_][A-Za-z0-9_]*\//.test(text) ? `${m[1]}:${m[2]}: ${text.trim()}` : undefined;
 }
 
 /** Every board (.dts) under src/<arch>/, optionally one vendor, plus overlays when asked. */

@@ -104,13 +104,16 @@ async function kernelRun(args: Args): Promise<boolean> {
     },
   });
   const good = outcomes.filter((o) => o.verdict === 'identical' || o.verdict === 'both-rejected');
-  const bad = outcomes.filter((o) => !good.includes(o));
+  const newer = outcomes.filter((o) => o.verdict === 'newer-dtc-syntax');
+  const bad = outcomes.filter((o) => !good.includes(o) && !newer.includes(o));
+  for (const o of newer) console.log(`NEWER-DTC ${o.file}: dtc 1.6.1 predates ${o.detail}`);
   for (const o of bad) console.log(`MISMATCH ${o.verdict} ${o.file}${o.detail ? `: ${o.detail}` : ''}`);
   const rejected = outcomes.filter((o) => o.verdict === 'both-rejected').length;
   const ms = outcomes.reduce((s, o) => s + o.dtkitMs, 0);
   console.log(
     `kernel ${args.vendor ?? 'arm64'}: ${good.length}/${outcomes.length} identical` +
-      `${rejected ? ` (${rejected} rejected by both)` : ''}; dtkit compile time ${(ms / 1000).toFixed(1)} s total, wall ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+      `${rejected ? ` (${rejected} rejected by both)` : ''}` +
+      `${newer.length ? `; ${newer.length} use &{label/path}, which dtc 1.6.1 rejects and dtc >= 1.7 and dtkit accept` : ''}; dtkit compile time ${(ms / 1000).toFixed(1)} s total, wall ${((Date.now() - t0) / 1000).toFixed(1)} s`,
   );
   return bad.length === 0;
 }
