@@ -18,6 +18,10 @@ const SAMPLE = [
   'src/arm64/renesas/r8a779g3-sparrow-hawk.dts', // spi_bus_bridge, spi_bus_reg
   'src/arm64/nuvoton/nuvoton-npcm845-evb.dts', // simple_bus_reg, unit_address_vs_reg
   'src/arm64/arm/vexpress-v2f-1xv7-ca53x2.dts', // graph_child_address, simple_bus_reg
+  // overlays, compiled with -@ (plugin trees: unresolved references, fragments)
+  'src/arm64/freescale/imx8mm-kontron-dl.dtso', // graph_endpoint, graph_port
+  'src/arm64/renesas/rzv2-evk-cn15-emmc.dtso', // alias_paths
+  'src/arm64/freescale/imx8mp-evk-lvds0-imx-lvds-hdmi.dtso', // unit_address_vs_reg
 ];
 
 const cacheDir = path.join(os.tmpdir(), 'dtkit-checks-corpus-cache');

@@ -1,5 +1,6 @@
 // Full corpus parity of the check table against dtc (a script, not part of `npm test`):
-//   node dist/test/checks/parity.js [--input dtb|dts] [--oracle dts|dtb] [--sample N] [--cache DIR] [--out FILE] [--filter SUBSTR]
+//   node dist/test/checks/parity.js [--input dtb|dts] [--oracle dts|dtb] [--overlays] [--sample N] [--cache DIR] [--out FILE] [--filter SUBSTR]
+// (--overlays: the .dtso files instead, compiled with -@ as the kernel does)
 // For every board .dts under linux-dt/src/arm64 it builds the DTB the kernel's way
 // (cpp + dtc, cached), reads it with dtkit's FDT reader (--input dtb, the default) or
 // parses the cpp output with dtkit's DTS parser (--input dts), runs dtc's rows, and compares
@@ -36,7 +37,8 @@ export function buildBoard(linuxDt: string, rel: string, cacheDir: string): Boar
     const tmp = `${base}.tmp`;
     spawnSync('cpp', ['-nostdinc', '-I', 'include', '-I', 'src/arm64', '-I', 'src', '-undef', '-D__DTS__',
       '-x', 'assembler-with-cpp', '-o', tmp, rel], { cwd: linuxDt });
-    const r = spawnSync('dtc', ['-O', 'dtb', '-b', '0', '-i', path.dirname(rel), '-i', 'src/arm64', '-o', dtbFile, tmp],
+    const symbols = rel.endsWith('.dtso') ? ['-@'] : [];
+    const r = spawnSync('dtc', ['-O', 'dtb', '-b', '0', ...symbols, '-i', path.dirname(rel), '-i', 'src/arm64', '-o', dtbFile, tmp],
       { cwd: linuxDt, encoding: 'latin1' });
     fs.writeFileSync(errFile, r.stderr ?? '', 'latin1');
   }
@@ -64,7 +66,8 @@ export function dtkitFindingsFromSource(linuxDt: string, rel: string, cacheDir: 
   const includeDirs = [path.join(linuxDt, path.dirname(rel)), path.join(linuxDt, 'src/arm64')];
   const { tree, ok } = parseDts(rawSource(tmp, fs.readFileSync(tmp, 'latin1')), { host: nodeHost, includeDirs, diagnostics });
   if (!ok) return undefined;
-  return runChecks(tree, { checks: dtcChecks(), file: tmp }).diagnostics.map(findingOf);
+  const options = { symbols: rel.endsWith('.dtso') };
+  return runChecks(tree, { checks: dtcChecks(), options, file: tmp }).diagnostics.map(findingOf);
 }
 
 /** dtkit's findings on a DTB. */
@@ -74,13 +77,13 @@ export function dtkitFindings(dtb: Uint8Array, file: string): Finding[] {
   return runChecks(read.tree, { checks: dtcChecks(), file }).diagnostics.map(findingOf);
 }
 
-export function boards(linuxDt: string): string[] {
+export function boards(linuxDt: string, ext = '.dts'): string[] {
   const out: string[] = [];
   const walk = (dir: string): void => {
     for (const e of fs.readdirSync(path.join(linuxDt, dir), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const rel = `${dir}/${e.name}`;
       if (e.isDirectory()) walk(rel);
-      else if (e.name.endsWith('.dts')) out.push(rel);
+      else if (e.name.endsWith(ext)) out.push(rel);
     }
   };
   walk('src/arm64');
@@ -107,7 +110,7 @@ function main(argv: string[]): number {
   const input = arg('--input') ?? 'dtb';
   const cacheDir = arg('--cache') ?? '/tmp/dtkit-parity-cache';
   const filter = arg('--filter');
-  let list = boards(linuxDt).filter((b) => !filter || b.includes(filter));
+  let list = boards(linuxDt, argv.includes('--overlays') ? '.dtso' : '.dts').filter((b) => !filter || b.includes(filter));
   const sample = Number(arg('--sample') ?? 0);
   if (sample > 0) list = list.filter((_, i) => i % Math.ceil(list.length / sample) === 0);
 
