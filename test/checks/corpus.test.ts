@@ -41,7 +41,9 @@ for (const rel of SAMPLE) {
     assert.deepEqual({ missing: cmp.missing, extra: cmp.extra }, { missing: [], extra: [] });
     assert.equal(cmp.matched, want.length);
 
-    // from the DTB only what the DTB cannot say may differ (deleted nodes are gone)
+    // from the DTB only what the DTB cannot say may differ (deleted nodes are gone); a
+    // .dtbo read back is no longer a plugin, and dtc itself then reports other things
+    if (rel.endsWith('.dtso')) return;
     const fromDtb = compareFindings(want, dtkitFindings(build.dtb!, `${rel}.dtb`));
     assert.deepEqual(fromDtb.extra.filter((k) => !k.includes('(graph_child_address)')), []);
   });
