@@ -85,20 +85,55 @@ function readCache(file: string): ProcessedSet | undefined {
   }
 }
 
-function writeCache(file: string, set: ProcessedSet): void {
+function writeAtomic(file: string, text: string): void {
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, JSON.stringify(set));
+    fs.writeFileSync(tmp, text);
     fs.renameSync(tmp, file);
   } catch {
     // a cache that cannot be written only costs time on the next run
   }
 }
 
+function writeCache(file: string, set: ProcessedSet): void {
+  writeAtomic(file, JSON.stringify(set));
+}
+
+function readText(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Hash of every schema file's path, size and modification time (plus dtkit's version). */
+function statKeyOf(files: string[]): string | undefined {
+  const h = createHash('sha256').update(`dtkit ${VERSION} cache ${CACHE_FORMAT}\n`);
+  for (const f of files) {
+    try {
+      const st = fs.statSync(f);
+      h.update(`${f}\0${st.size}\0${st.mtimeMs}\n`);
+    } catch {
+      return undefined;
+    }
+  }
+  return h.digest('hex').slice(0, 32);
+}
+
 /** Loads, normalises and indexes the schemas (or takes them from the cache). */
 export function openSchemaSet(opts: SchemaSetOptions): SchemaSet {
   const { files, diagnostics } = schemaFileList(opts);
+  const cacheDir = opts.cacheDir === undefined ? defaultCacheDir() : opts.cacheDir;
+  // Fast path: unchanged file stats map straight to the content key of a previous run,
+  // so a warm start reads no schema file at all.
+  const statKey = cacheDir ? statKeyOf(files) : undefined;
+  const known = statKey && cacheDir ? readText(path.join(cacheDir, `stat-${statKey}`)) : undefined;
+  if (known && cacheDir) {
+    const cached = readCache(path.join(cacheDir, `schemas-${known}.json`));
+    if (cached) return { index: indexOf(cached), diagnostics: [...diagnostics, ...cached.diagnostics], fromCache: true };
+  }
   const hash = createHash('sha256').update(`dtkit ${VERSION} cache ${CACHE_FORMAT}\n`);
   const texts: { file: string; text?: string }[] = [];
   for (const file of files) {
@@ -108,9 +143,9 @@ export function openSchemaSet(opts: SchemaSetOptions): SchemaSet {
     hash.update(`${file}\n${text?.length ?? -1}\n`).update(text ?? '');
   }
   const key = hash.digest('hex').slice(0, 32);
-  const cacheDir = opts.cacheDir === undefined ? defaultCacheDir() : opts.cacheDir;
   const cacheFile = cacheDir ? path.join(cacheDir, `schemas-${key}.json`) : undefined;
   const cached = cacheFile ? readCache(cacheFile) : undefined;
+  if (statKey && cacheDir) writeAtomic(path.join(cacheDir, `stat-${statKey}`), key);
   if (cached) return { index: indexOf(cached), diagnostics: [...diagnostics, ...cached.diagnostics], fromCache: true };
 
   const loaded: SchemaFile[] = [];
@@ -134,7 +169,10 @@ export function openSchemaSet(opts: SchemaSetOptions): SchemaSet {
   }
   const set = processSchemas(loaded);
   set.diagnostics = [...loadDiags, ...set.diagnostics];
-  if (cacheFile) writeCache(cacheFile, set);
+  if (cacheFile) {
+    writeCache(cacheFile, set);
+    if (statKey && cacheDir) writeAtomic(path.join(cacheDir, `stat-${statKey}`), key);
+  }
   return { index: indexOf(set), diagnostics: [...diagnostics, ...set.diagnostics], fromCache: false };
 }
 
