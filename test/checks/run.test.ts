@@ -9,6 +9,7 @@ import { dtcChecks } from '../../src/checks/table.js';
 import type { Check, CheckLevel } from '../../src/checks/types.js';
 import { Node, Property, Tree } from '../../src/tree/model.js';
 import { valueFromCells } from '../../src/tree/value.js';
+import { checkText } from './support.js';
 
 function tree(): Tree {
   const t = new Tree();
@@ -132,4 +133,15 @@ test('dtcCheckText words a finding as dtc does', () => {
   );
   assert.equal(dtcCheckText({ rule: 'simple_bus_reg', severity: 'warning', message: "Failed prerequisite 'reg_format'" }),
     "Warning (simple_bus_reg): Failed prerequisite 'reg_format'");
+});
+
+test('DTS findings point at the property, the node, or the reference', () => {
+  const text = '/dts-v1/;\n/ {\n\t#address-cells = <1>;\n\t#size-cells = <1>;\n\ta@1 {\n\t\treg = <1>;\n\t};\n\tb@2 { };\n};\n';
+  const at = (src: string) => checkText(src).diagnostics.filter((d) => d.node).map((d) => [d.rule, d.node, d.span?.line, d.span?.column]);
+  assert.deepEqual(at(text), [
+    ['reg_format', '/a@1', 6, 3],
+    ['unit_address_vs_reg', '/b@2', 8, 2],
+  ]);
+  // the fixup rows keep the reference's own position (dtc names only the node)
+  assert.deepEqual(at(text.replace('b@2 { };', 'c { p = <&nope>; };')), [['phandle_references', '/c', 8, 11]]);
 });
