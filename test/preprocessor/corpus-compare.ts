@@ -51,4 +51,5 @@ function main(): void {
   process.exitCode = identical === files.length ? 0 : 1;
 }
 
-if (process.argv[1]?.endsWith("corpus-compare.js")) main();
+// Run only as a script: `node --test` also loads every .js under test/ (NODE_TEST_CONTEXT set).
+if (process.argv[1]?.endsWith('corpus-compare.js') && !process.env.NODE_TEST_CONTEXT) main();

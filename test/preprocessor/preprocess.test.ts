@@ -240,3 +240,28 @@ test('the cache reuses lexed files and notices changed text', () => {
   assert.deepEqual([a.text.trim(), b.text.trim()], ['1', '2']);
   assert.equal(cache.lexed.size, 2);
 });
+
+test('backslash-newline splices join lines in directives and text', () => {
+  const r = pp('#define LONG(a, \\\n  b) a + \\\n  b\nx = LONG(1, 2);\ny = ab\\\ncd;\nz\n');
+  assert.equal(r.text, '\n\n\nx = 1 + 2;\ny = abcd;\n\nz\n');
+  const s = r.map.spanAt(r.text.indexOf('abcd'));
+  assert.deepEqual([s.line, s.column], [5, 5]);
+  assert.equal(r.map.spanAt(r.text.indexOf('z')).line, 7);
+});
+
+test('a line break inside macro arguments is whitespace', () => {
+  const r = pp('#define S(x) #x\nS(a\nb)\n');
+  assert.equal(r.text, '\n"a b"\n');
+});
+
+test('a # line inside macro arguments ends the argument, as in cpp', () => {
+  const r = pp('#define F(a,b) [a|b]\nF(x\n#address-cells\n,y)\nz\n');
+  assert.deepEqual(errors(r), ['main.dts:4:3: error: macro "F" passed 3 arguments, but takes just 2']);
+  assert.equal(r.text, '\nF\n\n\nz\n');
+});
+
+test('#include with a macro-expanded name and __has_include', () => {
+  const r = pp('#define HDR "x.h"\n#include HDR\n#if __has_include(<x.h>) && !__has_include("nope.h")\nhas\n#endif\n', { 'inc/x.h': 'hdr\n' });
+  assert.deepEqual(r.text.match(/\S+/g), ['hdr', 'has']);
+  assert.deepEqual(errors(r), []);
+});
