@@ -22,6 +22,8 @@ import {
 
 export class BlobNode {
   children: BlobNode[] = [];
+  /** fdt_get_phandle's answer, kept current by Blob.setProp (not by in-place writes) */
+  phandle = 0;
   constructor(
     public name: string,
     public parent: BlobNode | null,
@@ -63,6 +65,23 @@ export function nodeNameMatches(name: string, query: string): boolean {
   return name.charCodeAt(query.length) === 0x40 /* @ */ && !query.includes('@');
 }
 
+/** Offset of the first NUL at or after `from` (before `limit`), or -1. A plain loop:
+ *  Buffer#indexOf's argument checks cost more than the scan for short names. */
+function nulAt(buf: Uint8Array, from: number, limit = buf.length): number {
+  for (let i = from; i < limit; i++) if (buf[i] === 0) return i;
+  return -1;
+}
+
+const PHANDLE = latin1Bytes('phandle\0');
+const LINUX_PHANDLE = latin1Bytes('linux,phandle\0');
+
+/** Whether the NUL-terminated string at `off` is exactly `name` (given with its NUL). */
+function isString(buf: Uint8Array, off: number, name: Uint8Array): boolean {
+  if (off + name.length > buf.length) return false;
+  for (let i = 0; i < name.length; i++) if (buf[off + i] !== name[i]) return false;
+  return true;
+}
+
 /** Bytes [start, end) as a latin1 string (dtkit holds text as latin1). */
 function latin1(buf: Buffer, start: number, end: number): string {
   return buf.toString('latin1', start, end);
@@ -70,7 +89,7 @@ function latin1(buf: Buffer, start: number, end: number): string {
 
 /** The value as a C string (up to its first NUL), or undefined without a NUL. */
 export function cString(value: Uint8Array): string | undefined {
-  const end = value.indexOf(0);
+  const end = nulAt(value, 0);
   return end < 0 ? undefined : latin1String(value.subarray(0, end));
 }
 
@@ -138,6 +157,7 @@ export class Blob {
     const end = start + this.hdr(HDR.sizeDtStruct);
     const stringsSize = this.hdr(HDR.sizeDtStrings);
     const strings = this.strings();
+    const stringsOff = this.hdr(HDR.offDtStrings);
     let o = start;
     const u32 = (): number => {
       if (o + 4 > end) throw new BlobError('structure block ends inside a token', o);
@@ -150,8 +170,8 @@ export class Blob {
       const at = o;
       const tag = u32();
       if (tag === FDT_BEGIN_NODE) {
-        const nameEnd = buf.indexOf(0, o);
-        if (nameEnd < 0 || nameEnd >= end) throw new BlobError('unterminated node name', o);
+        const nameEnd = nulAt(buf, o, end);
+        if (nameEnd < 0) throw new BlobError('unterminated node name', o);
         const parent = stack.length ? stack[stack.length - 1] : null;
         if (!parent && this.root) throw new BlobError('a second root node', at);
         if (!parent && at !== start) throw new BlobError('the structure block does not start with the root node', at);
@@ -166,8 +186,13 @@ export class Blob {
         const len = u32();
         const nameoff = u32();
         if (o + len > end) throw new BlobError(`property value runs past the structure block (${len} bytes)`, at);
-        if (nameoff >= stringsSize || strings.indexOf(0, nameoff) < 0) {
+        if (nameoff >= stringsSize || nulAt(strings, nameoff) < 0) {
           throw new BlobError(`property name offset ${nameoff} is outside the strings block`, at + 8);
+        }
+        const node = stack[stack.length - 1];
+        // libfdt sees only the properties before a node's first child
+        if (len === 4 && node.children.length === 0 && node.phandle === 0) {
+          if (isString(buf, stringsOff + nameoff, PHANDLE) || isString(buf, stringsOff + nameoff, LINUX_PHANDLE)) node.phandle = this.phandleOf(node);
         }
         o = align4(o + len);
       } else if (tag === FDT_END_NODE) {
@@ -194,10 +219,7 @@ export class Blob {
   /** libfdt's view of a node's properties: the leading run of properties and NOPs. */
   props(node: BlobNode): BlobProp[] {
     const out: BlobProp[] = [];
-    this.scanProps(node, (tag) => {
-      out.push(this.propAt(tag));
-      return false;
-    });
+    for (let tag = this.firstProp(node); tag >= 0; tag = this.nextProp(tag)) out.push(this.propAt(tag));
     return out;
   }
 
@@ -206,22 +228,22 @@ export class Blob {
     return { off: tag - this.structStart, nameoff: readU32(this.buf, tag + 8), value: this.buf.subarray(tag + 12, tag + 12 + len) };
   }
 
-  /**
-   * Calls `visit` with the absolute offset of each property tag and its name offset until
-   * it returns true; returns that tag's offset, or -1.
-   */
-  private scanProps(node: BlobNode, visit: (tag: number, nameoff: number) => boolean): number {
-    const buf = this.buf;
-    let o = align4(buf.indexOf(0, this.structStart + node.off + 4) + 1);
+  /** Absolute offset of the node's first property tag (skipping NOPs), or -1. */
+  private firstProp(node: BlobNode): number {
+    return this.propFrom(align4(nulAt(this.buf, this.structStart + node.off + 4) + 1));
+  }
+
+  private nextProp(tag: number): number {
+    return this.propFrom(align4(tag + 12 + readU32(this.buf, tag + 4)));
+  }
+
+  private propFrom(at: number): number {
+    let o = at;
     for (;;) {
-      const tag = readU32(buf, o);
-      if (tag === FDT_NOP) {
-        o += 4;
-        continue;
-      }
-      if (tag !== FDT_PROP) return -1;
-      if (visit(o, readU32(buf, o + 8))) return o;
-      o = align4(o + 12 + readU32(buf, o + 4));
+      const tag = readU32(this.buf, o);
+      if (tag === FDT_PROP) return o;
+      if (tag !== FDT_NOP) return -1;
+      o += 4;
     }
   }
 
@@ -229,15 +251,17 @@ export class Blob {
     let s = this.nameCache.get(nameoff);
     if (s === undefined) {
       const off = this.hdr(HDR.offDtStrings);
-      s = latin1(this.buf, off + nameoff, this.buf.indexOf(0, off + nameoff));
+      s = latin1(this.buf, off + nameoff, nulAt(this.buf, off + nameoff));
       this.nameCache.set(nameoff, s);
     }
     return s;
   }
 
   getProp(node: BlobNode, name: string): BlobProp | undefined {
-    const tag = this.scanProps(node, (_t, nameoff) => this.nameAt(nameoff) === name);
-    return tag < 0 ? undefined : this.propAt(tag);
+    for (let tag = this.firstProp(node); tag >= 0; tag = this.nextProp(tag)) {
+      if (this.nameAt(readU32(this.buf, tag + 8)) === name) return this.propAt(tag);
+    }
+    return undefined;
   }
 
   /** Nodes in document order. */
@@ -286,19 +310,17 @@ export class Blob {
 
   /** fdt_get_phandle: `phandle`, else `linux,phandle`, when exactly one cell; else 0. */
   phandleOf(node: BlobNode): number {
-    let legacy = -1;
-    const tag = this.scanProps(node, (t, nameoff) => {
-      const name = this.nameAt(nameoff);
-      if (name === 'linux,phandle' && legacy < 0) legacy = t;
-      return name === 'phandle';
-    });
-    for (const t of [tag, legacy]) if (t >= 0 && readU32(this.buf, t + 4) === 4) return readU32(this.buf, t + 12);
+    for (const name of ['phandle', 'linux,phandle']) {
+      const p = this.getProp(node, name);
+      if (p && p.value.length === 4) return readU32(p.value, 0);
+    }
     return 0;
   }
 
+  /** fdt_find_max_phandle (from the phandles cached by index and setProp). */
   maxPhandle(): number {
     let max = 0;
-    for (const n of this.nodes) max = Math.max(max, this.phandleOf(n));
+    for (const n of this.nodes) if (n.phandle > max) max = n.phandle;
     return max;
   }
 
@@ -306,10 +328,7 @@ export class Blob {
     if (phandle === 0 || phandle === 0xffffffff) return undefined;
     if (!this.phandleIndex) {
       this.phandleIndex = new Map();
-      for (const n of this.allNodes()) {
-        const ph = this.phandleOf(n);
-        if (ph !== 0 && !this.phandleIndex.has(ph)) this.phandleIndex.set(ph, n);
-      }
+      for (const n of this.allNodes()) if (n.phandle !== 0 && !this.phandleIndex.has(n.phandle)) this.phandleIndex.set(n.phandle, n);
     }
     return this.phandleIndex.get(phandle);
   }
@@ -342,7 +361,14 @@ export class Blob {
 
   /** fdt_setprop: resize in place, or add as the node's first property. */
   setProp(node: BlobNode, name: string, value: Uint8Array): void {
-    if (name === 'phandle' || name === 'linux,phandle') this.phandleIndex = undefined;
+    this.writeProp(node, name, value);
+    if (name === 'phandle' || name === 'linux,phandle') {
+      node.phandle = this.phandleOf(node);
+      this.phandleIndex = undefined;
+    }
+  }
+
+  private writeProp(node: BlobNode, name: string, value: Uint8Array): void {
     const start = this.structStart;
     const existing = this.getProp(node, name);
     let data: number;
@@ -352,7 +378,7 @@ export class Blob {
       writeU32(this.buf, data - 8, value.length);
     } else {
       const nameoff = this.findAddString(name);
-      const at = align4(this.buf.indexOf(0, start + node.off + 4) + 1);
+      const at = align4(nulAt(this.buf, start + node.off + 4) + 1);
       this.spliceStruct(at, 0, 12 + align4(value.length));
       writeU32(this.buf, at, FDT_PROP);
       writeU32(this.buf, at + 4, value.length);
@@ -368,7 +394,7 @@ export class Blob {
     if (existing) return { node: existing, created: false };
     const start = this.structStart;
     // after the parent's properties and NOPs
-    let o = align4(this.buf.indexOf(0, start + parent.off + 4) + 1);
+    let o = align4(nulAt(this.buf, start + parent.off + 4) + 1);
     for (;;) {
       const tag = readU32(this.buf, o);
       if (tag === FDT_PROP) o = align4(o + 12 + readU32(this.buf, o + 4));
@@ -474,7 +500,7 @@ function scanStructSize(bytes: Uint8Array, off: number, limit: number): number {
     const tag = readU32(bytes, o);
     o += 4;
     if (tag === FDT_END) return o - off;
-    if (tag === FDT_BEGIN_NODE) o = align4(bytes.indexOf(0, o) + 1);
+    if (tag === FDT_BEGIN_NODE) o = align4(nulAt(bytes, o) + 1);
     else if (tag === FDT_PROP) o = align4(o + 8 + readU32(bytes, o));
     if (o <= 0) throw new BlobError('unterminated node name', off);
   }
