@@ -123,17 +123,21 @@ function newerSyntaxSite(linuxDt: string, stderr: string): string | undefined {
   return text && /&\{[A-Za-z_][A-Za-z0-9_]*\//.test(text) ? `${m[1]}:${m[2]}: ${text.trim()}` : undefined;
 }
 
-/** Every board (.dts) under src/<arch>/, optionally one vendor, plus overlays when asked. */
+/** Every board (.dts) under src/<arch>/ (vendor folders and their subfolders), optionally
+ *  of one vendor, plus overlays (.dtso) when asked. */
 export function listBoards(linuxDt: string, opts: { arch?: string; vendor?: string; overlays?: boolean } = {}): string[] {
   const arch = `src/${opts.arch ?? 'arm64'}`;
   const out: string[] = [];
+  const visit = (rel: string): void => {
+    for (const entry of fs.readdirSync(path.join(linuxDt, rel), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const child = `${rel}/${entry.name}`;
+      if (entry.isDirectory()) visit(child);
+      else if (entry.name.endsWith('.dts') || (opts.overlays && entry.name.endsWith('.dtso'))) out.push(child);
+    }
+  };
   for (const vendor of fs.readdirSync(path.join(linuxDt, arch)).sort()) {
     if (opts.vendor && vendor !== opts.vendor) continue;
-    const dir = path.join(linuxDt, arch, vendor);
-    if (!fs.statSync(dir).isDirectory()) continue;
-    for (const f of fs.readdirSync(dir).sort()) {
-      if (f.endsWith('.dts') || (opts.overlays && f.endsWith('.dtso'))) out.push(`${arch}/${vendor}/${f}`);
-    }
+    if (fs.statSync(path.join(linuxDt, arch, vendor)).isDirectory()) visit(`${arch}/${vendor}`);
   }
   return out;
 }
