@@ -1,0 +1,61 @@
+// Parity with dt-validate's golden findings on the lemans/sa8775p boards (built here the
+// kernel's way: cpp + dtc, composites with fdtoverlay). The full 391-DTB run is the
+// script test/schema/parity.ts (see docs/schema-parity.md).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { corpusDir, skipUnless } from '../support/corpus.js';
+import { runParity } from './parity.js';
+
+const BOARDS = ['lemans', 'sa8775p'];
+
+function buildDtbs(corpus: string, out: string, names: string[]): void {
+  const src = path.join(corpus, 'linux-dt');
+  const composites = new Map<string, string[]>();
+  for (const line of fs.readFileSync(path.join(corpus, 'qcom-composites.txt'), 'utf8').split('\n')) {
+    const parts = line.trim().split(/\s+/);
+    if (parts.length >= 3 && !line.startsWith('#')) composites.set(`${parts[0]}.dtb`, parts.slice(1));
+  }
+  const build = (base: string, ext: string, outName: string): void => {
+    const target = path.join(out, outName);
+    if (fs.existsSync(target)) return;
+    const tmp = `${target}.tmp`;
+    execFileSync('cpp', ['-nostdinc', '-I', path.join(src, 'include'), '-I', path.join(src, 'src/arm64'), '-I', path.join(src, 'src'),
+      '-undef', '-D__DTS__', '-x', 'assembler-with-cpp', '-o', tmp, path.join(src, 'src/arm64/qcom', `${base}.${ext}`)], { stdio: 'ignore' });
+    execFileSync('dtc', ['-q', '-@', '-O', 'dtb', '-b', '0', '-i', path.join(src, 'src/arm64/qcom'), '-i', path.join(src, 'src/arm64'), '-o', target, tmp], { stdio: 'ignore' });
+    fs.rmSync(tmp);
+  };
+  for (const name of names) {
+    const comp = composites.get(name);
+    if (!comp) {
+      build(name.replace(/\.dtb$/, ''), 'dts', name);
+      continue;
+    }
+    const [base, ...overlays] = comp;
+    build(base.replace(/\.dtb$/, ''), 'dts', base);
+    for (const o of overlays) build(o.replace(/\.dtbo$/, ''), 'dtso', o);
+    execFileSync('fdtoverlay', ['-i', path.join(out, base), '-o', path.join(out, name), ...overlays.map((o) => path.join(out, o))], { stdio: 'ignore' });
+  }
+}
+
+test('lemans/sa8775p: every dt-validate finding, nothing extra (dt-schema core schemas)', (t) => {
+  const why = skipUnless({ corpus: true, dtc: true, cpp: true, fdtoverlay: true });
+  if (why) return t.skip(why);
+  const corpus = corpusDir()!;
+  const names = fs.readFileSync(path.join(corpus, 'golden', 'qcom-dtbs.txt'), 'utf8').split('\n').filter((n) => BOARDS.some((b) => n.startsWith(b)));
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'dtkit-parity-'));
+  try {
+    buildDtbs(corpus, out, names);
+    const r = runParity({ dtbDir: out, core: 'dtschema', only: BOARDS });
+    assert.notEqual(typeof r, 'string', String(r));
+    if (typeof r === 'string') return;
+    assert.deepEqual(r.missing.map((m) => `${m.file} ${m.node} ${m.message}`), []);
+    assert.deepEqual(r.extra.map((e) => `${e.file} ${e.node} ${e.message}`), []);
+    assert.ok(r.total >= 1, 'the golden set has findings on these boards');
+  } finally {
+    fs.rmSync(out, { recursive: true, force: true });
+  }
+});
