@@ -1,6 +1,8 @@
 // Full corpus parity of the check table against dtc (a script, not part of `npm test`):
 //   node dist/test/checks/parity.js [--input dtb|dts] [--oracle dts|dtb] [--overlays] [--sample N] [--cache DIR] [--out FILE] [--filter SUBSTR]
 // (--overlays: the .dtso files instead, compiled with -@ as the kernel does)
+//   node dist/test/checks/parity.js --dtc-tests
+// (dtc's own test inputs that dtc 1.6.1 accepts: dtkit-parsed source against dtc 1.6.1)
 // For every board .dts under linux-dt/src/arm64 it builds the DTB the kernel's way
 // (cpp + dtc, cached), reads it with dtkit's FDT reader (--input dtb, the default) or
 // parses the cpp output with dtkit's DTS parser (--input dts), runs dtc's rows, and compares
@@ -90,6 +92,34 @@ export function boards(linuxDt: string, ext = '.dts'): string[] {
   return out;
 }
 
+/** dtc-tests inputs dtc 1.6.1 cannot run (hangs or crashes; corpus README). */
+const DTC_1_6_1_BROKEN = /^(phandle-args-overflow|bad-graph-root\d|bad-graph-reg-cells)\.dts$/;
+
+function dtcTestsParity(dir: string): number {
+  let matched = 0, total = 0, extra = 0, files = 0;
+  for (const f of fs.readdirSync(dir).filter((x) => x.endsWith('.dts') && !DTC_1_6_1_BROKEN.test(x)).sort()) {
+    const file = path.join(dir, f);
+    const r = spawnSync('dtc', ['-I', 'dts', '-O', 'dtb', '-o', '/dev/null', '-i', dir, file], { encoding: 'latin1', timeout: 10000 });
+    if (/syntax error|FATAL|Unable to parse/.test(r.stderr ?? '')) continue; // not a checks input
+    const diagnostics = new Diagnostics();
+    const { tree, ok } = parseDts(rawSource(file, fs.readFileSync(file, 'latin1')), { host: nodeHost, includeDirs: [dir], diagnostics });
+    if (!ok) {
+      console.log(`${f}: dtkit could not parse it`);
+      continue;
+    }
+    files++;
+    const want = parseDtcStderr(r.stderr ?? '');
+    const cmp = compareFindings(want, runChecks(tree, { checks: dtcChecks() }).diagnostics.map(findingOf));
+    matched += cmp.matched;
+    total += want.length;
+    extra += cmp.extra.length;
+    for (const k of cmp.missing) console.log(`${f}: MISSING ${k}`);
+    for (const k of cmp.extra) console.log(`${f}: EXTRA ${k}`);
+  }
+  console.log(`dtc-tests inputs ${files}: findings matched ${matched}/${total}, extra ${extra}`);
+  return 0;
+}
+
 function main(argv: string[]): number {
   const arg = (name: string): string | undefined => {
     const i = argv.indexOf(name);
@@ -106,6 +136,7 @@ function main(argv: string[]): number {
     console.error('dtc not installed');
     return 1;
   }
+  if (argv.includes('--dtc-tests')) return dtcTestsParity(path.join(path.dirname(linuxDt), 'dtc-tests'));
   const oracle = arg('--oracle') ?? 'dts';
   const input = arg('--input') ?? 'dtb';
   const cacheDir = arg('--cache') ?? '/tmp/dtkit-parity-cache';
