@@ -7,9 +7,11 @@ import { fileURLToPath } from 'node:url';
 
 /** Project root (works from src and from dist). */
 export const projectRoot = (() => {
-  let d = path.dirname(fileURLToPath(import.meta.url));
-  while (!fs.existsSync(path.join(d, 'package.json'))) d = path.dirname(d);
-  return d;
+  const start = path.dirname(fileURLToPath(import.meta.url));
+  for (let d = start; ; d = path.dirname(d)) {
+    if (fs.existsSync(path.join(d, 'package.json'))) return d;
+    if (path.dirname(d) === d) return process.cwd();
+  }
 })();
 
 /** The corpus folder: $DTKIT_CORPUS, else ../shared/corpus beside the project. */
