@@ -19,6 +19,8 @@ export interface ApplyCommandOptions {
   include: string[];
   strict?: boolean;
   format: 'text' | 'json';
+  /** also show the compile warnings of .dts/.dtso inputs (errors always show) */
+  compileWarnings?: boolean;
 }
 
 /** Where the command reads and writes; tests pass their own. */
@@ -74,10 +76,12 @@ async function loadInput(file: string, opts: ApplyCommandOptions, io: ApplyIo, s
   const dirs = [...opts.include, path.dirname(file)];
   const r = compileFile(file, { host: io.host, includeDirs: dirs, symbols: true });
   for (const [f, t] of r.sources) sources.set(f, t);
-  if (!r.ok || !r.tree) return { diagnostics: r.diagnostics };
+  // the inputs' own lint is `dtkit compile`'s business; here it would bury the apply findings
+  const shown = opts.compileWarnings ? r.diagnostics : r.diagnostics.filter((d) => d.severity === 'error');
+  if (!r.ok || !r.tree) return { diagnostics: shown };
   const diags = new Diagnostics();
   ensureOverlayNodes(r.tree, diags, { symbols: true });
-  return { bytes: writeFdt(r.tree), tree: r.tree, diagnostics: [...r.diagnostics, ...diags.items] };
+  return { bytes: writeFdt(r.tree), tree: r.tree, diagnostics: [...shown, ...diags.items] };
 }
 
 function report(ds: Diagnostic[], opts: ApplyCommandOptions, io: ApplyIo, sources: Map<string, string>): void {
@@ -128,6 +132,7 @@ export const registerApply: RegisterCommand = (program, setExit) => {
     .requiredOption('-o, --output <file>', 'composite .dtb to write (only when every overlay applies)')
     .option('-I, --include <dir>', 'include folder for .dts/.dtso inputs; repeatable', collect, [])
     .option('--strict', 'refuse an overlay that changes the phandle of an existing base node')
+    .option('--compile-warnings', 'also show the compile warnings of .dts/.dtso inputs')
     .addOption(new Option('--format <format>', 'diagnostics format').choices(['text', 'json']).default('text'))
     .action(async (base: string, overlays: string[], opts: ApplyCommandOptions) => {
       setExit(await runApply(base, overlays, opts, applyProcessIo));

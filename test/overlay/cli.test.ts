@@ -25,12 +25,12 @@ function workdir(files: Record<string, string | Uint8Array>): string {
   return dir;
 }
 
-async function run(files: Record<string, string | Uint8Array>, base: string, overlays: string[], extra: { strict?: boolean; format?: 'text' | 'json' } = {}): Promise<Run> {
+async function run(files: Record<string, string | Uint8Array>, base: string, overlays: string[], extra: { strict?: boolean; format?: 'text' | 'json'; compileWarnings?: boolean } = {}): Promise<Run> {
   const dir = workdir(files);
   let err = '', out = '';
   const io: ApplyIo = { ...applyProcessIo, err: (t) => (err += t), out: (t) => (out += t) };
   const output = path.join(dir, 'out.dtb');
-  const code = await runApply(path.join(dir, base), overlays.map((o) => path.join(dir, o)), { output, include: [], format: extra.format ?? 'text', strict: extra.strict }, io);
+  const code = await runApply(path.join(dir, base), overlays.map((o) => path.join(dir, o)), { output, include: [], format: extra.format ?? 'text', strict: extra.strict, compileWarnings: extra.compileWarnings }, io);
   return { code, err: err.split(dir + path.sep).join(''), out, dir, output };
 }
 
@@ -120,6 +120,23 @@ test('failure leaves an existing output file as it was', async () => {
   const code = await runApply(path.join(dir, 'base.dtb'), [path.join(dir, 'ov.dtbo')], { output: path.join(dir, 'out.dtb'), include: [], format: 'text' }, io);
   assert.equal(code, 1);
   assert.equal(fs.readFileSync(path.join(dir, 'out.dtb'), 'latin1'), 'previous');
+});
+
+test('failure: a missing input file', async () => {
+  const r = await run({ 'base.dtb': baseDtb() }, 'base.dtb', ['gone.dtbo']);
+  assert.equal(r.code, 1);
+  assert.equal(r.err, 'gone.dtbo: error: cannot read gone.dtbo [io]\n');
+  assertNothingWritten(r, ['base.dtb']);
+});
+
+test("the inputs' compile warnings show only when asked for", async () => {
+  const noisy = BASE.replace('reg = <0x100 0x10>;', 'reg = <0x100>;');
+  const quiet = await run({ 'base.dts': noisy, 'ov.dtso': OVERLAY }, 'base.dts', ['ov.dtso']);
+  assert.equal(quiet.code, 0);
+  assert.equal(quiet.err, '');
+  const loud = await run({ 'base.dts': noisy, 'ov.dtso': OVERLAY }, 'base.dts', ['ov.dtso'], { compileWarnings: true });
+  assert.equal(loud.code, 0);
+  assert.match(loud.err, /^base\.dts:11:22: warning: .*\[reg_format\]$/m);
 });
 
 test('--format json reports findings as records', async () => {
