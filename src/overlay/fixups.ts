@@ -14,7 +14,8 @@ import type { Node, Property, Tree } from '../tree/model.js';
 import { Property as PropertyClass } from '../tree/model.js';
 import type { Marker } from '../tree/value.js';
 import { ValueBuilder } from '../tree/value.js';
-import { RefResolver } from './refs.js';
+// the compile's own resolver, so that "unresolved" here means exactly what it meant there
+import { RefResolver } from '../compile/resolve.js';
 import { childOrNew, rootChild } from './symbols.js';
 
 export const FIXUPS_RULE = 'overlay_fixups';
@@ -36,7 +37,7 @@ function references(tree: Tree): Reference[] {
     for (const prop of node.properties) {
       if (prop.deleted) continue;
       for (const m of prop.value.markers) {
-        if (m.kind === 'phandle-ref') out.push({ node, prop, marker: m, target: resolver.resolve(m.ref) });
+        if (m.kind === 'phandle-ref') out.push({ node, prop, marker: m, target: resolver.find(m.ref) });
       }
     }
   }
