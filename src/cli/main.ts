@@ -1,7 +1,7 @@
 // The dtkit command line: each command lives in its own module and registers itself.
 // Exit codes: 0 success, 1 input errors (reported as file:line:col), 2 usage errors.
 import { Command, CommanderError } from 'commander';
-import { commands } from './commands.js';
+import { commandsFor } from './commands.js';
 import { VERSION } from '../version.js';
 
 export async function main(argv: string[]): Promise<number> {
@@ -11,8 +11,8 @@ export async function main(argv: string[]): Promise<number> {
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   let code = 0;
-  for (const register of commands) register(program, (c) => (code = c));
   try {
+    for (const entry of commandsFor(argv)) (await entry.load())(program, (c) => (code = c));
     await program.parseAsync(argv, { from: 'user' });
   } catch (e) {
     if (e instanceof CommanderError) {
