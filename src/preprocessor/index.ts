@@ -47,7 +47,12 @@ export function preprocess(file: string, opts: PreprocessOptions): PreprocessRes
     return { text: '', map: pp.map.build(), diagnostics: pp.diagnostics, dependencies: pp.dependencies, sources: pp.sources };
   }
   pp.pushFile(lexed, null, -1);
-  pp.run();
+  try {
+    pp.run();
+  } catch (e) {
+    // e.g. a stack overflow on absurdly deep macro nesting: report, never throw
+    pp.error(`preprocessing stopped: ${e instanceof Error ? e.message : String(e)}`);
+  }
   const text = pp.printer.finish();
   return { text, map: pp.map.build(), diagnostics: pp.diagnostics, dependencies: pp.dependencies, sources: pp.sources };
 }

@@ -1,18 +1,20 @@
 // Full-corpus check of the built-in preprocessor against GCC's cpp: every board .dts under
-// linux-dt/src/arm64 (run: node <outDir>/test/preprocessor/corpus-compare.js [filter]).
+// linux-dt/src/arm64 (run: node <outDir>/test/preprocessor/corpus-compare.js [--overlays] [filter];
+// --overlays adds the .dtso files).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createPreprocessCache } from '../../src/preprocessor/index.js';
 import { linuxDtDir } from '../support/corpus.js';
 import { compareWords, runGcc, runOurs } from './gcc-compare.js';
 
-export function boardFiles(root: string): string[] {
+/** Every .dts (and with `overlays`, .dtso) under root, as src/arm64/... paths. */
+export function boardFiles(root: string, overlays = false): string[] {
   const out: string[] = [];
   const walk = (dir: string): void => {
     for (const e of fs.readdirSync(path.join(root, dir), { withFileTypes: true })) {
       const rel = dir ? `${dir}/${e.name}` : e.name;
       if (e.isDirectory()) walk(rel);
-      else if (e.name.endsWith('.dts')) out.push(`src/arm64/${rel}`);
+      else if (e.name.endsWith('.dts') || (overlays && e.name.endsWith('.dtso'))) out.push(`src/arm64/${rel}`);
     }
   };
   walk('');
@@ -25,8 +27,10 @@ function main(): void {
     console.log('corpus not found (set DTKIT_CORPUS or DTKIT_LINUX_DT)');
     return;
   }
-  const filter = process.argv[2];
-  const files = boardFiles(path.join(root, 'src/arm64')).filter((f) => !filter || f.includes(filter));
+  const args = process.argv.slice(2);
+  const overlays = args.includes('--overlays');
+  const filter = args.find((a) => !a.startsWith('--'));
+  const files = boardFiles(path.join(root, 'src/arm64'), overlays).filter((f) => !filter || f.includes(filter));
   const cache = createPreprocessCache();
   let identical = 0;
   let oursMs = 0;

@@ -265,3 +265,10 @@ test('#include with a macro-expanded name and __has_include', () => {
   assert.deepEqual(r.text.match(/\S+/g), ['hdr', 'has']);
   assert.deepEqual(errors(r), []);
 });
+
+test('absurd nesting is reported, not thrown', () => {
+  const depth = 20000;
+  const r = pp('#define F(x) x\n' + 'F('.repeat(depth) + '1' + ')'.repeat(depth) + '\n#if ' + '('.repeat(depth) + '1' + ')'.repeat(depth) + '\n#endif\n');
+  assert.ok(r.diagnostics.length >= 1);
+  assert.ok(r.diagnostics.every((d) => d.severity === 'error'));
+});
