@@ -16,8 +16,14 @@ function generator(seed: number): (n: number) => number {
   let s = seed;
   return (n) => {
     s = (s * 1103515245 + 12345) & 0x7fffffff;
-    return s % n;
+    return (s >>> 16) % n; // the high bits: an LCG's low bits repeat quickly
   };
+}
+
+/** `count` distinct names, starting at a random one. */
+function someNames(rnd: (n: number) => number, count: number): string[] {
+  const start = rnd(NAMES.length);
+  return Array.from({ length: Math.min(count, NAMES.length) }, (_, i) => NAMES[(start + i) % NAMES.length]);
 }
 
 const NAMES = ['a', 'bb', 'status', 'compatible', 'reg', 'p-q', 'zz9', 'name-x'];
@@ -37,14 +43,14 @@ function randomCase(rnd: (n: number) => number): { base: string; overlay: string
   let base = '/dts-v1/;\n/ {\n';
   for (const n of NODES) {
     base += `\t${label(n)}: ${n} {\n`;
-    for (let i = rnd(4); i > 0; i--) base += `\t\t${prop(NAMES[rnd(NAMES.length)])}\n`;
+    for (const name of someNames(rnd, rnd(4))) base += `\t\t${prop(name)}\n`;
     base += `\t\tchild@${rnd(3)} { ${prop('c')} };\n\t};\n`;
   }
   base += '};\n';
   let overlay = '/dts-v1/;\n/plugin/;\n';
   for (let f = 1 + rnd(4); f > 0; f--) {
     overlay += `&${label(NODES[rnd(NODES.length)])} {\n`;
-    for (let i = rnd(5); i > 0; i--) overlay += `\t${prop(NAMES[rnd(NAMES.length)])}\n`;
+    for (const name of someNames(rnd, rnd(5))) overlay += `\t${prop(name)}\n`;
     if (rnd(2)) overlay += `\tnew${rnd(3)}: added${rnd(3)} { ${prop('x')} r = <&l_n0>; };\n`;
     if (rnd(2)) overlay += `\tchild { ${prop('c')} };\n`;
     overlay += '};\n';
