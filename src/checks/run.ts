@@ -7,7 +7,7 @@
 import type { Diagnostic, Severity } from '../report/diagnostic.js';
 import type { Node, Tree } from '../tree/model.js';
 import { CheckFacts } from './facts.js';
-import { defaultChecks } from './table.js';
+import { dtcChecks } from './table.js';
 import type { Check, CheckContext, CheckLevel, CheckOptions, CheckReport, CheckResult } from './types.js';
 
 export { parseCheckSwitch, resolveCheckLevels } from './switches.js';
@@ -36,7 +36,7 @@ interface RunState {
 }
 
 export function runChecks(tree: Tree, opts: RunChecksOptions = {}): CheckResult {
-  const checks = opts.checks ?? defaultChecks();
+  const checks = opts.checks ?? dtcChecks();
   const state: RunState = {
     tree,
     options: opts.options ?? {},

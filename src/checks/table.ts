@@ -1,7 +1,7 @@
 // The check table: dtc 1.6.1's rows in dtc's order (which is also the run order, after
-// prerequisites), then dtkit's Qualcomm rows. The ids are dtc's check names, so `-W/-E`
+// prerequisites). dtkit's vendor rows are added in all.ts, so `dtkit compile` runs (and
+// loads) exactly dtc's table and gives dtc's verdicts. The ids are dtc's check names, so `-W/-E`
 // habits and greps carry over.
-import { qcomChecks } from '../qcom/checks.js';
 import type { Check } from './types.js';
 import { addressRows } from './rows/addresses.js';
 import { busRows } from './rows/buses.js';
@@ -69,14 +69,4 @@ export function dtcChecks(): Check[] {
     if (!row) throw new Error(`check table: no row for ${id}`);
     return row;
   });
-}
-
-/** dtkit's Qualcomm PAS/KVM rows (src/qcom/checks.ts). */
-export function vendorChecks(): Check[] {
-  return qcomChecks;
-}
-
-/** The whole table: dtc's rows, then dtkit's vendor rows. */
-export function defaultChecks(): Check[] {
-  return [...dtcChecks(), ...vendorChecks()];
 }

@@ -5,8 +5,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
+import { parseCheckSwitch, resolveCheckLevels } from '../checks/switches.js';
+import { dtcChecks } from '../checks/table.js';
 import type { CheckLevel } from '../checks/types.js';
+import { batchOutput, compileBatch } from '../compile/batch.js';
 import { compileFile } from '../compile/compile.js';
+import { includeDirsWithShipped } from '../qcom/include.js';
 import { printDts } from '../dts/print.js';
 import { writeFdt } from '../fdt/writer.js';
 import { renderAllText } from '../report/render.js';
@@ -24,6 +28,9 @@ export interface CompileCliOptions {
   cpp: boolean;
   warning: string[];
   error: string[];
+  quiet?: boolean;
+  outDir?: string;
+  jobs?: string;
 }
 
 export interface CompileIo {
@@ -47,12 +54,11 @@ function writeAtomically(file: string, data: Uint8Array): string | undefined {
   }
 }
 
-/** -W/-E switches as dtc spells them: `-W no-foo` off, `-W foo` warning, `-E foo` error. */
-function checkLevels(warnings: string[], errors: string[]): Map<string, CheckLevel> {
-  const m = new Map<string, CheckLevel>();
-  for (const w of warnings) m.set(w.replace(/^no-/, ''), w.startsWith('no-') ? 'off' : 'warning');
-  for (const e of errors) m.set(e.replace(/^no-/, ''), e.startsWith('no-') ? 'off' : 'error');
-  return m;
+/** -W/-E switches resolved as dtc does (prerequisites raised, dependents lowered);
+ *  an unknown check name is a usage error. */
+function checkLevels(warnings: string[], errors: string[]): { levels: Map<string, CheckLevel>; unknown: string[] } {
+  const switches = [...warnings.map((w) => parseCheckSwitch(w, 'W')), ...errors.map((e) => parseCheckSwitch(e, 'E'))];
+  return resolveCheckLevels(switches, dtcChecks());
 }
 
 export function runCompile(input: string, opts: CompileCliOptions, io: CompileIo): number {
@@ -68,25 +74,31 @@ export function runCompile(input: string, opts: CompileCliOptions, io: CompileIo
       return EXIT_USAGE;
     }
   }
+  const { levels, unknown } = checkLevels(opts.warning, opts.error);
+  if (unknown.length) {
+    io.stderr(`dtkit compile: error: unknown check '${unknown[0]}' (see dtc's check names)\n`);
+    return EXIT_USAGE;
+  }
   if (!fs.existsSync(input)) {
     io.stderr(`dtkit compile: error: cannot read '${input}'\n`);
     return EXIT_INPUT;
   }
   const result = compileFile(input, {
-    includeDirs: opts.include,
+    includeDirs: includeDirsWithShipped(opts.include),
     defines: opts.define,
     undefines: opts.undefine,
     cpp: opts.cpp,
     symbols: opts.symbols,
     bootCpuid,
-    checkLevels: checkLevels(opts.warning, opts.error),
+    checkLevels: levels,
   });
-  if (result.diagnostics.length) {
+  const shown = opts.quiet ? result.diagnostics.filter((d) => d.severity === 'error') : result.diagnostics;
+  if (shown.length) {
     const lineText = (file: string, line: number) => {
       const text = result.sources.get(file) ?? readSource(file);
       return text?.split('\n')[line - 1];
     };
-    io.stderr(`${renderAllText(result.diagnostics, { lineText })}\n`);
+    io.stderr(`${renderAllText(shown, { lineText })}\n`);
   }
   if (!result.ok || !result.tree) return EXIT_INPUT;
   const data = opts.outFormat === 'dts' ? latin1Bytes(printDts(result.tree)) : writeFdt(result.tree);
@@ -110,11 +122,68 @@ function readSource(file: string): string | undefined {
   }
 }
 
+/** Several inputs (or --out-dir): compile them over worker threads into OUT-DIR. */
+export async function runCompileBatch(inputs: string[], opts: CompileCliOptions, io: CompileIo): Promise<number> {
+  if (!opts.outDir) {
+    io.stderr('dtkit compile: error: several inputs need --out-dir\n');
+    return EXIT_USAGE;
+  }
+  if (opts.output) {
+    io.stderr('dtkit compile: error: -o takes one input; use --out-dir with several\n');
+    return EXIT_USAGE;
+  }
+  if (opts.outFormat !== 'dtb' && opts.outFormat !== 'dts') {
+    io.stderr(`dtkit compile: error: unknown output format '${opts.outFormat}' (use dtb or dts)\n`);
+    return EXIT_USAGE;
+  }
+  const jobs = opts.jobs === undefined ? undefined : Number(opts.jobs);
+  if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1)) {
+    io.stderr(`dtkit compile: error: bad --jobs '${opts.jobs}'\n`);
+    return EXIT_USAGE;
+  }
+  const { levels, unknown } = checkLevels(opts.warning, opts.error);
+  if (unknown.length) {
+    io.stderr(`dtkit compile: error: unknown check '${unknown[0]}' (see dtc's check names)\n`);
+    return EXIT_USAGE;
+  }
+  const bootCpuid = opts.bootCpu === undefined ? undefined : Number(opts.bootCpu);
+  if (bootCpuid !== undefined && (!Number.isInteger(bootCpuid) || bootCpuid < 0 || bootCpuid > 0xffffffff)) {
+    io.stderr(`dtkit compile: error: bad boot cpu id '${opts.bootCpu}'\n`);
+    return EXIT_USAGE;
+  }
+  fs.mkdirSync(opts.outDir, { recursive: true });
+  const format = opts.outFormat as 'dtb' | 'dts';
+  const outcomes = await compileBatch(
+    inputs.map((input) => ({ input, output: batchOutput(input, opts.outDir!, format) })),
+    {
+      jobs,
+      outFormat: format,
+      quiet: opts.quiet,
+      compile: {
+        includeDirs: includeDirsWithShipped(opts.include),
+        defines: opts.define,
+        undefines: opts.undefine,
+        cpp: opts.cpp,
+        symbols: opts.symbols,
+        bootCpuid,
+        checkLevels: [...levels],
+      },
+    },
+  );
+  let failed = 0;
+  for (const o of outcomes) {
+    if (o.messages) io.stderr(`${o.messages}\n`);
+    if (!o.ok) failed++;
+  }
+  if (failed) io.stderr(`dtkit compile: ${failed} of ${inputs.length} inputs failed\n`);
+  return failed ? EXIT_INPUT : EXIT_OK;
+}
+
 export const registerCompile: RegisterCommand = (program: Command, setExit) => {
   program
     .command('compile')
     .description('compile .dts/.dtsi/.dtso to a DTB (or DTS), byte-identical to cpp + dtc')
-    .argument('<input>', 'device-tree source')
+    .argument('<inputs...>', 'device-tree source(s); several need --out-dir')
     .option('-I, --include <dir>', 'search folder for #include, /include/ and /incbin/ (repeatable)', collect, [])
     .option('-D, --define <name[=value]>', 'define a preprocessor macro (repeatable)', collect, [])
     .option('-U, --undefine <name>', 'undefine a preprocessor macro (repeatable)', collect, [])
@@ -123,14 +192,16 @@ export const registerCompile: RegisterCommand = (program: Command, setExit) => {
     .option('-@, --symbols', 'generate __symbols__ (for overlays)')
     .option('-W, --warning <check>', 'set a check to warning (no-<check>: off)', collect, [])
     .option('-E, --error <check>', 'set a check to error (no-<check>: off)', collect, [])
+    .option('-q, --quiet', 'print errors only, not warnings')
     .option('-o, --output <file>', 'output file (default: stdout)')
+    .option('--out-dir <dir>', 'with several inputs: write <name>.dtb/.dtbo there')
+    .option('-j, --jobs <n>', 'with several inputs: worker threads (default: one per core)')
     .option('--no-cpp', 'do not run the C preprocessor')
-    .action((input: string, opts: CompileCliOptions) => {
-      setExit(
-        runCompile(input, opts, {
-          stdout: (d) => process.stdout.write(d),
-          stderr: (t) => process.stderr.write(t),
-        }),
-      );
+    .action(async (inputs: string[], opts: CompileCliOptions) => {
+      const io: CompileIo = {
+        stdout: (d) => process.stdout.write(d),
+        stderr: (t) => process.stderr.write(t),
+      };
+      setExit(inputs.length === 1 && !opts.outDir ? runCompile(inputs[0], opts, io) : await runCompileBatch(inputs, opts, io));
     });
 };

@@ -9,15 +9,19 @@ import { writeFdt } from '../fdt/writer.js';
 import { renderAllText } from '../report/render.js';
 import { latin1Bytes } from '../tree/value.js';
 import type { BatchJob, BatchOptions, BatchOutcome } from './batch.js';
+import { createPreprocessCache } from '../preprocessor/index.js';
 import { compileFile } from './compile.js';
 
-const { compile, outFormat } = workerData as Pick<BatchOptions, 'compile' | 'outFormat'>;
+const { compile, outFormat, quiet } = workerData as Pick<BatchOptions, 'compile' | 'outFormat' | 'quiet'>;
 const checkLevels = new Map((compile.checkLevels ?? []) as [string, CheckLevel][]);
+/** one per worker: boards compiled here share most of their headers */
+const ppCache = createPreprocessCache();
 
 function run(job: BatchJob): BatchOutcome {
-  const r = compileFile(job.input, { ...compile, checkLevels });
+  const r = compileFile(job.input, { ...compile, checkLevels, ppCache });
   const lineText = (file: string, line: number) => r.sources.get(file)?.split('\n')[line - 1];
-  const messages = r.diagnostics.length ? renderAllText(r.diagnostics, { lineText }) : '';
+  const shown = quiet ? r.diagnostics.filter((d) => d.severity === 'error') : r.diagnostics;
+  const messages = shown.length ? renderAllText(shown, { lineText }) : '';
   if (!r.ok || !r.tree) return { input: job.input, ok: false, messages };
   const data = outFormat === 'dts' ? latin1Bytes(printDts(r.tree)) : writeFdt(r.tree);
   const tmp = path.join(path.dirname(job.output), `.${path.basename(job.output)}.${process.pid}.tmp`);

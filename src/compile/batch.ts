@@ -16,6 +16,8 @@ export interface BatchOptions {
   /** options shared by every file; must be structured-clonable (no Host) */
   compile: Omit<CompileOptions, 'host' | 'checkLevels'> & { checkLevels?: [string, string][] };
   outFormat: 'dtb' | 'dts';
+  /** report errors only */
+  quiet?: boolean;
 }
 
 export interface BatchOutcome {
@@ -38,7 +40,7 @@ export async function compileBatch(jobs: BatchJob[], opts: BatchOptions): Promis
   const runWorker = () =>
     new Promise<void>((resolve, reject) => {
       const w = new Worker(new URL('./batch-worker.js', import.meta.url), {
-        workerData: { compile: opts.compile, outFormat: opts.outFormat },
+        workerData: { compile: opts.compile, outFormat: opts.outFormat, quiet: opts.quiet },
       });
       const feed = () => {
         if (next >= jobs.length) {
