@@ -9,7 +9,7 @@ import { nodeHost } from '../host.js';
 import { readFdt } from '../fdt/reader.js';
 import { compileFile } from '../compile/compile.js';
 import { runChecks, parseCheckSwitch, resolveCheckLevels } from '../checks/run.js';
-import { defaultChecks } from '../checks/table.js';
+import { defaultChecks } from '../checks/all.js';
 import type { CheckLevel } from '../checks/types.js';
 import type { Diagnostic } from '../report/diagnostic.js';
 import { renderText, sortDiagnostics, toJsonRecord } from '../report/render.js';
@@ -66,7 +66,7 @@ function validateInput(input: string, ctx: ValidateContext, levels: Map<string, 
   if (isBlob(bytes)) {
     const { tree, diagnostics } = readFdt(bytes, input);
     if (!tree) return { input, diagnostics, sources: new Map() };
-    const checks = runChecks(tree, { options: { levels }, file: input });
+    const checks = runChecks(tree, { checks: defaultChecks(), options: { levels }, file: input });
     return { input, tree, sources: new Map(), diagnostics: [...diagnostics, ...checks.diagnostics, ...validateTree(ctx, tree, input)] };
   }
   const includeDirs = [path.dirname(input), ...opts.include];
