@@ -238,12 +238,9 @@ export class Preprocessor {
     else this.error(`invalid -D option '${def}': ${parsed.message}`);
   }
 
-  private commandLineFiles = 0;
-
   private commandLineInst(lexed: LexedFile): number {
     const inst = this.files.length;
     this.files.push({ path: '<command-line>', text: lexed.text, bytes: lexed.bytes, lineStarts: lexed.lineStarts, includedFrom: [] });
-    this.commandLineFiles++;
     return inst;
   }
 

@@ -4,7 +4,6 @@
 import { memoryHost } from '../host.js';
 import type { MacroDef } from './define.js';
 import { Preprocessor } from './engine.js';
-import { lexFile } from './lexer.js';
 import type { PreprocessCache, PreprocessOptions, PreprocessResult } from './types.js';
 
 export type { PreprocessCache, PreprocessOptions, PreprocessResult, SourceMap } from './types.js';
@@ -70,5 +69,3 @@ export function preprocessText(
     : base;
   return preprocess(fileName, { ...opts, host, includeDirs: opts.includeDirs ?? [] });
 }
-
-export { lexFile };

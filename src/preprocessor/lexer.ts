@@ -1,7 +1,7 @@
 // Lexes a whole file into preprocessing tokens once (the result is immutable and can be
 // cached across runs): line splices, C and C++ comments, asm-mode quotes.
 import type { DefineResult } from './define.js';
-import { BOL, CHAR, makeToken, NAME, NUMBER, OTHER, PREV_WHITE, PUNCT, STRING, type Token, type TokenKind } from './tokens.js';
+import { BOL, CHAR, NAME, NUMBER, OTHER, PREV_WHITE, PUNCT, STRING, type Token, type TokenKind } from './tokens.js';
 
 export interface LexError {
   pos: number;
@@ -71,21 +71,12 @@ function punctLength(src: string, i: number, c: number): number {
 
 const CC_NL = 10;
 
-function isIdStart(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 36;
-}
 
-function isIdChar(c: number): boolean {
-  return isIdStart(c) || (c >= 48 && c <= 57);
-}
 
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
-function isHSpace(c: number): boolean {
-  return c === 32 || c === 9 || c === 13 || c === 12 || c === 11;
-}
 
 export function computeLineStarts(text: string): Int32Array {
   const starts: number[] = [0];
