@@ -10,6 +10,7 @@ import type { Tree } from '../tree/model.js';
 import { parseDts } from '../dts/parser.js';
 import type { LexSource } from '../dts/source.js';
 import { rawSource } from '../dts/source.js';
+import type { PreprocessCache } from '../preprocessor/types.js';
 import { preprocessSource } from './preprocess.js';
 import { checkAndResolve, addOverlayNodes } from './stages.js';
 
@@ -29,6 +30,8 @@ export interface CompileOptions {
   bootCpuid?: number;
   /** per-check level overrides (-W/-E) */
   checkLevels?: Map<string, CheckLevel>;
+  /** lexed headers kept across compiles in one process (see createPreprocessCache) */
+  ppCache?: PreprocessCache;
 }
 
 export interface CompileResult {
@@ -61,7 +64,7 @@ export function compileFile(file: string, opts: CompileOptions = {}): CompileRes
   // 1. the text the DTS lexer reads
   let source: LexSource;
   if (opts.cpp ?? true) {
-    const pp = preprocessSource(file, { host, includeDirs, defines: opts.defines, undefines: opts.undefines });
+    const pp = preprocessSource(file, { host, includeDirs, defines: opts.defines, undefines: opts.undefines, cache: opts.ppCache });
     diags.merge(pp.diagnostics);
     for (const [f, t] of pp.sources) sources.set(f, t);
     if (!pp.source) return { diagnostics: diags.items, ok: false, sources };

@@ -2,6 +2,7 @@
 import type { Host } from '../host.js';
 import type { Diagnostic } from '../report/diagnostic.js';
 import { preprocess } from '../preprocessor/index.js';
+import type { PreprocessCache } from '../preprocessor/types.js';
 import type { LexSource } from '../dts/source.js';
 
 export interface PreprocessSourceOptions {
@@ -9,6 +10,7 @@ export interface PreprocessSourceOptions {
   includeDirs: string[];
   defines?: string[];
   undefines?: string[];
+  cache?: PreprocessCache;
 }
 
 export interface PreprocessedSource {
@@ -19,7 +21,7 @@ export interface PreprocessedSource {
 }
 
 export function preprocessSource(file: string, opts: PreprocessSourceOptions): PreprocessedSource {
-  const r = preprocess(file, { host: opts.host, includeDirs: opts.includeDirs, defines: opts.defines, undefines: opts.undefines });
+  const r = preprocess(file, { host: opts.host, includeDirs: opts.includeDirs, defines: opts.defines, undefines: opts.undefines, cache: opts.cache });
   const failed = r.diagnostics.some((d) => d.severity === 'error');
   return { source: failed ? undefined : { file, text: r.text, map: r.map }, diagnostics: r.diagnostics, sources: r.sources };
 }
