@@ -10,6 +10,7 @@ import type { SourcePos, SourceSpan } from '../report/source.js';
 import { parseDefine, sameDefinition, type MacroDef } from './define.js';
 import { handleDirective, type Conditional } from './directives.js';
 import { lexFile, type LexedFile } from './lexer.js';
+import { pasteSpelling, stringifySpelling } from './operators.js';
 import { Printer } from './printer.js';
 import { posOf, SegmentMapBuilder, spanIn, type ExpansionSite, type FileInstance } from './sourcemap.js';
 import {
@@ -611,30 +612,9 @@ export class Preprocessor {
   }
 
   private stringify(arg: MacroArg, src: Token, inst: number, exp: number): Token {
-    const parts: string[] = ['"'];
-    let source: Token | null = null;
-    let any = false;
-    for (const t of arg.first) {
-      if (t.kind === PADDING) {
-        if (source === null || (!(source.flags & PREV_WHITE) && t.source === null)) source = t.source;
-        continue;
-      }
-      if (any) {
-        if (source === null) source = t;
-        if (source.flags & PREV_WHITE) parts.push(' ');
-      }
-      source = null;
-      parts.push(t.kind === STRING || t.kind === 3 /* CHAR */ ? t.text.replace(/[\\"]/g, '\\$&') : t.text);
-      any = true;
-    }
-    let text = parts.join('');
-    // an odd run of trailing backslashes would escape the closing quote
-    const m = /\\+$/.exec(text);
-    if (m && m[0].length % 2 === 1) {
-      this.warning("invalid string literal, ignoring final '\\'", this.spanOf({ ...src, inst }));
-      text = text.slice(0, -1);
-    }
-    const tok = makeToken(STRING, text + '"', 0, src.pos, src.end, src.line);
+    const { text, droppedBackslash } = stringifySpelling(arg.first);
+    if (droppedBackslash) this.warning("invalid string literal, ignoring final '\\'", this.spanOf({ ...src, inst }));
+    const tok = makeToken(STRING, text, 0, src.pos, src.end, src.line);
     tok.inst = inst;
     tok.exp = exp;
     tok.synthetic = true;
@@ -665,10 +645,8 @@ export class Preprocessor {
 
   /** lhs ## rhs as one token, or null when the spellings do not form one token. */
   private pasteTokens(lhs: Token, rhs: Token): Token | null {
-    const text = lhs.text + (lhs.kind === PUNCT && lhs.text === '/' && !(rhs.kind === PUNCT && rhs.text === '=') ? ' ' : '') + rhs.text;
-    const lexed = lexFile('', text);
-    if (lexed.tokens.length !== 1 || lexed.errors.length || lexed.tokens[0].text.length !== text.length) return null;
-    const r = lexed.tokens[0];
+    const r = pasteSpelling(lhs, rhs);
+    if (!r) return null;
     const tok = makeToken(r.kind, r.text, lhs.flags & PREV_WHITE, lhs.pos, lhs.end, lhs.line);
     tok.inst = lhs.inst >= 0 ? lhs.inst : this.currentInst;
     tok.exp = lhs.exp;
