@@ -158,6 +158,9 @@ export function decodeProperty(ctx: DecodeContext, nodeName: string, name: strin
   } else if (types.size === 1) {
     fmt = [...types][0];
   }
+  // A property no schema gives a type stays raw bytes, as in dt-validate: the core
+  // schema's catch-all then reports it ("b'...' is not of type ...").
+  if (!fmt && types.size === 0) return bytesValue(b);
   if (!fmt) {
     const s = latin1String(b);
     if (s.endsWith('\0')) {

@@ -20,6 +20,8 @@ export interface PropTypeTable {
   props: Map<string, PropType[]>;
   /** pattern properties with a type, in derivation order */
   patterns: { pattern: string; re: RegExp; types: PropType[] }[];
+  /** pattern properties without a type (documented names, values guessed) */
+  untypedPatterns: RegExp[];
 }
 
 const TYPE_RE = /(address|flag|u?int(8|16|32|64)(-(array|matrix))?|string(-array)?|phandle(-array)?)/;
@@ -175,24 +177,30 @@ export function buildPropTypeTable(schemas: Iterable<JsonObject>): PropTypeTable
     else raw.set(k, typed);
   }
   const patterns: PropTypeTable['patterns'] = [];
+  const untyped: string[] = [];
   for (const [k, v] of [...raw]) {
     if (v[0].pattern === undefined) continue;
     const re = safeRegExp(k);
     if (v[0].type !== null && re) patterns.push({ pattern: k, re, types: v });
+    else if (re) untyped.push(k);
     raw.delete(k);
   }
   for (const [k, v] of [...raw]) {
     if (v[0].type !== null) continue;
     if (patterns.some((p) => p.types[0].type && p.re.test(k))) raw.delete(k);
   }
-  return { props: raw, patterns };
+  return { props: raw, patterns, untypedPatterns: untyped.map((p) => safeRegExp(p)!) };
 }
 
 /** Serialisable form for the disk cache. */
 export function tableToJson(t: PropTypeTable): Json {
   const props: JsonObject = {};
   for (const [k, v] of t.props) props[k] = v as unknown as Json;
-  return { props, patterns: t.patterns.map((p) => ({ pattern: p.pattern, types: p.types as unknown as Json })) };
+  return {
+    props,
+    patterns: t.patterns.map((p) => ({ pattern: p.pattern, types: p.types as unknown as Json })),
+    untypedPatterns: t.untypedPatterns.map((re) => re.source),
+  };
 }
 
 export function tableFromJson(j: JsonObject): PropTypeTable {
@@ -203,7 +211,8 @@ export function tableFromJson(j: JsonObject): PropTypeTable {
     re: safeRegExp(String(p.pattern)) ?? /(?!)/,
     types: p.types as unknown as PropType[],
   }));
-  return { props, patterns };
+  const untypedPatterns = ((j.untypedPatterns ?? []) as string[]).map((p) => safeRegExp(p) ?? /(?!)/);
+  return { props, patterns, untypedPatterns };
 }
 
 /** The types a property name can have (dt-schema's property_get_type). */

@@ -19,7 +19,7 @@ import { buildSelectIndex } from './select-index.js';
 import type { ValidateContext, ValidateOptions } from './validate.js';
 
 /** Bump when processing changes in a way that invalidates cached results. */
-const CACHE_FORMAT = 1;
+const CACHE_FORMAT = 2;
 
 export interface SchemaSetOptions {
   host: Host;
