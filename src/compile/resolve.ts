@@ -8,7 +8,7 @@ import type { Node, Tree } from '../tree/model.js';
 import { Property } from '../tree/model.js';
 import { deleteNode } from '../tree/ops.js';
 import type { Marker } from '../tree/value.js';
-import { latin1Bytes, readU32, ValueBuilder, writeU32 } from '../tree/value.js';
+import { latin1Bytes, markerAt, readU32, ValueBuilder, writeU32 } from '../tree/value.js';
 
 export interface ResolveOptions {
   /** -@: labelled nodes survive /omit-if-no-ref/ (they will be in __symbols__) */
@@ -173,7 +173,7 @@ export function pathReferences(tree: Tree, diags: Diagnostics): void {
           vb.bytes(old.bytes.subarray(copied, m.offset));
           copied = m.offset;
         }
-        markers.push({ ...m, offset: vb.length });
+        markers.push(markerAt(m, vb.length));
         if (m.kind !== 'path-ref') continue;
         const target = refs.find(m.ref);
         if (!target) {

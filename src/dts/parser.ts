@@ -8,9 +8,10 @@ import type { Diagnostics } from '../report/diagnostic.js';
 import type { SourceSpan } from '../report/source.js';
 import type { MemReserve } from '../tree/model.js';
 import { Node, Property, Tree } from '../tree/model.js';
-import { addLabel, deleteNode, deletionMarkerNode, deletionMarkerProperty, mergeNodes } from '../tree/ops.js';
+import { addLabel, addLabelAt, deleteNode, deletionMarkerNode, deletionMarkerProperty, mergeNodes } from '../tree/ops.js';
 import type { ValueType } from '../tree/value.js';
 import { ValueBuilder } from '../tree/value.js';
+import { RefMarker } from '../tree/located.js';
 import type { ExprStream } from './expr.js';
 import { parseIntegerPrim } from './expr.js';
 import type { Token } from './lexer.js';
@@ -28,6 +29,11 @@ export interface ParseOptions {
 class SyntaxAbort extends Error {}
 
 const BITS_TYPES: Record<string, ValueType> = { '8': 'u8', '16': 'u16', '32': 'u32', '64': 'u64' };
+
+/** A reference marker whose span is computed only if a diagnostic needs it. */
+function refMarker(kind: 'phandle-ref' | 'path-ref', offset: number, t: Token): RefMarker {
+  return new RefMarker(kind, offset, t.str).deferSpan(t.src.map, t.offset, t.length);
+}
 
 function describe(t: Token): string {
   switch (t.kind) {
@@ -158,7 +164,10 @@ export class DtsParser implements ExprStream {
   /** dtc's `add_label` for each label, innermost (last written) first. */
   private applyLabels(target: { labels: Node['labels'] }, labels: Token[]): void {
     this.labelsSeen += labels.length;
-    for (let i = labels.length - 1; i >= 0; i--) addLabel(target.labels, labels[i].str, this.span(labels[i]));
+    for (let i = labels.length - 1; i >= 0; i--) {
+      const l = labels[i];
+      addLabelAt(target.labels, l.str, l.src.map, l.offset, l.length);
+    }
   }
 
   private findRef(ref: string): Node | undefined {
@@ -223,7 +232,7 @@ export class DtsParser implements ExprStream {
         const node = this.parseNodedef('', ref);
         const target = this.findRef(ref.str);
         if (target) {
-          addLabel(target.labels, label.str, this.span(label));
+          addLabelAt(target.labels, label.str, label.src.map, label.offset, label.length);
           this.labelsSeen++;
           mergeNodes(target, node);
           this.edited(mark, target);
@@ -263,7 +272,7 @@ export class DtsParser implements ExprStream {
 
   private adoptRoot(node: Node): void {
     const root = this.tree.root;
-    root.span = node.span;
+    root.copySpanFrom(node);
     root.labels = node.labels;
     root.properties = node.properties;
     for (const c of node.children) root.addChild(c);
@@ -291,7 +300,7 @@ export class DtsParser implements ExprStream {
 
   // ---- nodedef: '{' proplist subnodes '}' ';' ----
   private parseNodedef(name: string, at: Token): Node {
-    const node = new Node(name, this.span(at));
+    const node = new Node(name).deferSpan(at.src.map, at.offset, at.length);
     this.expect('{');
     let sawSubnode = false;
     for (;;) {
@@ -322,7 +331,7 @@ export class DtsParser implements ExprStream {
       this.next();
       const name = this.expectKind('name', 'a property name');
       this.expect(';');
-      const p = deletionMarkerProperty(name.str, this.span(name));
+      const p = deletionMarkerProperty(name.str).deferSpan(name.src.map, name.offset, name.length);
       this.applyLabels(p, labels);
       return p;
     }
@@ -336,7 +345,7 @@ export class DtsParser implements ExprStream {
       this.applyLabels(node, labels);
       return node;
     }
-    const prop = new Property(name.str, undefined, this.span(name));
+    const prop = new Property(name.str).deferSpan(name.src.map, name.offset, name.length);
     if (this.isPunct('=')) {
       this.next();
       prop.value = this.parsePropdata();
@@ -353,7 +362,7 @@ export class DtsParser implements ExprStream {
     if (t.kind === 'delete-node') {
       const name = this.expectKind('name', 'a node name');
       this.expect(';');
-      node = deletionMarkerNode(name.str, this.span(name));
+      node = deletionMarkerNode(name.str).deferSpan(name.src.map, name.offset, name.length);
       this.deletesSeen++;
     } else {
       const inner = this.parseLabels();
@@ -382,7 +391,7 @@ export class DtsParser implements ExprStream {
         vb.type('string').string(t.str);
       } else if (t.kind === 'ref') {
         this.next();
-        vb.type('string').marker({ kind: 'path-ref', offset: vb.length, ref: t.str, span: this.span(t) });
+        vb.type('string').marker(refMarker('path-ref', vb.length, t));
       } else if (t.kind === 'bits' || this.isPunct('<')) {
         this.parseArray(vb);
       } else if (this.isPunct('[')) {
@@ -431,7 +440,7 @@ export class DtsParser implements ExprStream {
         vb.marker({ kind: 'label', offset: vb.length, name: t.str });
       } else if (t.kind === 'ref') {
         this.next();
-        if (bits === 32) vb.marker({ kind: 'phandle-ref', offset: vb.length, ref: t.str, span: this.span(t) });
+        if (bits === 32) vb.marker(refMarker('phandle-ref', vb.length, t));
         else this.error(t, 'References are only allowed in arrays with 32-bit elements.');
         vb.uint(mask, width);
       } else if (t.kind === 'punct' && t.text === '>') {

@@ -5,6 +5,9 @@
 import type { SourceSpan } from '../report/source.js';
 import type { PropertyValue } from './value.js';
 import { EMPTY_VALUE, readU32 } from './value.js';
+import { Located } from './located.js';
+
+export { Located, type SpanLocator } from './located.js';
 
 export interface Label {
   name: string;
@@ -12,19 +15,23 @@ export interface Label {
   span?: SourceSpan;
 }
 
-export class Property {
+/** `span`: where the value that is in force was written. */
+export class Property extends Located {
   deleted = false;
   /** labels in dtc's list order: most recently added first */
   labels: Label[] = [];
   constructor(
     public name: string,
     public value: PropertyValue = EMPTY_VALUE,
-    /** where the value that is in force was written */
-    public span?: SourceSpan,
-  ) {}
+    span?: SourceSpan,
+  ) {
+    super();
+    if (span) this.span = span;
+  }
 }
 
-export class Node {
+/** `span`: where the node was first defined. */
+export class Node extends Located {
   deleted = false;
   /** labels in dtc's list order: most recently added first */
   labels: Label[] = [];
@@ -40,9 +47,11 @@ export class Node {
   constructor(
     /** full node name with unit address (`serial@1000`); '' for the root */
     public name: string,
-    /** where the node was first defined */
-    public span?: SourceSpan,
-  ) {}
+    span?: SourceSpan,
+  ) {
+    super();
+    if (span) this.span = span;
+  }
 
   get props(): Property[] {
     return this.properties.filter((p) => !p.deleted);

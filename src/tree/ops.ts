@@ -2,17 +2,39 @@
 // order depends on): labels are prepended and revived rather than duplicated; deleting
 // marks in place; merging a redefinition keeps the original positions of properties and
 // children and revives deleted ones where they stood.
-import type { Label } from './model.js';
+import type { Label, SpanLocator } from './model.js';
 import { Node, Property } from './model.js';
+import { LabelEntry, Located } from './located.js';
 
-export function addLabel(labels: Label[], name: string, span?: Label['span']): void {
+/** dtc's add_label: revives a label of that name, or prepends a new one (returned). */
+function addLabelEntry(labels: Label[], name: string): LabelEntry | undefined {
   for (const l of labels) {
     if (l.name === name) {
       l.deleted = false;
-      return;
+      return undefined;
     }
   }
-  labels.unshift({ name, deleted: false, span });
+  const entry = new LabelEntry(name);
+  labels.unshift(entry);
+  return entry;
+}
+
+export function addLabel(labels: Label[], name: string, span?: Label['span']): void {
+  const entry = addLabelEntry(labels, name);
+  if (entry && span) entry.span = span;
+}
+
+/** addLabel with the span deferred until read (see Located). */
+export function addLabelAt(labels: Label[], name: string, from: SpanLocator, offset: number, length: number): void {
+  addLabelEntry(labels, name)?.deferSpan(from, offset, length);
+}
+
+/** addLabel of `label`'s name, taking its span without computing it. */
+function addLabelLike(labels: Label[], label: Label): void {
+  const entry = addLabelEntry(labels, label.name);
+  if (!entry) return;
+  if (label instanceof Located) entry.copySpanFrom(label);
+  else if (label.span) entry.span = label.span;
 }
 
 function deleteLabels(labels: Label[]): void {
@@ -47,7 +69,7 @@ export function deleteNodeByName(parent: Node, name: string): void {
 export function mergeNodes(target: Node, update: Node): Node {
   target.deleted = false;
   // dtc walks the new label list (newest first) and prepends each one
-  for (const l of update.labels) if (!l.deleted) addLabel(target.labels, l.name, l.span);
+  for (const l of update.labels) if (!l.deleted) addLabelLike(target.labels, l);
   if (update.omitIfNoRef) target.omitIfNoRef = true;
 
   for (const np of update.properties) {
@@ -57,9 +79,9 @@ export function mergeNodes(target: Node, update: Node): Node {
     }
     const old = target.properties.find((p) => p.name === np.name);
     if (old) {
-      for (const l of np.labels) if (!l.deleted) addLabel(old.labels, l.name, l.span);
+      for (const l of np.labels) if (!l.deleted) addLabelLike(old.labels, l);
       old.value = np.value;
-      old.span = np.span;
+      old.copySpanFrom(np);
       old.deleted = false;
     } else {
       target.addProperty(np);

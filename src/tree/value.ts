@@ -3,6 +3,7 @@
 // byte strings), where labels sit inside the value, and where a phandle or path
 // reference must be filled in once references are resolved.
 import type { SourceSpan } from '../report/source.js';
+import { RefMarker } from './located.js';
 
 export type ValueType = 'u8' | 'u16' | 'u32' | 'u64' | 'string' | 'bytes';
 
@@ -98,13 +99,18 @@ export class ValueBuilder {
   append(v: PropertyValue): this {
     const base = this.len;
     this.bytes(v.bytes);
-    for (const m of v.markers) this.markers.push({ ...m, offset: m.offset + base });
+    for (const m of v.markers) this.markers.push(markerAt(m, m.offset + base));
     return this;
   }
 
   build(): PropertyValue {
     return { bytes: this.buf.slice(0, this.len), markers: this.markers.slice() };
   }
+}
+
+/** A copy of `m` at `offset` (a reference's deferred span stays deferred). */
+export function markerAt(m: Marker, offset: number): Marker {
+  return m instanceof RefMarker ? m.movedTo(offset) : { ...m, offset };
 }
 
 export function latin1Bytes(s: string): Uint8Array {
