@@ -76,6 +76,7 @@ export function dtkitBuild(src: string, opts: { symbols: boolean }): Uint8Array 
   const r = compileFile(path.join(linux, src), {
     includeDirs: ['include', 'src/arm64', 'src', path.dirname(src)].map((d) => path.join(linux, d)),
     symbols: opts.symbols,
+    bootCpuid: 0, // the kernel passes dtc -b 0
   });
   if (!r.ok || !r.tree) return undefined;
   const diags = new Diagnostics();
