@@ -117,7 +117,7 @@ function main(): number {
     const t = run();
     failed ||= t.same !== t.total;
     process.stdout.write(`${t.name}: ${t.same}/${t.total} identical (${((Date.now() - t0) / 1000).toFixed(0)} s)\n`);
-    for (const d of t.differences.slice(0, 20)) process.stdout.write(`  ${d}\n`);
+    for (const d of t.differences.slice(0, 50)) process.stdout.write(`  ${d}\n`);
   }
   return failed ? 1 : 0;
 }
