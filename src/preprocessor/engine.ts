@@ -99,7 +99,7 @@ export class Preprocessor {
 
   constructor(readonly opts: EngineOptions) {
     this.map = new SegmentMapBuilder(this.files, this.expansions);
-    this.printer = new Printer(this.map, this.files);
+    this.printer = new Printer(this.map, this.files, opts.cache?.scratch as Buffer | undefined);
   }
 
   // ---- files ------------------------------------------------------------------

@@ -53,6 +53,7 @@ export function preprocess(file: string, opts: PreprocessOptions): PreprocessRes
     pp.error(`preprocessing stopped: ${e instanceof Error ? e.message : String(e)}`);
   }
   const text = pp.printer.finish();
+  if (opts.cache) opts.cache.scratch = pp.printer.scratch;
   return { text, map: pp.map.build(), diagnostics: pp.diagnostics, dependencies: pp.dependencies, sources: pp.sources };
 }
 

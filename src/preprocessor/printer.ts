@@ -21,7 +21,7 @@ function blankGap(text: string, from: number, to: number): boolean {
 
 export class Printer {
   /** output bytes (latin1, like the input); decoded once at the end */
-  private buf = Buffer.allocUnsafe(1 << 16);
+  private buf: Buffer = Buffer.allocUnsafe(1 << 16);
   private out = 0;
   /** pending verbatim slice of a source file: [runStart, runEnd) of files[runInst] */
   private runInst = -1;
@@ -43,7 +43,16 @@ export class Printer {
   constructor(
     private readonly map: SegmentMapBuilder,
     private readonly files: FileInstance[],
-  ) {}
+    /** a buffer left by an earlier run (reused: output is decoded to a string at the end) */
+    scratch?: Buffer,
+  ) {
+    if (scratch) this.buf = scratch;
+  }
+
+  /** The output buffer, for the next run to reuse. */
+  get scratch(): Buffer {
+    return this.buf;
+  }
 
   /** `inst` resumes at `line` (e.g. the line after an #include) when next printed. */
   resumeAt(inst: number, line: number): void {
@@ -67,7 +76,12 @@ export class Printer {
     if (this.runInst >= 0) {
       const n = this.runEnd - this.runStart;
       this.reserve(0);
-      this.files[this.runInst].bytes.copy(this.buf, this.written, this.runStart, this.runEnd);
+      const src = this.files[this.runInst].bytes;
+      const buf = this.buf;
+      let w = this.written;
+      // short runs (most lines) copy faster by hand than through Buffer.copy
+      if (n < 128) for (let i = this.runStart; i < this.runEnd; i++) buf[w++] = src[i];
+      else src.copy(buf, w, this.runStart, this.runEnd);
       this.written += n;
       this.runInst = -1;
     }
@@ -75,9 +89,17 @@ export class Printer {
 
   private emit(s: string): void {
     if (this.runInst >= 0) this.flushRun();
-    this.reserve(s.length);
-    this.written += this.buf.write(s, this.written, 'latin1');
-    this.out += s.length;
+    const n = s.length;
+    this.reserve(n);
+    if (n < 32) {
+      const buf = this.buf;
+      let w = this.written;
+      for (let i = 0; i < n; i++) buf[w++] = s.charCodeAt(i);
+      this.written = w;
+    } else {
+      this.written += this.buf.write(s, this.written, 'latin1');
+    }
+    this.out += n;
   }
 
   /** A new logical source line starts with `tok` (GCC's cb_line_change). */

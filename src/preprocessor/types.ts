@@ -22,6 +22,8 @@ export interface PreprocessOptions {
  *  file's current text before reuse. */
 export interface PreprocessCache {
   lexed: Map<string, unknown>;
+  /** output buffer reused by the next call */
+  scratch?: unknown;
 }
 
 export interface SourceMap {
