@@ -19,6 +19,9 @@ type AjvInstance = InstanceType<typeof Ajv2019Module.default>;
 
 /** Python regular expressions as the bindings write them, made JS-compatible where they differ. */
 function pyRegExp(pattern: string, flags: string): RegExp {
+  // `.*X` searched for is `X` searched for (names have no newlines), without the
+  // quadratic backtracking over every start position
+  if (pattern.startsWith('.*') && !pattern.startsWith('.*?')) pattern = pattern.slice(2);
   try {
     return new RegExp(pattern, flags);
   } catch {
@@ -113,6 +116,13 @@ export class SchemaEngine {
 
   /** Width of the integers at `path` below `root`: the owning property's width, default 32. */
   private intBitsAt(root: unknown, path: string): number {
+    // common case: a property of the validated node itself
+    const slash = path.indexOf('/', 1);
+    const first = slash < 0 ? path.slice(1) : path.slice(1, slash);
+    const direct = (root as Record<string, unknown>)[first];
+    if (direct === null || typeof direct !== 'object' || Array.isArray(direct)) {
+      return this.intBits.get(root as object)?.get(first) ?? 32;
+    }
     let cur = root as Record<string, unknown>;
     for (const seg of path.split('/').slice(1)) {
       const next = cur[seg.replace(/~1/g, '/').replace(/~0/g, '~')];

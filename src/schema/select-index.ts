@@ -12,6 +12,8 @@ export interface SelectIndex {
   unconditional: number[];
   /** evaluated per node, after the node has every name in `requires` */
   evaluated: { at: number; requires: string[] }[];
+  /** node name -> positions whose name pattern matches (names repeat across trees) */
+  nameMemo: Map<string, number[]>;
 }
 
 function push(m: Map<string, number[]>, k: string, at: number): void {
@@ -22,7 +24,7 @@ function push(m: Map<string, number[]>, k: string, at: number): void {
 }
 
 export function buildSelectIndex(index: SchemaIndex): SelectIndex {
-  const out: SelectIndex = { byCompatible: new Map(), byProperty: new Map(), byName: new Map(), namePatterns: [], unconditional: [], evaluated: [] };
+  const out: SelectIndex = { byCompatible: new Map(), byProperty: new Map(), byName: new Map(), namePatterns: [], unconditional: [], evaluated: [], nameMemo: new Map() };
   index.always.forEach((id, at) => {
     const p = index.schemas[id];
     const sel = p.select!;
@@ -54,13 +56,21 @@ export function buildSelectIndex(index: SchemaIndex): SelectIndex {
 }
 
 /** Positions (in `index.always`) of the select-schemas that may apply, ascending. */
-export function candidateSelects(si: SelectIndex, nodeName: string, keys: string[], compatibles: string[] | undefined): { sure: Set<number>; maybe: number[] } {
+export function candidateSelects(si: SelectIndex, nodeName: string, node: object, compatibles: string[] | undefined): { sure: Set<number>; maybe: number[] } {
   const sure = new Set<number>(si.unconditional);
   for (const c of compatibles ?? []) for (const at of si.byCompatible.get(c) ?? []) sure.add(at);
-  for (const k of keys) for (const at of si.byProperty.get(k) ?? []) sure.add(at);
+  for (const k in node) {
+    const l = si.byProperty.get(k);
+    if (l) for (const at of l) sure.add(at);
+  }
   for (const at of si.byName.get(nodeName) ?? []) sure.add(at);
-  for (const { at, re } of si.namePatterns) if (re.test(nodeName)) sure.add(at);
+  let byPattern = si.nameMemo.get(nodeName);
+  if (!byPattern) {
+    byPattern = si.namePatterns.filter(({ re }) => re.test(nodeName)).map(({ at }) => at);
+    si.nameMemo.set(nodeName, byPattern);
+  }
+  for (const at of byPattern) sure.add(at);
   const maybe: number[] = [];
-  for (const { at, requires } of si.evaluated) if (requires.every((r) => keys.includes(r))) maybe.push(at);
+  for (const { at, requires } of si.evaluated) if (requires.every((r) => r in node)) maybe.push(at);
   return { sure, maybe };
 }

@@ -37,6 +37,8 @@ export interface ValidateContext {
   engine: SchemaEngine;
   options: ValidateOptions;
   selectIndex: SelectIndex;
+  /** documented compatibles, built on first use */
+  documented?: { enum: Set<string>; patterns: RegExp[] };
 }
 
 function isDisabledStatus(v: InstanceValue | undefined): boolean {
@@ -98,7 +100,7 @@ function checkNode(ctx: ValidateContext, st: WalkState, inst: NodeInstance, node
   const first = compats?.find((c) => Object.prototype.hasOwnProperty.call(ctx.index.compatMap, c));
   if (first !== undefined) runs.push({ id: ctx.index.compatMap[first], prefix: [] });
   const nodeName = (inst.$nodename as string[])[0];
-  const { sure, maybe } = candidateSelects(ctx.selectIndex, nodeName, Object.keys(inst), compats);
+  const { sure, maybe } = candidateSelects(ctx.selectIndex, nodeName, inst, compats);
   for (const at of maybe) if (ctx.engine.selects_(ctx.index.always[at], inst)) sure.add(at);
   for (const at of [...sure].sort((x, y) => x - y)) runs.push({ id: ctx.index.always[at], prefix: ['then'] });
   const ignores = ctx.options.disabledNodeIgnores ?? DEFAULT_DISABLED_NODE_IGNORES;
@@ -155,14 +157,17 @@ function walk(ctx: ValidateContext, st: WalkState, inst: NodeInstance, name: str
 export function validateTree(ctx: ValidateContext, tree: Tree, file: string): Diagnostic[] {
   const { root, nodeOf, intBits } = buildInstanceTree(tree, ctx.index.table);
   ctx.engine.intBits = intBits;
-  const patterns = ctx.index.documented.patterns.map((p) => {
-    try {
-      return new RegExp(p);
-    } catch {
-      return /(?!)/;
-    }
-  });
-  const st: WalkState = { file, diagnostics: [], patterns, documented: new Set(ctx.index.documented.enum), nodeOf };
+  ctx.documented ??= {
+    enum: new Set(ctx.index.documented.enum),
+    patterns: ctx.index.documented.patterns.map((p) => {
+      try {
+        return new RegExp(p);
+      } catch {
+        return /(?!)/;
+      }
+    }),
+  };
+  const st: WalkState = { file, diagnostics: [], patterns: ctx.documented.patterns, documented: ctx.documented.enum, nodeOf };
   walk(ctx, st, root, '/', false);
   return st.diagnostics;
 }
