@@ -71,7 +71,18 @@ const KEYWORDS: [string, TokenKind][] = [
   ['/incbin/', 'incbin'],
 ];
 
-const TWO_CHAR_OPS = new Set(['<<', '>>', '<=', '>=', '==', '!=', '&&', '||']);
+/** The two-character operator (<< >> <= >= == != && ||) starting with c, d; '' if none. */
+function twoCharOp(c: number, d: number): string {
+  switch (c) {
+    case 60: return d === 60 ? '<<' : d === 61 ? '<=' : ''; // <
+    case 62: return d === 62 ? '>>' : d === 61 ? '>=' : ''; // >
+    case 61: return d === 61 ? '==' : ''; // =
+    case 33: return d === 61 ? '!=' : ''; // !
+    case 38: return d === 38 ? '&&' : ''; // &
+    case 124: return d === 124 ? '||' : ''; // |
+    default: return '';
+  }
+}
 const MAX_U64 = (1n << 64n) - 1n;
 
 // character classes as lookup tables (hot path)
@@ -232,8 +243,8 @@ export class Lexer {
       f.pos = e;
       return this.make('ident', f, start, s.slice(start, e), s.slice(start, e));
     }
-    const two = s.slice(start, start + 2);
-    if (TWO_CHAR_OPS.has(two)) {
+    const two = twoCharOp(c, s.charCodeAt(start + 1));
+    if (two) {
       f.pos += 2;
       return this.make('punct', f, start, two);
     }
@@ -296,26 +307,37 @@ export class Lexer {
       while (isDigit(s.charCodeAt(e))) e++;
     }
     const digitsEnd = e;
-    for (const suffix of ['ULL', 'UL', 'LL', 'U', 'L']) {
-      if (s.startsWith(suffix, e)) {
-        e += suffix.length;
-        break;
-      }
-    }
+    // C suffixes, longest first: ULL UL LL U L
+    if (s.charCodeAt(e) === 85 /* U */) e += s.startsWith('LL', e + 1) ? 3 : s.charCodeAt(e + 1) === 76 ? 2 : 1;
+    else if (s.charCodeAt(e) === 76 /* L */) e += s.charCodeAt(e + 1) === 76 ? 2 : 1;
     f.pos = e;
     const text = s.slice(start, e);
-    const digits = s.slice(start, digitsEnd);
     let value: bigint | number;
-    if (hex) {
-      value = digits.length <= 15 ? parseInt(digits.slice(2), 16) : BigInt(digits);
-    } else if (digits.length > 1 && digits[0] === '0') {
-      // strtoull base 0: a leading 0 means octal; an 8 or 9 ends the number early
-      let o = 1;
-      while (o < digits.length && digits[o] <= '7') o++;
-      value = BigInt('0o' + (digits.slice(1, o) || '0'));
-      if (o < digits.length) this.error(f.src, start, text.length, `Bad integer literal '${text}'`);
+    if (hex && digitsEnd - start <= 15) {
+      // up to 13 hex digits: exact as a double, computed without slicing
+      let v = 0;
+      for (let i = start + 2; i < digitsEnd; i++) {
+        const d = s.charCodeAt(i);
+        v = v * 16 + (d <= 57 ? d - 48 : (d | 32) - 87);
+      }
+      value = v;
+    } else if (!hex && digitsEnd - start <= 15 && (digitsEnd - start === 1 || s.charCodeAt(start) !== 48)) {
+      let v = 0;
+      for (let i = start; i < digitsEnd; i++) v = v * 10 + (s.charCodeAt(i) - 48);
+      value = v;
     } else {
-      value = digits.length <= 15 ? parseInt(digits, 10) : BigInt(digits);
+      const digits = s.slice(start, digitsEnd);
+      if (hex) {
+        value = BigInt(digits);
+      } else if (digits.length > 1 && digits[0] === '0') {
+        // strtoull base 0: a leading 0 means octal; an 8 or 9 ends the number early
+        let o = 1;
+        while (o < digits.length && digits[o] <= '7') o++;
+        value = BigInt('0o' + (digits.slice(1, o) || '0'));
+        if (o < digits.length) this.error(f.src, start, text.length, `Bad integer literal '${text}'`);
+      } else {
+        value = BigInt(digits);
+      }
     }
     if (typeof value === 'bigint' && value > MAX_U64) {
       this.error(f.src, start, text.length, `Integer literal '${text}' out of range`);
