@@ -60,6 +60,7 @@ export class DtsParser implements ExprStream {
   private indexDirty = false;
   private labelsSeen = 0;
   private deletesSeen = 0;
+  private readonly scratch = new ValueBuilder();
   /** set when a parse error was reported (dtc then refuses the input) */
   failed = false;
 
@@ -382,7 +383,8 @@ export class DtsParser implements ExprStream {
 
   // ---- propdata ----
   private parsePropdata(): ReturnType<ValueBuilder['build']> {
-    const vb = new ValueBuilder();
+    // values never nest, so one scratch builder serves every property (build() copies)
+    const vb = this.scratch.reset();
     for (;;) {
       this.valueLabels(vb);
       const t = this.look;

@@ -44,6 +44,14 @@ export class ValueBuilder {
     this.buf = b;
   }
 
+  /** Empties the builder for reuse (keeps its buffer: one scratch builder can build many
+   *  values, since build() copies). */
+  reset(): this {
+    this.len = 0;
+    this.markers.length = 0;
+    return this;
+  }
+
   marker(m: Marker): this {
     this.markers.push(m);
     return this;
