@@ -78,7 +78,7 @@ function main(): number {
   const want = (k: string) => only.length === 0 || only.includes(k);
   const rows: Row[] = [];
   const qcom = fs.readdirSync(path.join(linux, 'src/arm64/qcom')).filter((f) => f.endsWith('.dts')).sort();
-  const inc = ['-I', 'src/arm64/qcom', '-I', 'src/arm64'];
+  const inc = ['-I', 'src/arm64/qcom', '-I', 'src/arm64', '-I', 'include', '-I', 'src'];
 
   if (want('batch')) {
     // Same cores for both: xargs -P for cpp+dtc, worker threads for dtkit.
@@ -122,7 +122,7 @@ function main(): number {
       rows.push({ name: `validate ${files.length} Qualcomm DTBs (golden lists ${list.length})`, dtkit: dk, reference: all, referenceName: 'dt-validate (golden, 1 process)', target: '>= 20x, peak < 1 GB', pass: all / dk.seconds >= 20 && (dk.peakMb ?? 0) < 1024 });
       const cache = path.join(work, 'cold-cache');
       const one = files.find((f) => f.endsWith('lemans-evk.dtb')) ?? files[0];
-      const cold = measure(`rm -rf ${q(cache)}; DTKIT_CACHE_DIR=${q(cache)} ${q(DTKIT)} validate ${schemas} ${q(one)} > /dev/null; test $? -le 1`, linux, 1);
+      const cold = measure(`rm -rf ${q(cache)}; ${q(DTKIT)} validate --cache-dir ${q(cache)} ${schemas} ${q(one)} > /dev/null; test $? -le 1`, linux, 1);
       rows.push({ name: `validate one board on a cold cache (${path.basename(one)})`, dtkit: cold, reference: 2, referenceName: 'target budget', target: '< 2 s', pass: cold.seconds < 2 });
     } else {
       console.log('validate: skipped (dist/test/schema/build-golden-dtbs.js not built)');
@@ -133,4 +133,9 @@ function main(): number {
   return rows.every((r) => r.pass) ? 0 : 1;
 }
 
-process.exitCode = main();
+try {
+  process.exitCode = main();
+} catch (e) {
+  console.error(`bench: ${(e as Error).message}`);
+  process.exitCode = 1;
+}

@@ -16,6 +16,7 @@ import { writeFdt } from '../fdt/writer.js';
 import { renderAllText } from '../report/render.js';
 import { latin1Bytes } from '../tree/value.js';
 import type { RegisterCommand } from './commands.js';
+import { writeFileAtomically } from './output.js';
 
 export interface CompileCliOptions {
   include: string[];
@@ -42,23 +43,15 @@ const EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2;
 
 const collect = (v: string, acc: string[]) => [...acc, v];
 
-function writeAtomically(file: string, data: Uint8Array): string | undefined {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
-  try {
-    fs.writeFileSync(tmp, data);
-    fs.renameSync(tmp, file);
-    return undefined;
-  } catch (e) {
-    fs.rmSync(tmp, { force: true });
-    return (e as Error).message;
-  }
-}
 
 /** -W/-E switches resolved as dtc does (prerequisites raised, dependents lowered);
  *  an unknown check name is a usage error. */
-function checkLevels(warnings: string[], errors: string[]): { levels: Map<string, CheckLevel>; unknown: string[] } {
+function checkLevels(warnings: string[], errors: string[], io: CompileIo): Map<string, CheckLevel> | undefined {
   const switches = [...warnings.map((w) => parseCheckSwitch(w, 'W')), ...errors.map((e) => parseCheckSwitch(e, 'E'))];
-  return resolveCheckLevels(switches, dtcChecks());
+  const { levels, unknown } = resolveCheckLevels(switches, dtcChecks());
+  if (unknown.length === 0) return levels;
+  io.stderr(`dtkit compile: error: unknown check '${unknown[0]}' (see dtc's check names)\n`);
+  return undefined;
 }
 
 export function runCompile(input: string, opts: CompileCliOptions, io: CompileIo): number {
@@ -74,11 +67,8 @@ export function runCompile(input: string, opts: CompileCliOptions, io: CompileIo
       return EXIT_USAGE;
     }
   }
-  const { levels, unknown } = checkLevels(opts.warning, opts.error);
-  if (unknown.length) {
-    io.stderr(`dtkit compile: error: unknown check '${unknown[0]}' (see dtc's check names)\n`);
-    return EXIT_USAGE;
-  }
+  const levels = checkLevels(opts.warning, opts.error, io);
+  if (!levels) return EXIT_USAGE;
   if (!fs.existsSync(input)) {
     io.stderr(`dtkit compile: error: cannot read '${input}'\n`);
     return EXIT_INPUT;
@@ -106,7 +96,7 @@ export function runCompile(input: string, opts: CompileCliOptions, io: CompileIo
     io.stdout(data);
     return EXIT_OK;
   }
-  const why = writeAtomically(opts.output, data);
+  const why = writeFileAtomically(opts.output, data);
   if (why) {
     io.stderr(`dtkit compile: error: cannot write '${opts.output}': ${why}\n`);
     return EXIT_INPUT;
@@ -141,11 +131,8 @@ export async function runCompileBatch(inputs: string[], opts: CompileCliOptions,
     io.stderr(`dtkit compile: error: bad --jobs '${opts.jobs}'\n`);
     return EXIT_USAGE;
   }
-  const { levels, unknown } = checkLevels(opts.warning, opts.error);
-  if (unknown.length) {
-    io.stderr(`dtkit compile: error: unknown check '${unknown[0]}' (see dtc's check names)\n`);
-    return EXIT_USAGE;
-  }
+  const levels = checkLevels(opts.warning, opts.error, io);
+  if (!levels) return EXIT_USAGE;
   const bootCpuid = opts.bootCpu === undefined ? undefined : Number(opts.bootCpu);
   if (bootCpuid !== undefined && (!Number.isInteger(bootCpuid) || bootCpuid < 0 || bootCpuid > 0xffffffff)) {
     io.stderr(`dtkit compile: error: bad boot cpu id '${opts.bootCpu}'\n`);

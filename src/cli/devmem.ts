@@ -25,6 +25,7 @@ import { phandleLookup } from '../qcom/pas.js';
 import type { RemoteprocReport } from '../qcom/report.js';
 import { remoteprocReport, remoteprocText, rowJson, rowTable, selectRemoteprocs } from '../qcom/report.js';
 import { renderDevmemMap } from '../qcom/svg.js';
+import { writeFileAtomically } from './output.js';
 import type { RegisterCommand } from './commands.js';
 
 /** Where a devmem action reads and writes; tests pass their own. */
@@ -49,21 +50,7 @@ export const processIo: DevmemIo = {
       return undefined;
     }
   },
-  writeFile(file, text) {
-    const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
-    try {
-      fs.writeFileSync(tmp, text);
-      fs.renameSync(tmp, file);
-      return undefined;
-    } catch (e) {
-      try {
-        fs.rmSync(tmp, { force: true });
-      } catch {
-        // nothing to clean up
-      }
-      return (e as Error).message;
-    }
-  },
+  writeFile: writeFileAtomically,
 };
 
 type Format = 'text' | 'json';

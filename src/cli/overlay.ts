@@ -3,6 +3,7 @@
 //   dtkit overlay --profile P.yaml|NAME BASE.dts|.dtb [-I DIR]... -o OUT.dtso [--dtbo F] [--applied F]
 //   dtkit overlay --list-profiles
 //   dtkit overlay --from EXISTING.dtso|.dtbo [BASE]      prints the reproducing profile
+import { writeFilesAtomically } from './output.js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
@@ -50,21 +51,7 @@ export const processOverlayIo: OverlayIo = {
   host: nodeHost,
   out: (t) => process.stdout.write(t),
   err: (t) => process.stderr.write(t),
-  writeAll(files) {
-    const temps: Array<{ tmp: string; file: string }> = [];
-    try {
-      for (const { file, data } of files) {
-        const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
-        temps.push({ tmp, file });
-        fs.writeFileSync(tmp, data);
-      }
-      for (const { tmp, file } of temps) fs.renameSync(tmp, file);
-      return undefined;
-    } catch (e) {
-      for (const { tmp } of temps) fs.rmSync(tmp, { force: true });
-      return (e as Error).message;
-    }
-  },
+  writeAll: writeFilesAtomically,
 };
 
 function render(ds: Diagnostic[], io: OverlayIo, sources: Map<string, string>): string {

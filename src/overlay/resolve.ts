@@ -7,7 +7,7 @@ import type { BlobNode } from './blob.js';
 import { cString } from './blob.js';
 import type { ApplyStepContext } from './context.js';
 import { OVERLAY_RULES as R, fail } from './context.js';
-import { similarNames } from './suggest.js';
+import { similarNames } from '../report/suggest.js';
 
 const hex = (n: number): string => `0x${n.toString(16)}`;
 

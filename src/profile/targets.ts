@@ -1,5 +1,6 @@
 // Finds the base node a profile entry names (label, path or compatible) and says how
 // the overlay refers to it: by a label when the node has one, else `&{/path}`.
+import { similarNames } from '../report/suggest.js';
 import type { Diagnostic } from '../report/diagnostic.js';
 import type { Node } from '../tree/model.js';
 import type { BaseIndex } from './base.js';
@@ -19,28 +20,9 @@ export function displayTarget(t: TargetRef): string {
   return t.kind === 'label' ? `&${t.label}` : t.kind === 'path' ? t.path : `compatible "${t.compatible}"`;
 }
 
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return row[b.length];
-}
-
 /** Up to three labels close to `label` (typos), best first. */
 export function similarLabels(base: BaseIndex, label: string): string[] {
-  const scored: [number, string][] = [];
-  for (const l of base.labels.keys()) {
-    const d = editDistance(l, label);
-    if (d <= Math.max(2, Math.floor(label.length / 4))) scored.push([d, l]);
-  }
-  return scored.sort((a, b) => a[0] - b[0] || (a[1] < b[1] ? -1 : 1)).slice(0, 3).map((s) => s[1]);
+  return similarNames(base.labels.keys(), label);
 }
 
 /** The overlay reference for a node: its first `__symbols__` label, else its path. */

@@ -1,6 +1,6 @@
 // "Did you mean": names close to a misspelt one, for unknown-label findings.
 
-function editDistance(a: string, b: string): number {
+export function editDistance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     let diag = row[0];
