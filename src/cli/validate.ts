@@ -3,6 +3,7 @@
 // reports) plus dtc's structural checks, for .dts sources (findings at file:line:col with
 // the include chain) and .dtb blobs. Exit 0 clean, 1 any error, 2 usage.
 import * as path from 'node:path';
+import { Option } from 'commander';
 import type { Command } from 'commander';
 import type { Host } from '../host.js';
 import { nodeHost } from '../host.js';
@@ -10,7 +11,11 @@ import { readFdt } from '../fdt/reader.js';
 import { compileFile } from '../compile/compile.js';
 import { runChecks, parseCheckSwitch, resolveCheckLevels } from '../checks/run.js';
 import { defaultChecks } from '../checks/all.js';
-import type { CheckLevel } from '../checks/types.js';
+import { makeQcomChecks } from '../qcom/checks.js';
+import { parseSize } from '../qcom/format.js';
+import { includeDirsWithShipped } from '../qcom/include.js';
+import { readText } from '../host.js';
+import type { CheckLevel, CheckOptions } from '../checks/types.js';
 import type { Diagnostic } from '../report/diagnostic.js';
 import { renderText, sortDiagnostics, toJsonRecord } from '../report/render.js';
 import type { Tree } from '../tree/model.js';
@@ -30,6 +35,10 @@ export interface ValidateCliOptions {
   unmatched: boolean;
   cache: boolean;
   cacheDir?: string;
+  /** host policy for the qcom PAS rows */
+  host?: 'qhee' | 'kvm';
+  requireDevmem?: boolean;
+  iommuPageSize?: string;
 }
 
 export interface ValidateIo {
@@ -58,7 +67,8 @@ function isBlob(bytes: Uint8Array | undefined): boolean {
   return !!bytes && bytes.length >= 4 && FDT_MAGIC.every((b, i) => bytes[i] === b);
 }
 
-function validateInput(input: string, ctx: ValidateContext, levels: Map<string, CheckLevel>, opts: ValidateCliOptions, host: Host): FileResult {
+function validateInput(input: string, ctx: ValidateContext, checkOptions: CheckOptions, opts: ValidateCliOptions, host: Host): FileResult {
+  const levels = checkOptions.levels ?? new Map<string, CheckLevel>();
   const bytes = host.readFile(input);
   if (!bytes) {
     return { input, sources: new Map(), diagnostics: [{ rule: 'io', severity: 'error', file: input, message: `cannot read '${input}'` }] };
@@ -66,13 +76,18 @@ function validateInput(input: string, ctx: ValidateContext, levels: Map<string, 
   if (isBlob(bytes)) {
     const { tree, diagnostics } = readFdt(bytes, input);
     if (!tree) return { input, diagnostics, sources: new Map() };
-    const checks = runChecks(tree, { checks: defaultChecks(), options: { levels }, file: input });
+    const checks = runChecks(tree, { checks: defaultChecks(), options: checkOptions, file: input });
     return { input, tree, sources: new Map(), diagnostics: [...diagnostics, ...checks.diagnostics, ...validateTree(ctx, tree, input)] };
   }
-  const includeDirs = [path.dirname(input), ...opts.include];
+  const includeDirs = includeDirsWithShipped([path.dirname(input), ...opts.include]);
+  // the compile runs dtc's table; the vendor rows run after it, locating bad rows by cell
   const r = compileFile(input, { host, includeDirs, checkLevels: levels });
   const diagnostics = [...r.diagnostics];
-  if (r.tree) diagnostics.push(...validateTree(ctx, r.tree, input));
+  if (r.tree) {
+    const sourceText = (f: string) => r.sources.get(f) ?? readText(host, f);
+    diagnostics.push(...runChecks(r.tree, { checks: makeQcomChecks({ sourceText }), options: checkOptions, file: input }).diagnostics);
+    diagnostics.push(...validateTree(ctx, r.tree, input));
+  }
   return { input, tree: r.tree, sources: r.sources, diagnostics };
 }
 
@@ -106,6 +121,12 @@ export function runValidate(inputs: string[], opts: ValidateCliOptions, io: Vali
     io.err(`dtkit validate: error: Unrecognized check name "${unknown[0]}"\n`);
     return EXIT_USAGE;
   }
+  const pageSize = opts.iommuPageSize === undefined ? 4096 : parseSize(opts.iommuPageSize);
+  if (pageSize === undefined || pageSize <= 0 || (pageSize & (pageSize - 1)) !== 0) {
+    io.err(`dtkit validate: error: --iommu-page-size must be a power of two such as 4K, not '${opts.iommuPageSize}'\n`);
+    return EXIT_USAGE;
+  }
+  const checkOptions: CheckOptions = { levels, host: opts.host, requireDevmem: opts.requireDevmem, iommuPageSize: pageSize };
   const set = openSchemaSet({
     host: io.host,
     schemaDirs: opts.schemas,
@@ -116,7 +137,7 @@ export function runValidate(inputs: string[], opts: ValidateCliOptions, io: Vali
   const loadText = set.diagnostics.map((d) => renderText(d)).join('\n');
   if (loadText) io.err(`${loadText}\n`);
   const ctx = validationContext(set, { unmatched: opts.unmatched });
-  const results = inputs.map((input) => validateInput(input, ctx, levels, opts, io.host));
+  const results = inputs.map((input) => validateInput(input, ctx, checkOptions, opts, io.host));
   for (const d of ctx.engine.diagnostics) io.err(`${renderText(d)}\n`);
   let errors = false;
   if (opts.format === 'json') {
@@ -150,6 +171,9 @@ export const registerValidate: RegisterCommand = (program: Command, setExit) => 
     .option('--no-unmatched', 'do not report compatibles that no schema documents')
     .option('--no-cache', 'do not read or write the processed-schema cache')
     .option('--cache-dir <dir>', 'processed-schema cache folder (default $XDG_CACHE_HOME/dtkit)')
+    .addOption(new Option('--host <host>', 'Qualcomm PAS host policy: qhee (base tree: no iommus/qcom,devmem on PAS nodes) or kvm (every enabled PAS remoteproc has iommus)').choices(['qhee', 'kvm']))
+    .option('--require-devmem', 'iommus without qcom,devmem is an error (the originally proposed driver)')
+    .option('--iommu-page-size <size>', 'IOMMU page size for qcom_devmem_alignment (default 4K)')
     .action((inputs: string[], o: Record<string, unknown>) => {
       const opts: ValidateCliOptions = {
         include: o.include as string[],
@@ -161,6 +185,9 @@ export const registerValidate: RegisterCommand = (program: Command, setExit) => 
         unmatched: o.unmatched as boolean,
         cache: o.cache as boolean,
         cacheDir: o.cacheDir as string | undefined,
+        host: o.host as 'qhee' | 'kvm' | undefined,
+        requireDevmem: o.requireDevmem as boolean | undefined,
+        iommuPageSize: o.iommuPageSize as string | undefined,
       };
       setExit(runValidate(inputs, opts, processValidateIo));
     });
