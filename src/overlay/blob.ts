@@ -158,6 +158,11 @@ export class Blob {
     const stringsSize = this.hdr(HDR.sizeDtStrings);
     const strings = this.strings();
     const stringsOff = this.hdr(HDR.offDtStrings);
+    // A name offset is valid when a NUL follows it inside the block, i.e. when it is at or
+    // before the block's last NUL: one scan for the blob, not one per property.
+    const lastNul = strings.lastIndexOf(0);
+    // per name offset: 0 not yet seen, 1 names phandle or linux,phandle, 2 names something else
+    const phandleName = new Uint8Array(stringsSize);
     let o = start;
     const u32 = (): number => {
       if (o + 4 > end) throw new BlobError('structure block ends inside a token', o);
@@ -186,13 +191,17 @@ export class Blob {
         const len = u32();
         const nameoff = u32();
         if (o + len > end) throw new BlobError(`property value runs past the structure block (${len} bytes)`, at);
-        if (nameoff >= stringsSize || nulAt(strings, nameoff) < 0) {
+        if (nameoff >= stringsSize || nameoff > lastNul) {
           throw new BlobError(`property name offset ${nameoff} is outside the strings block`, at + 8);
         }
         const node = stack[stack.length - 1];
         // libfdt sees only the properties before a node's first child
         if (len === 4 && node.children.length === 0 && node.phandle === 0) {
-          if (isString(buf, stringsOff + nameoff, PHANDLE) || isString(buf, stringsOff + nameoff, LINUX_PHANDLE)) node.phandle = this.phandleOf(node);
+          if (phandleName[nameoff] === 0) {
+            const at = stringsOff + nameoff;
+            phandleName[nameoff] = isString(buf, at, PHANDLE) || isString(buf, at, LINUX_PHANDLE) ? 1 : 2;
+          }
+          if (phandleName[nameoff] === 1) node.phandle = this.phandleOf(node);
         }
         o = align4(o + len);
       } else if (tag === FDT_END_NODE) {
