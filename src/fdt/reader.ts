@@ -5,7 +5,7 @@
 import type { Diagnostic } from '../report/diagnostic.js';
 import { Node, Property, Tree } from '../tree/model.js';
 import type { PropertyValue } from '../tree/value.js';
-import { EMPTY_VALUE, latin1String, readU32 } from '../tree/value.js';
+import { EMPTY_VALUE, readU32 } from '../tree/value.js';
 import {
   FDT_BEGIN_NODE, FDT_END, FDT_END_NODE, FDT_MAGIC, FDT_NOP, FDT_PROP, HDR,
   HEADER_SIZE_V16, HEADER_SIZE_V17, RESERVE_ENTRY_SIZE, hex,
@@ -36,6 +36,11 @@ interface Header {
 
 interface ReadContext {
   bytes: Uint8Array;
+  /** the same bytes as a Buffer, for decoding names without a view per name */
+  text: Buffer;
+  /** a private copy of the blob; property values are views into it (one copy for the
+   *  blob, not one Buffer per property: those views cost most of the read in GC) */
+  values: Uint8Array;
   file: string;
   diagnostics: Diagnostic[];
   header: Header;
@@ -52,7 +57,9 @@ export function readFdt(bytes: Uint8Array, file: string): ReadFdtResult {
   const diagnostics: Diagnostic[] = [];
   try {
     const header = readHeader(bytes);
-    const ctx: ReadContext = { bytes, file, diagnostics, header, names: new Map() };
+    const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+    const values = new Uint8Array(bytes.subarray(0, header.totalsize));
+    const ctx: ReadContext = { bytes, text, values, file, diagnostics, header, names: new Map() };
     const memreserves = readMemReserves(ctx);
     const tree = new Tree(readStructure(ctx));
     tree.memreserves = memreserves;
@@ -184,7 +191,7 @@ function readStructure(ctx: ReadContext): Node {
         off += 4;
         const nameEnd = bytes.indexOf(0, off);
         if (nameEnd < 0 || nameEnd >= end) fail(`unterminated node name at offset ${hex(off)} in the structure block`);
-        const node = new Node(latin1String(bytes.subarray(off, nameEnd)));
+        const node = new Node(ctx.text.toString('latin1', off, nameEnd));
         off = align4(nameEnd + 1);
         if (off > end) fail(`truncated structure block: node name padding at offset ${hex(nameEnd + 1)} runs past the block end ${hex(end)}`);
         const parent = stack[stack.length - 1];
@@ -217,7 +224,7 @@ function readStructure(ctx: ReadContext): Node {
             message: `property '${name}' at offset ${hex(at)} follows subnodes`,
           });
         }
-        const value: PropertyValue = len === 0 ? EMPTY_VALUE : { bytes: bytes.slice(off, off + len), markers: [] };
+        const value: PropertyValue = len === 0 ? EMPTY_VALUE : { bytes: ctx.values.subarray(off, off + len), markers: [] };
         node.addProperty(new Property(name, value));
         off = align4(off + len);
         if (off > end) fail(`truncated structure block: padding of property '${name}' runs past the block end ${hex(end)}`);
@@ -249,7 +256,7 @@ function propertyName(ctx: ReadContext, nameoff: number, propOff: number): strin
   if (nul < 0 || nul >= stop) {
     fail(`property name at strings offset ${hex(nameoff)} (FDT_PROP at offset ${hex(propOff)}) is not NUL-terminated within the strings block`);
   }
-  const name = latin1String(bytes.subarray(start, nul));
+  const name = ctx.text.toString('latin1', start, nul);
   ctx.names.set(nameoff, name);
   return name;
 }
