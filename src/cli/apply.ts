@@ -10,7 +10,6 @@ import { nodeHost } from '../host.js';
 import type { ApplyResult, OverlayInput } from '../overlay/apply.js';
 import { applyOverlays } from '../overlay/apply.js';
 import type { Diagnostic } from '../report/diagnostic.js';
-import { renderAllText, sortDiagnostics, toJsonRecord } from '../report/render.js';
 import type { Tree } from '../tree/model.js';
 import type { RegisterCommand } from './commands.js';
 
@@ -84,12 +83,14 @@ async function loadInput(file: string, opts: ApplyCommandOptions, io: ApplyIo, s
   return { bytes: writeFdt(r.tree), tree: r.tree, diagnostics: [...shown, ...diags.items] };
 }
 
-function report(ds: Diagnostic[], opts: ApplyCommandOptions, io: ApplyIo, sources: Map<string, string>): void {
+async function report(ds: Diagnostic[], opts: ApplyCommandOptions, io: ApplyIo, sources: Map<string, string>): Promise<void> {
+  if (opts.format !== 'json' && ds.length === 0) return;
+  // loaded only when there is something to print: a clean apply skips the renderer
+  const { renderAllText, sortDiagnostics, toJsonRecord } = await import('../report/render.js');
   if (opts.format === 'json') {
     io.out(`${JSON.stringify(sortDiagnostics(ds).map(toJsonRecord), null, 2)}\n`);
     return;
   }
-  if (ds.length === 0) return;
   const lineText = (file: string, line: number): string | undefined => sources.get(file)?.split('\n')[line - 1];
   io.err(`${renderAllText(ds, { lineText })}\n`);
 }
@@ -106,7 +107,7 @@ export async function runApply(base: string, overlays: string[], opts: ApplyComm
     if (o.bytes) inputs.push({ bytes: o.bytes, file, source: o.tree });
   }
   if (!b.bytes || inputs.length !== overlays.length || findings.some((d) => d.severity === 'error')) {
-    report(findings, opts, io, sources);
+    await report(findings, opts, io, sources);
     return EXIT_INPUT;
   }
   const result: ApplyResult = applyOverlays(b.bytes, inputs, { baseFile: base, strictPhandles: opts.strict });
@@ -117,7 +118,7 @@ export async function runApply(base: string, overlays: string[], opts: ApplyComm
     if (failure === undefined) code = EXIT_OK;
     else findings.push({ rule: 'io', severity: 'error', message: `cannot write ${opts.output}: ${failure}`, file: opts.output });
   }
-  report(findings, opts, io, sources);
+  await report(findings, opts, io, sources);
   return code;
 }
 
