@@ -14,10 +14,11 @@ import { compileFile } from './compile.js';
 
 const { compile, outFormat, quiet } = workerData as Pick<BatchOptions, 'compile' | 'outFormat' | 'quiet'>;
 const checkLevels = new Map((compile.checkLevels ?? []) as [string, CheckLevel][]);
-/** one per worker: boards compiled here share most of their headers. Bounded to ~1 MB of
- *  source text (~200k tokens): on the 332 qcom boards that kept the hits (CPU 17 s vs 22 s
- *  unbounded, 27 s uncached, less GC) at a fraction of the memory (40 MB vs 280 MB heap). */
-const ppCache = { lexed: new BoundedLexCache(1 << 20) };
+/** one per worker: boards compiled here share most of their headers. Bounded to 512 KB of
+ *  source text (~100k tokens): on the 332 qcom boards (2 workers) that keeps most hits
+ *  (CPU 17 s; unbounded 19-23 s, 256 KB 24 s, uncached 31 s) at 350 MB peak RSS
+ *  (unbounded 870 MB, 1 MB 450 MB, uncached 270 MB). */
+const ppCache = { lexed: new BoundedLexCache(1 << 19) };
 
 function run(job: BatchJob): BatchOutcome {
   const r = compileFile(job.input, { ...compile, checkLevels, ppCache });
