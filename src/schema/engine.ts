@@ -13,6 +13,7 @@ import { DT_UNEVALUATED, evaluatedKeys, renameUnevaluated } from './unevaluated.
 import type { Json } from './json.js';
 import type { SchemaFinding } from './errors.js';
 import { shapeErrors } from './errors.js';
+import { mergeTrivialPatterns } from './patterns.js';
 import { isObject } from './json.js';
 
 type AjvInstance = InstanceType<typeof Ajv2019Module.default>;
@@ -142,7 +143,7 @@ export class SchemaEngine {
       if (!p) continue;
       this.added.add(cur);
       try {
-        const prepared = renameUnevaluated(p.schema);
+        const prepared = mergeTrivialPatterns(renameUnevaluated(p.schema));
         this.prepared.set(cur, prepared);
         this.registerUnevaluated(prepared, cur, '');
         this.fast.addSchema(prepared as object, cur);

@@ -6,6 +6,8 @@
 import type { ErrorObject } from 'ajv';
 import { BYTES_TAG } from './instance.js';
 import { isObject } from './json.js';
+import type { JsonObject } from './json.js';
+import { PATTERN_KEYS } from './patterns.js';
 
 export interface SchemaFinding {
   message: string;
@@ -182,7 +184,10 @@ export function shapeErrors(errors: ErrorObject[], pathPrefix: (string | number)
       const extras = sortPy(group);
       const pats = isObject(err.parentSchema) ? err.parentSchema.patternProperties : undefined;
       if (err.keyword === 'additionalProperties' && isObject(pats)) {
-        message = `${extras.map(pyRepr).join(', ')} ${extras.length === 1 ? 'does' : 'do'} not match any of the regexes: ${sortPy(Object.keys(pats)).map(pyRepr).join(', ')}`;
+        // the schema's own pattern list, also where the engine merged it (patterns.ts)
+        const listed = (err.parentSchema as JsonObject)[PATTERN_KEYS];
+        const keys = Array.isArray(listed) ? (listed as string[]) : Object.keys(pats);
+        message = `${extras.map(pyRepr).join(', ')} ${extras.length === 1 ? 'does' : 'do'} not match any of the regexes: ${sortPy(keys).map(pyRepr).join(', ')}`;
       } else if (err.keyword === 'additionalProperties') {
         message = `Additional properties are not allowed (${extrasMsg(extras)} unexpected)`;
       } else {
