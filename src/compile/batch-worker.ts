@@ -22,7 +22,13 @@ const ppCache = { lexed: new BoundedLexCache(1 << 19) };
 
 function run(job: BatchJob): BatchOutcome {
   const r = compileFile(job.input, { ...compile, checkLevels, ppCache });
-  const lineText = (file: string, line: number) => r.sources.get(file)?.split('\n')[line - 1];
+  // each file split into lines once per board, not once per diagnostic (a board can have
+  // dozens of warnings in a 9,000-line .dtsi)
+  const lines = new Map<string, string[] | undefined>();
+  const lineText = (file: string, line: number) => {
+    if (!lines.has(file)) lines.set(file, r.sources.get(file)?.split('\n'));
+    return lines.get(file)?.[line - 1];
+  };
   const shown = quiet ? r.diagnostics.filter((d) => d.severity === 'error') : r.diagnostics;
   const messages = shown.length ? renderAllText(shown, { lineText }) : '';
   if (!r.ok || !r.tree) return { input: job.input, ok: false, messages };
