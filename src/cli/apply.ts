@@ -86,13 +86,12 @@ async function loadInput(file: string, opts: ApplyCommandOptions, io: ApplyIo, s
 async function report(ds: Diagnostic[], opts: ApplyCommandOptions, io: ApplyIo, sources: Map<string, string>): Promise<void> {
   if (opts.format !== 'json' && ds.length === 0) return;
   // loaded only when there is something to print: a clean apply skips the renderer
-  const { renderAllText, sortDiagnostics, toJsonRecord } = await import('../report/render.js');
+  const { renderAllText, sortDiagnostics, sourceLines, toJsonRecord } = await import('../report/render.js');
   if (opts.format === 'json') {
     io.out(`${JSON.stringify(sortDiagnostics(ds).map(toJsonRecord), null, 2)}\n`);
     return;
   }
-  const lineText = (file: string, line: number): string | undefined => sources.get(file)?.split('\n')[line - 1];
-  io.err(`${renderAllText(ds, { lineText })}\n`);
+  io.err(`${renderAllText(ds, { lineText: sourceLines(sources) })}\n`);
 }
 
 export async function runApply(base: string, overlays: string[], opts: ApplyCommandOptions, io: ApplyIo): Promise<number> {

@@ -13,7 +13,7 @@ import { compileFile } from '../compile/compile.js';
 import { includeDirsWithShipped } from '../qcom/include.js';
 import { printDts } from '../dts/print.js';
 import { writeFdt } from '../fdt/writer.js';
-import { renderAllText } from '../report/render.js';
+import { renderAllText, sourceLines } from '../report/render.js';
 import { latin1Bytes } from '../tree/value.js';
 import type { RegisterCommand } from './commands.js';
 import { writeFileAtomically } from './output.js';
@@ -84,11 +84,7 @@ export function runCompile(input: string, opts: CompileCliOptions, io: CompileIo
   });
   const shown = opts.quiet ? result.diagnostics.filter((d) => d.severity === 'error') : result.diagnostics;
   if (shown.length) {
-    const lineText = (file: string, line: number) => {
-      const text = result.sources.get(file) ?? readSource(file);
-      return text?.split('\n')[line - 1];
-    };
-    io.stderr(`${renderAllText(shown, { lineText })}\n`);
+    io.stderr(`${renderAllText(shown, { lineText: sourceLines(result.sources, readSource) })}\n`);
   }
   if (!result.ok || !result.tree) return EXIT_INPUT;
   const data = opts.outFormat === 'dts' ? latin1Bytes(printDts(result.tree)) : writeFdt(result.tree);

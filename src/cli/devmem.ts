@@ -12,7 +12,7 @@ import { nodeHost } from '../host.js';
 import { runChecks } from '../checks/run.js';
 import type { CheckOptions } from '../checks/types.js';
 import type { Diagnostic } from '../report/diagnostic.js';
-import { renderAllText, sortDiagnostics, toJsonRecord } from '../report/render.js';
+import { renderAllText, sortDiagnostics, sourceLines, toJsonRecord } from '../report/render.js';
 import type { SourceSpan } from '../report/source.js';
 import { loadBoard } from '../qcom/board.js';
 import type { LoadedBoard } from '../qcom/board.js';
@@ -88,12 +88,7 @@ function hasErrors(ds: Diagnostic[]): boolean {
 
 /** Text rendering with source excerpts, lines split once per file. */
 function renderFindings(ds: Diagnostic[], sourceText: (f: string) => string | undefined): string {
-  const lines = new Map<string, string[] | undefined>();
-  const lineText = (file: string, line: number) => {
-    if (!lines.has(file)) lines.set(file, sourceText(file)?.split('\n'));
-    return lines.get(file)?.[line - 1];
-  };
-  return renderAllText(ds, { lineText });
+  return renderAllText(ds, { lineText: sourceLines(new Map(), sourceText) });
 }
 
 // ---- decode ---------------------------------------------------------------------------

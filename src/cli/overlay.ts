@@ -12,7 +12,7 @@ import { nodeHost, readText } from '../host.js';
 import type { Diagnostic } from '../report/diagnostic.js';
 import { Diagnostics } from '../report/diagnostic.js';
 import { ensureOverlayNodes } from '../overlay/transforms.js';
-import { renderAllText } from '../report/render.js';
+import { renderAllText, sourceLines } from '../report/render.js';
 import { compileFile } from '../compile/compile.js';
 import { readFdt } from '../fdt/reader.js';
 import type { Tree } from '../tree/model.js';
@@ -55,12 +55,7 @@ export const processOverlayIo: OverlayIo = {
 };
 
 function render(ds: Diagnostic[], io: OverlayIo, sources: Map<string, string>): string {
-  const split = new Map<string, string[] | undefined>();
-  const lineText = (file: string, line: number) => {
-    if (!split.has(file)) split.set(file, (sources.get(file) ?? readText(io.host, file))?.split('\n'));
-    return split.get(file)?.[line - 1];
-  };
-  return renderAllText(ds, { lineText });
+  return renderAllText(ds, { lineText: sourceLines(sources, (f) => readText(io.host, f)) });
 }
 
 function usage(io: OverlayIo, message: string): number {

@@ -6,7 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { CheckLevel } from '../checks/types.js';
 import { printDts } from '../dts/print.js';
 import { writeFdt } from '../fdt/writer.js';
-import { renderAllText } from '../report/render.js';
+import { renderAllText, sourceLines } from '../report/render.js';
 import { latin1Bytes } from '../tree/value.js';
 import type { BatchJob, BatchOptions, BatchOutcome } from './batch.js';
 import { BoundedLexCache } from '../preprocessor/cache.js';
@@ -22,15 +22,8 @@ const ppCache = { lexed: new BoundedLexCache(1 << 19) };
 
 function run(job: BatchJob): BatchOutcome {
   const r = compileFile(job.input, { ...compile, checkLevels, ppCache });
-  // each file split into lines once per board, not once per diagnostic (a board can have
-  // dozens of warnings in a 9,000-line .dtsi)
-  const lines = new Map<string, string[] | undefined>();
-  const lineText = (file: string, line: number) => {
-    if (!lines.has(file)) lines.set(file, r.sources.get(file)?.split('\n'));
-    return lines.get(file)?.[line - 1];
-  };
   const shown = quiet ? r.diagnostics.filter((d) => d.severity === 'error') : r.diagnostics;
-  const messages = shown.length ? renderAllText(shown, { lineText }) : '';
+  const messages = shown.length ? renderAllText(shown, { lineText: sourceLines(r.sources) }) : '';
   if (!r.ok || !r.tree) return { input: job.input, ok: false, messages };
   const data = outFormat === 'dts' ? latin1Bytes(printDts(r.tree)) : writeFdt(r.tree);
   const tmp = path.join(path.dirname(job.output), `.${path.basename(job.output)}.${process.pid}.tmp`);

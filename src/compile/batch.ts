@@ -6,6 +6,8 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { CompileOptions } from './compile.js';
 
+const YOUNG_GENERATION_MB = 4;
+
 export interface BatchJob {
   input: string;
   output: string;
@@ -41,6 +43,9 @@ export async function compileBatch(jobs: BatchJob[], opts: BatchOptions): Promis
     new Promise<void>((resolve, reject) => {
       const w = new Worker(new URL('./batch-worker.js', import.meta.url), {
         workerData: { compile: opts.compile, outFormat: opts.outFormat, quiet: opts.quiet },
+        // a small young generation keeps two workers' peak well under 300 MB at the same
+        // speed: each board's garbage is short-lived
+        resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
       });
       const feed = () => {
         if (next >= jobs.length) {

@@ -86,3 +86,17 @@ export function toJsonRecord(d: Diagnostic): Record<string, unknown> {
     notes: d.notes?.map((n) => ({ message: n.message, at: n.span ? formatPos(n.span) : null })) ?? [],
   };
 }
+
+/** `lineText` for excerpts over the sources a stage read (falling back to `read`), splitting
+ *  each file once: a board can have hundreds of findings in one 10k-line file. */
+export function sourceLines(sources: Map<string, string>, read?: (file: string) => string | undefined): (file: string, line: number) => string | undefined {
+  const split = new Map<string, string[] | undefined>();
+  return (file, line) => {
+    let lines = split.get(file);
+    if (lines === undefined && !split.has(file)) {
+      lines = (sources.get(file) ?? read?.(file))?.split('\n');
+      split.set(file, lines);
+    }
+    return lines?.[line - 1];
+  };
+}
