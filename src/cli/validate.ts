@@ -137,21 +137,24 @@ export function runValidate(inputs: string[], opts: ValidateCliOptions, io: Vali
   const loadText = set.diagnostics.map((d) => renderText(d)).join('\n');
   if (loadText) io.err(`${loadText}\n`);
   const ctx = validationContext(set, { unmatched: opts.unmatched });
-  const results = inputs.map((input) => validateInput(input, ctx, checkOptions, opts, io.host));
-  for (const d of ctx.engine.diagnostics) io.err(`${renderText(d)}\n`);
+  // each input's output is rendered as soon as it is validated, so that its tree (and the
+  // decoded instance) can be freed: 391 boards' trees at once took ~0.5 GB
   let errors = false;
-  if (opts.format === 'json') {
-    const records: Record<string, unknown>[] = [];
-    for (const fr of results) for (const d of sortDiagnostics(fr.diagnostics)) records.push(jsonRecord(d, fr));
-    io.out(`${JSON.stringify(records, null, 1)}\n`);
-  }
-  for (const fr of results) {
+  const records: Record<string, unknown>[] = [];
+  const texts: string[] = [];
+  for (const input of inputs) {
+    const fr = validateInput(input, ctx, checkOptions, opts, io.host);
     const sorted = sortDiagnostics(fr.diagnostics);
     if (sorted.some((d) => d.severity === 'error')) errors = true;
-    if (opts.format !== 'text' || sorted.length === 0) continue;
-    const lineText = (file: string, line: number): string | undefined => fr.sources.get(file)?.split('\n')[line - 1];
-    io.out(`${sorted.map((d) => renderText(d, { lineText })).join('\n')}\n`);
+    if (opts.format === 'json') for (const d of sorted) records.push(jsonRecord(d, fr));
+    else if (sorted.length) {
+      const lineText = (file: string, line: number): string | undefined => fr.sources.get(file)?.split('\n')[line - 1];
+      texts.push(`${sorted.map((d) => renderText(d, { lineText })).join('\n')}\n`);
+    }
   }
+  for (const d of ctx.engine.diagnostics) io.err(`${renderText(d)}\n`);
+  if (opts.format === 'json') io.out(`${JSON.stringify(records, null, 1)}\n`);
+  for (const t of texts) io.out(t);
   return errors ? EXIT_INPUT : EXIT_OK;
 }
 
