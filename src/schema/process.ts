@@ -171,7 +171,8 @@ function gateKeysOf(s: JsonObject): string[] | undefined {
 
 const GENERIC_COMPAT_PATTERN = '^[a-zA-Z0-9][a-zA-Z0-9,+\\-._/]+$';
 
-/** Processes loaded schema files (already deduplicated by $id, in precedence order). */
+/** Processes loaded schema files (already deduplicated by $id, in precedence order);
+ *  each file's `raw` is normalised in place, so it is consumed. */
 export function processSchemas(files: SchemaFile[]): ProcessedSet {
   const diagnostics: Diagnostic[] = [];
   const known = new Set(files.map((f) => f.id));
@@ -182,7 +183,7 @@ export function processSchemas(files: SchemaFile[]): ProcessedSet {
   const patterns: string[] = ['^foo'];
   const normalised: JsonObject[] = [];
   for (const f of files) {
-    const schema = normaliseSchema(f.raw);
+    const schema = normaliseSchema(f.raw, { inPlace: true });
     delete schema.$schema;
     const refs = new Set<string>();
     collectRefs(schema, f, known, refs, diagnostics);
