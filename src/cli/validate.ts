@@ -17,7 +17,7 @@ import { includeDirsWithShipped } from '../qcom/include.js';
 import { readText } from '../host.js';
 import type { CheckLevel, CheckOptions } from '../checks/types.js';
 import type { Diagnostic } from '../report/diagnostic.js';
-import { renderText, sortDiagnostics, toJsonRecord } from '../report/render.js';
+import { renderText, sortDiagnostics, sourceLines, toJsonRecord } from '../report/render.js';
 import type { Tree } from '../tree/model.js';
 import { stringsOf } from '../tree/value.js';
 import { openSchemaSet, validationContext } from '../schema/schema-set.js';
@@ -148,7 +148,7 @@ export function runValidate(inputs: string[], opts: ValidateCliOptions, io: Vali
     if (sorted.some((d) => d.severity === 'error')) errors = true;
     if (opts.format === 'json') for (const d of sorted) records.push(jsonRecord(d, fr));
     else if (sorted.length) {
-      const lineText = (file: string, line: number): string | undefined => fr.sources.get(file)?.split('\n')[line - 1];
+      const lineText = sourceLines(fr.sources);
       texts.push(`${sorted.map((d) => renderText(d, { lineText })).join('\n')}\n`);
     }
   }
