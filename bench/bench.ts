@@ -118,7 +118,8 @@ function main(): number {
     const schemas = `--schemas ${q(path.join(linux, 'Bindings'))} --core-schemas ${q(path.join(corpus, 'dt-schema/dtschema/schemas'))}`;
     fs.writeFileSync(path.join(work, 'dtbs.txt'), files.join('\n') + '\n');
     const warm = path.join(work, 'warm-cache');
-    const dk = measure(`xargs -a ${q(path.join(work, 'dtbs.txt'))} ${q(DTKIT)} validate --cache-dir ${q(warm)} ${schemas} --format json > /dev/null; test $? -le 1`, linux, 1);
+    // one process, as the golden run was (exit 1 = findings, which the set has)
+    const dk = measure(`${q(DTKIT)} validate --cache-dir ${q(warm)} ${schemas} --format json $(cat ${q(path.join(work, 'dtbs.txt'))}) > /dev/null; test $? -le 1`, linux, 1);
     rows.push({ name: `validate ${files.length} Qualcomm DTBs (golden lists ${list.length}), schema cache cold`, dtkit: dk, reference: all, referenceName: 'dt-validate (golden, 1 process)', target: '>= 20x, peak < 1 GB', pass: all / dk.seconds >= 20 && (dk.peakMb ?? 0) < 1024 });
     const cache = path.join(work, 'cold-cache');
     const one = files.find((f) => f.endsWith('/lemans-evk.dtb')) ?? files[0];

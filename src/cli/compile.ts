@@ -10,6 +10,7 @@ import { dtcChecks } from '../checks/table.js';
 import type { CheckLevel } from '../checks/types.js';
 import { batchOutput, compileBatch } from '../compile/batch.js';
 import { compileFile } from '../compile/compile.js';
+import type { CompileOptions } from '../compile/compile.js';
 import { includeDirsWithShipped } from '../qcom/include.js';
 import { printDts } from '../dts/print.js';
 import { writeFdt } from '../fdt/writer.js';
@@ -54,40 +55,52 @@ function checkLevels(warnings: string[], errors: string[], io: CompileIo): Map<s
   return undefined;
 }
 
-export function runCompile(input: string, opts: CompileCliOptions, io: CompileIo): number {
+interface CompileSettings {
+  format: 'dtb' | 'dts';
+  compile: CompileOptions & { checkLevels: Map<string, CheckLevel> };
+}
+
+/** The options both paths share, checked once; undefined after a usage error was printed. */
+function compileSettings(opts: CompileCliOptions, io: CompileIo): CompileSettings | undefined {
   if (opts.outFormat !== 'dtb' && opts.outFormat !== 'dts') {
     io.stderr(`dtkit compile: error: unknown output format '${opts.outFormat}' (use dtb or dts)\n`);
-    return EXIT_USAGE;
+    return undefined;
   }
-  let bootCpuid: number | undefined;
-  if (opts.bootCpu !== undefined) {
-    bootCpuid = Number(opts.bootCpu);
-    if (!Number.isInteger(bootCpuid) || bootCpuid < 0 || bootCpuid > 0xffffffff) {
-      io.stderr(`dtkit compile: error: bad boot cpu id '${opts.bootCpu}'\n`);
-      return EXIT_USAGE;
-    }
+  const bootCpuid = opts.bootCpu === undefined ? undefined : Number(opts.bootCpu);
+  if (bootCpuid !== undefined && (!Number.isInteger(bootCpuid) || bootCpuid < 0 || bootCpuid > 0xffffffff)) {
+    io.stderr(`dtkit compile: error: bad boot cpu id '${opts.bootCpu}'\n`);
+    return undefined;
   }
   const levels = checkLevels(opts.warning, opts.error, io);
-  if (!levels) return EXIT_USAGE;
+  if (!levels) return undefined;
+  return {
+    format: opts.outFormat,
+    compile: {
+      includeDirs: includeDirsWithShipped(opts.include),
+      defines: opts.define,
+      undefines: opts.undefine,
+      cpp: opts.cpp,
+      symbols: opts.symbols,
+      bootCpuid,
+      checkLevels: levels,
+    },
+  };
+}
+
+export function runCompile(input: string, opts: CompileCliOptions, io: CompileIo): number {
+  const settings = compileSettings(opts, io);
+  if (!settings) return EXIT_USAGE;
   if (!fs.existsSync(input)) {
     io.stderr(`dtkit compile: error: cannot read '${input}'\n`);
     return EXIT_INPUT;
   }
-  const result = compileFile(input, {
-    includeDirs: includeDirsWithShipped(opts.include),
-    defines: opts.define,
-    undefines: opts.undefine,
-    cpp: opts.cpp,
-    symbols: opts.symbols,
-    bootCpuid,
-    checkLevels: levels,
-  });
+  const result = compileFile(input, settings.compile);
   const shown = opts.quiet ? result.diagnostics.filter((d) => d.severity === 'error') : result.diagnostics;
   if (shown.length) {
     io.stderr(`${renderAllText(shown, { lineText: sourceLines(result.sources, readSource) })}\n`);
   }
   if (!result.ok || !result.tree) return EXIT_INPUT;
-  const data = opts.outFormat === 'dts' ? latin1Bytes(printDts(result.tree)) : writeFdt(result.tree);
+  const data = settings.format === 'dts' ? latin1Bytes(printDts(result.tree)) : writeFdt(result.tree);
   if (!opts.output || opts.output === '-') {
     io.stdout(data);
     return EXIT_OK;
@@ -118,39 +131,22 @@ export async function runCompileBatch(inputs: string[], opts: CompileCliOptions,
     io.stderr('dtkit compile: error: -o takes one input; use --out-dir with several\n');
     return EXIT_USAGE;
   }
-  if (opts.outFormat !== 'dtb' && opts.outFormat !== 'dts') {
-    io.stderr(`dtkit compile: error: unknown output format '${opts.outFormat}' (use dtb or dts)\n`);
-    return EXIT_USAGE;
-  }
   const jobs = opts.jobs === undefined ? undefined : Number(opts.jobs);
   if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1)) {
     io.stderr(`dtkit compile: error: bad --jobs '${opts.jobs}'\n`);
     return EXIT_USAGE;
   }
-  const levels = checkLevels(opts.warning, opts.error, io);
-  if (!levels) return EXIT_USAGE;
-  const bootCpuid = opts.bootCpu === undefined ? undefined : Number(opts.bootCpu);
-  if (bootCpuid !== undefined && (!Number.isInteger(bootCpuid) || bootCpuid < 0 || bootCpuid > 0xffffffff)) {
-    io.stderr(`dtkit compile: error: bad boot cpu id '${opts.bootCpu}'\n`);
-    return EXIT_USAGE;
-  }
+  const settings = compileSettings(opts, io);
+  if (!settings) return EXIT_USAGE;
   fs.mkdirSync(opts.outDir, { recursive: true });
-  const format = opts.outFormat as 'dtb' | 'dts';
+  const { format } = settings;
   const outcomes = await compileBatch(
     inputs.map((input) => ({ input, output: batchOutput(input, opts.outDir!, format) })),
     {
       jobs,
       outFormat: format,
       quiet: opts.quiet,
-      compile: {
-        includeDirs: includeDirsWithShipped(opts.include),
-        defines: opts.define,
-        undefines: opts.undefine,
-        cpp: opts.cpp,
-        symbols: opts.symbols,
-        bootCpuid,
-        checkLevels: [...levels],
-      },
+      compile: { ...settings.compile, checkLevels: [...settings.compile.checkLevels] },
     },
   );
   let failed = 0;
