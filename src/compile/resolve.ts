@@ -5,8 +5,9 @@
 // `phandle` property appended to its node, exactly as dtc's get_node_phandle does.
 import { Diagnostics } from '../report/diagnostic.js';
 import type { Node, Tree } from '../tree/model.js';
-import { Property } from '../tree/model.js';
+import type { Property } from '../tree/model.js';
 import { deleteNode } from '../tree/ops.js';
+import { isValidPhandle, PhandleAllocator } from '../tree/phandles.js';
 import type { Marker } from '../tree/value.js';
 import { latin1Bytes, markerAt, readU32, ValueBuilder, writeU32 } from '../tree/value.js';
 
@@ -17,7 +18,6 @@ export interface ResolveOptions {
 
 export type ResolvePass = (tree: Tree, diags: Diagnostics) => void;
 
-const isValidPhandle = (p: number) => p !== 0 && p !== 0xffffffff;
 
 /** Resolves `&ref` as dtc's get_node_by_ref: "/" or a path, a label, or `label/sub/path`. */
 export class RefResolver {
@@ -103,30 +103,6 @@ export function explicitPhandles(tree: Tree, diags: Diagnostics): void {
     }
     byPhandle.set(value, node);
     node.phandle = value;
-  }
-}
-
-/** dtc's get_node_phandle: the node's phandle, allocating the lowest free one (and adding
- *  the `phandle` property at the end of the node) when it has none. */
-class PhandleAllocator {
-  private used = new Set<number>();
-  private next = 1;
-  constructor(tree: Tree) {
-    for (const n of tree.walk()) if (isValidPhandle(n.phandle)) this.used.add(n.phandle);
-  }
-
-  phandleOf(node: Node): number {
-    if (isValidPhandle(node.phandle)) return node.phandle;
-    while (this.used.has(this.next)) this.next++;
-    const value = this.next;
-    this.used.add(value);
-    node.phandle = value;
-    // a node with its own `phandle = <&self>` keeps that property; it is filled in by the caller
-    if (!node.getProperty('phandle')) {
-      const vb = new ValueBuilder().type('u32').u32(value);
-      node.addProperty(new Property('phandle', vb.build()));
-    }
-    return value;
   }
 }
 

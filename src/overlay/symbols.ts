@@ -8,8 +8,8 @@ import type { Diagnostics } from '../report/diagnostic.js';
 import type { Tree } from '../tree/model.js';
 import { Node, Property } from '../tree/model.js';
 import { ValueBuilder } from '../tree/value.js';
-import type { PhandleFormat } from './phandles.js';
-import { PhandleAllocator } from './phandles.js';
+import type { PhandleFormat } from '../tree/phandles.js';
+import { PhandleAllocator } from '../tree/phandles.js';
 
 export const SYMBOLS_RULE = 'overlay_symbols';
 

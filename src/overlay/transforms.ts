@@ -3,7 +3,7 @@
 import type { Diagnostics } from '../report/diagnostic.js';
 import type { Tree } from '../tree/model.js';
 import { generateFixups, generateLocalFixups } from './fixups.js';
-import type { PhandleFormat } from './phandles.js';
+import type { PhandleFormat } from '../tree/phandles.js';
 import { generateSymbols } from './symbols.js';
 
 export interface OverlayNodeOptions {

@@ -2,9 +2,9 @@
 // lowest value not yet carried by a live node, with `phandle` (and/or `linux,phandle`)
 // appended to the node's properties. dtc keeps a running counter that starts at 1 and
 // only moves past used values, so "lowest unused" gives the same numbers.
-import type { Node, Tree } from '../tree/model.js';
-import { Property } from '../tree/model.js';
-import { valueFromCells } from '../tree/value.js';
+import type { Node, Tree } from './model.js';
+import { Property } from './model.js';
+import { valueFromCells } from './value.js';
 
 /** dtc -H: which phandle properties a newly allocated phandle is written as. */
 export type PhandleFormat = 'epapr' | 'legacy' | 'both';
