@@ -69,6 +69,10 @@ function main(): number {
     console.log(`bench: skipped: ${skip}`);
     return 0;
   }
+  if (!fs.existsSync('/usr/bin/time')) {
+    console.error('bench: needs GNU time for peak memory (apt-get install time)');
+    return 1;
+  }
   const linux = linuxDtDir()!;
   const corpus = corpusDir()!;
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'dtkit-bench-'));

@@ -55,10 +55,3 @@ export class Diagnostics {
     for (const d of Array.isArray(other) ? other : other.items) this.items.push(d);
   }
 }
-
-/** Thrown only to abort a stage after a fatal, already-reported input error. */
-export class FatalInputError extends Error {
-  constructor(readonly diagnostic: Diagnostic) {
-    super(diagnostic.message);
-  }
-}

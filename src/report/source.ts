@@ -20,10 +20,3 @@ export interface SourceSpan extends SourcePos {
 export function formatPos(p: SourcePos): string {
   return `${p.file}:${p.line}:${p.column}`;
 }
-
-/** The outermost user-visible location: for a macro expansion, the invocation site. */
-export function invocationSite(span: SourceSpan): SourceSpan {
-  let s = span;
-  while (s.expandedFrom) s = s.expandedFrom;
-  return s;
-}

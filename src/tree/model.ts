@@ -158,18 +158,7 @@ export class Tree {
     return undefined;
   }
 
-  /** Resolves a reference as written after `&`: a label, or a path when it starts with '/'. */
-  resolveRef(ref: string): Node | undefined {
-    return ref.startsWith('/') ? this.findByPath(ref) : this.findByLabel(ref);
-  }
-
-  findByPhandle(phandle: number): Node | undefined {
-    if (phandle === 0 || phandle === 0xffffffff) return undefined;
-    for (const n of this.walk()) if (n.phandle === phandle) return n;
-    return undefined;
-  }
-
-  /** Every live label with the node (or property) that carries it. */
+  /** Every live label with the node that carries it (first in walk order wins). */
   labelIndex(): Map<string, Node> {
     const m = new Map<string, Node>();
     for (const n of this.walk()) for (const l of n.labels) if (!l.deleted && !m.has(l.name)) m.set(l.name, n);
