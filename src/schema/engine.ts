@@ -15,6 +15,7 @@ import type { SchemaFinding } from './errors.js';
 import { shapeErrors } from './errors.js';
 import { mergeTrivialPatterns } from './patterns.js';
 import { isObject } from './json.js';
+import { SchemaInterpreter, Unsupported } from './interpreter.js';
 
 type AjvInstance = InstanceType<typeof Ajv2019Module.default>;
 
@@ -47,7 +48,11 @@ function guardEvaluatedProps(code: string): string {
 }
 
 export class SchemaEngine {
-  /** validity only (first error stops): most nodes pass, and this is the hot path */
+  /** validity of most checks: answers without compiling anything */
+  private interpreter: SchemaInterpreter;
+  /** checks the interpreter cannot answer exactly (see Unsupported), by cache key */
+  private ajvOnly = new Set<string>();
+  /** validity only (first error stops), for what the interpreter leaves to ajv */
   private fast: AjvInstance;
   /** all errors with their data, compiled only for schemas a node fails */
   private detailed: AjvInstance;
@@ -68,6 +73,35 @@ export class SchemaEngine {
   constructor(private index: SchemaIndex) {
     this.fast = this.makeAjv(false);
     this.detailed = this.makeAjv(true);
+    this.interpreter = new SchemaInterpreter({
+      resolve: (base, ref) => this.evalHost.resolve(base, ref),
+      regExp: (p) => this.evalHost.regExp(p),
+      typeSize: (expected, root, instancePath) => this.intBitsAt(root, instancePath) === expected,
+      unevaluated: (parentSchema, data) => this.unevaluatedKeys(parentSchema, data).length === 0,
+    });
+  }
+
+  /** Validity by the interpreter, or by ajv (`compiled`, null = valid-as-uncompilable `dflt`) where it cannot answer. */
+  private isValidAt(at: SchemaAt, data: unknown, key: string, compiled: () => ValidateFunction | null, dflt: boolean): boolean {
+    if (!this.ajvOnly.has(key)) {
+      try {
+        return this.interpreter.isValid(at, data);
+      } catch (e) {
+        if (!(e instanceof Unsupported)) throw e;
+        this.ajvOnly.add(key);
+      }
+    }
+    const v = compiled();
+    return v ? (v(data) as boolean) : dflt;
+  }
+
+  /** Keys of `data` that the schema carrying DT_UNEVALUATED (`parentSchema`) leaves unevaluated. */
+  private unevaluatedKeys(parentSchema: object, data: unknown): string[] {
+    const at = this.unevalAt.get(parentSchema);
+    if (!at || !isObject(data)) return [];
+    const seen = new Set<string>();
+    evaluatedKeys(this.evalHost, at, data, seen);
+    return Object.keys(data).filter((k) => !seen.has(k));
   }
 
   private makeAjv(detailed: boolean): AjvInstance {
@@ -94,12 +128,8 @@ export class SchemaEngine {
       schemaType: 'boolean',
       errors: true,
       compile: (_sch: unknown, parentSchema: object) => {
-        const at = this.unevalAt.get(parentSchema);
         const check = (data: unknown): boolean => {
-          if (!at || !isObject(data)) return true;
-          const seen = new Set<string>();
-          evaluatedKeys(this.evalHost, at, data, seen);
-          const extras = Object.keys(data).filter((k) => !seen.has(k));
+          const extras = this.unevaluatedKeys(parentSchema, data);
           if (extras.length === 0) return true;
           (check as unknown as { errors: unknown[] }).errors = extras.map((p) => ({
             keyword: 'unevaluatedProperties', params: { unevaluatedProperty: p }, message: 'must NOT have unevaluated properties',
@@ -149,6 +179,8 @@ export class SchemaEngine {
         this.fast.addSchema(prepared as object, cur);
         this.detailed.addSchema(prepared as object, cur);
       } catch (e) {
+        // what ajv cannot take validates as ajv leaves it (uncompiled: valid)
+        this.ajvOnly.add(cur);
         this.diagnostics.push({ rule: SCHEMA_LOAD_RULE, severity: 'warning', file: p.file, message: `schema cannot be added: ${(e as Error).message}` });
       }
       stack.push(...p.refs);
@@ -185,17 +217,19 @@ export class SchemaEngine {
       if (at.schema === true) return true;
       if (at.schema === false) return false;
       const key = `${at.base}#${at.pointer}`;
-      let v = this.subValidators.get(key);
-      if (v === undefined) {
-        const frag = at.pointer.split('/').map((x) => encodeURIComponent(x)).join('/');
-        try {
-          v = this.fast.compile({ $ref: `${at.base}#${frag}` });
-        } catch {
-          v = null;
+      return this.isValidAt(at, data, key, () => {
+        let v = this.subValidators.get(key);
+        if (v === undefined) {
+          const frag = at.pointer.split('/').map((x) => encodeURIComponent(x)).join('/');
+          try {
+            v = this.fast.compile({ $ref: `${at.base}#${frag}` });
+          } catch {
+            v = null;
+          }
+          this.subValidators.set(key, v);
         }
-        this.subValidators.set(key, v);
-      }
-      return v ? (v(data) as boolean) : true;
+        return v;
+      }, true);
     },
     regExp: (p: string): RegExp => {
       let re = this.regexps.get(p);
@@ -270,8 +304,9 @@ export class SchemaEngine {
 
   /** Errors of validating `instance` against schema `id` (empty when valid). */
   validate(id: string, instance: unknown): ErrorObject[] {
-    const v = this.validator(id);
-    if (!v || v(instance)) return [];
+    this.ensureAdded(id);
+    const schema = this.prepared.get(id);
+    if (schema === undefined || this.isValidAt({ schema, base: id, pointer: '' }, instance, id, () => this.validator(id), true)) return [];
     const d = this.validator(id, true);
     if (!d || d(instance)) return [];
     return [...(d.errors ?? [])];
@@ -285,7 +320,9 @@ export class SchemaEngine {
   }
 
   selects_(id: string, instance: unknown): boolean {
-    const v = this.selectValidator(id);
-    return v ? (v(instance) as boolean) : false;
+    this.ensureAdded(id);
+    const sel = (this.prepared.get(id) as JsonObject | undefined)?.select;
+    if (sel === undefined) return this.selectValidator(id)?.(instance) === true;
+    return this.isValidAt({ schema: sel, base: id, pointer: '/select' }, instance, `${id}?select`, () => this.selectValidator(id), false);
   }
 }
