@@ -43,6 +43,13 @@ interface Entry extends PropType {
 
 type RawTable = Map<string, Entry[]>;
 
+/** Whether `id` is among the entry's ids. Schemas are walked one after another and an
+ *  entry only ever gains the id of the schema being walked, so it can only be the last:
+ *  this keeps the walk linear where `reg` alone gathers thousands of ids. */
+function hasId(p: Entry, id: string): boolean {
+  return p.ids[p.ids.length - 1] === id;
+}
+
 function resolveLocal(schema: JsonObject, ref: string): Json | undefined {
   let cur: Json | undefined = schema;
   for (const part of ref.split('/').slice(1)) {
@@ -72,7 +79,7 @@ function extractPropType(table: RawTable, schema: JsonObject, name: string, sub:
   if (ref !== undefined) {
     if (ref.startsWith('#/')) {
       const existing = table.get(name);
-      if (existing?.some((p) => p.ids.includes(id))) return;
+      if (existing?.some((p) => hasId(p, id))) return;
       const target = resolveLocal(schema, ref);
       if (target !== undefined) extractPropType(table, schema, name, target, isPattern, depth + 1);
     } else if (ref.includes('/properties/')) {
@@ -132,19 +139,19 @@ function extractPropType(table: RawTable, schema: JsonObject, name: string, sub:
     }
     if (dim && (p.type === 'phandle-array' || p.type.endsWith('-matrix'))) {
       p.dim = mergeDim(p.dim ?? dim, dim);
-      if (!p.ids.includes(id)) p.ids.push(id);
+      if (!hasId(p, id)) p.ids.push(id);
       keep = undefined;
       break;
     }
     // a phandle and a phandle list of the same name share one entry (the first seen)
     if (p.type === propType || (p.type.startsWith('phandle') && propType.startsWith('phandle'))) {
       keep = undefined;
-      if (!p.ids.includes(id)) p.ids.push(id);
+      if (!hasId(p, id)) p.ids.push(id);
       break;
     }
     if (propType.includes('string') && p.type.includes('string')) {
       if (propType === 'string-array') p.type = propType;
-      if (!p.ids.includes(id)) p.ids.push(id);
+      if (!hasId(p, id)) p.ids.push(id);
       keep = undefined;
       break;
     }
