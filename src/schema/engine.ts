@@ -163,7 +163,21 @@ export class SchemaEngine {
     return 32;
   }
 
-  /** Adds a schema and, transitively, the schemas it references. */
+  /** The schema as the engine evaluates it (unevaluatedProperties renamed, trivial
+   *  patterns merged), prepared once; undefined for an unknown id. */
+  private prepare(id: string): Json | undefined {
+    let prepared = this.prepared.get(id);
+    if (prepared !== undefined) return prepared;
+    const p = this.index.schemas[id];
+    if (!p) return undefined;
+    prepared = mergeTrivialPatterns(renameUnevaluated(p.schema));
+    this.prepared.set(id, prepared);
+    this.registerUnevaluated(prepared, id, '');
+    return prepared;
+  }
+
+  /** Adds a schema to ajv and, transitively, the schemas it references; only what ajv
+   *  must compile (failures, for their errors) gets here. */
   private ensureAdded(id: string): void {
     const stack = [id];
     while (stack.length) {
@@ -173,14 +187,10 @@ export class SchemaEngine {
       if (!p) continue;
       this.added.add(cur);
       try {
-        const prepared = mergeTrivialPatterns(renameUnevaluated(p.schema));
-        this.prepared.set(cur, prepared);
-        this.registerUnevaluated(prepared, cur, '');
+        const prepared = this.prepare(cur);
         this.fast.addSchema(prepared as object, cur);
         this.detailed.addSchema(prepared as object, cur);
       } catch (e) {
-        // what ajv cannot take validates as ajv leaves it (uncompiled: valid)
-        this.ajvOnly.add(cur);
         this.diagnostics.push({ rule: SCHEMA_LOAD_RULE, severity: 'warning', file: p.file, message: `schema cannot be added: ${(e as Error).message}` });
       }
       stack.push(...p.refs);
@@ -205,8 +215,7 @@ export class SchemaEngine {
     resolve: (base: string, ref: string): SchemaAt | undefined => {
       const t = refTarget(ref, base);
       if (!t) return undefined;
-      this.ensureAdded(t.id);
-      let s = this.prepared.get(t.id);
+      let s = this.prepare(t.id);
       for (const seg of t.fragment.split('/').slice(1)) {
         const k = decodeURIComponent(seg).replace(/~1/g, '/').replace(/~0/g, '~');
         s = isObject(s) || Array.isArray(s) ? (s as Record<string, Json>)[k] : undefined;
@@ -221,6 +230,7 @@ export class SchemaEngine {
         let v = this.subValidators.get(key);
         if (v === undefined) {
           const frag = at.pointer.split('/').map((x) => encodeURIComponent(x)).join('/');
+          this.ensureAdded(at.base);
           try {
             v = this.fast.compile({ $ref: `${at.base}#${frag}` });
           } catch {
@@ -257,6 +267,7 @@ export class SchemaEngine {
       const key = `detailed ${at.base}#${frag}`;
       let v = this.subValidators.get(key);
       if (v === undefined) {
+        this.ensureAdded(at.base);
         try {
           v = this.detailed.compile({ $ref: `${at.base}#${frag}` });
         } catch {
@@ -304,8 +315,7 @@ export class SchemaEngine {
 
   /** Errors of validating `instance` against schema `id` (empty when valid). */
   validate(id: string, instance: unknown): ErrorObject[] {
-    this.ensureAdded(id);
-    const schema = this.prepared.get(id);
+    const schema = this.prepare(id);
     if (schema === undefined || this.isValidAt({ schema, base: id, pointer: '' }, instance, id, () => this.validator(id), true)) return [];
     const d = this.validator(id, true);
     if (!d || d(instance)) return [];
@@ -320,8 +330,7 @@ export class SchemaEngine {
   }
 
   selects_(id: string, instance: unknown): boolean {
-    this.ensureAdded(id);
-    const sel = (this.prepared.get(id) as JsonObject | undefined)?.select;
+    const sel = (this.prepare(id) as JsonObject | undefined)?.select;
     if (sel === undefined) return this.selectValidator(id)?.(instance) === true;
     return this.isValidAt({ schema: sel, base: id, pointer: '/select' }, instance, `${id}?select`, () => this.selectValidator(id), false);
   }
