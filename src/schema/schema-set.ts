@@ -11,15 +11,16 @@ import type { Diagnostic } from '../report/diagnostic.js';
 import type { Host } from '../host.js';
 import { VERSION } from '../version.js';
 import { SchemaEngine } from './engine.js';
+import type { JsonObject } from './json.js';
 import type { SchemaFile } from './load.js';
 import { SCHEMA_LOAD_RULE, listYamlFiles, parseSchemaText } from './load.js';
-import type { ProcessedSet, SchemaIndex } from './process.js';
+import type { ProcessedSchema, ProcessedSet, SchemaIndex } from './process.js';
 import { indexOf, processSchemas } from './process.js';
 import { buildSelectIndex } from './select-index.js';
 import type { ValidateContext, ValidateOptions } from './validate.js';
 
 /** Bump when processing changes in a way that invalidates cached results. */
-const CACHE_FORMAT = 2;
+const CACHE_FORMAT = 3;
 
 export interface SchemaSetOptions {
   host: Host;
@@ -38,6 +39,8 @@ export interface SchemaSet {
   diagnostics: Diagnostic[];
   /** whether the processed schemas came from the disk cache */
   fromCache: boolean;
+  /** settles when a freshly processed set is on disk (writes go on in the background) */
+  cacheWritten?: Promise<void>;
 }
 
 /** dtkit's shipped schemas/ folder, found by walking up from this module. */
@@ -77,9 +80,40 @@ function schemaFileList(opts: SchemaSetOptions): { files: string[]; diagnostics:
   return { files, diagnostics };
 }
 
-function readCache(file: string): ProcessedSet | undefined {
+/** A schema as the cache index records it: everything but the body, which is a byte
+ *  range of the bodies file, decoded and parsed only when the schema is used. */
+type CachedSchema = Omit<ProcessedSchema, 'schema'> & { body: [number, number] };
+/** compatMap's values are positions in `schemas`' keys (the ids would repeat ~20k times) */
+type CachedIndex = Omit<ProcessedSet, 'schemas' | 'compatMap'> & { schemas: Record<string, CachedSchema>; compatMap: Record<string, number> };
+
+function cachePaths(cacheDir: string, key: string): { index: string; bodies: string } {
+  return { index: path.join(cacheDir, `schemas-${key}.json`), bodies: path.join(cacheDir, `schemas-${key}.bodies`) };
+}
+
+/** Processed schemas whose `schema` is parsed from `bodies` on first access. */
+function lazySchemas(cached: Record<string, CachedSchema>, bodies: Buffer): Record<string, ProcessedSchema> {
+  const out: Record<string, ProcessedSchema> = {};
+  for (const [id, c] of Object.entries(cached)) {
+    const { body, ...meta } = c;
+    let parsed: JsonObject | undefined;
+    Object.defineProperty(meta, 'schema', {
+      enumerable: true,
+      get: () => (parsed ??= JSON.parse(bodies.toString('utf8', body[0], body[1])) as JsonObject),
+    });
+    out[id] = meta as ProcessedSchema;
+  }
+  return out;
+}
+
+function readCache(cacheDir: string, key: string): ProcessedSet | undefined {
+  const p = cachePaths(cacheDir, key);
   try {
-    return JSON.parse(fs.readFileSync(file, 'utf8')) as ProcessedSet;
+    const index = JSON.parse(fs.readFileSync(p.index, 'utf8')) as CachedIndex;
+    const bodies = fs.readFileSync(p.bodies);
+    const ids = Object.keys(index.schemas);
+    const compatMap: Record<string, string> = {};
+    for (const [c, at] of Object.entries(index.compatMap)) compatMap[c] = ids[at];
+    return { ...index, compatMap, schemas: lazySchemas(index.schemas, bodies) };
   } catch {
     return undefined;
   }
@@ -96,8 +130,41 @@ function writeAtomic(file: string, text: string): void {
   }
 }
 
-function writeCache(file: string, set: ProcessedSet): void {
-  writeAtomic(file, JSON.stringify(set));
+async function writeAtomicAsync(file: string, text: string): Promise<void> {
+  try {
+    await fs.promises.mkdir(path.dirname(file), { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    await fs.promises.writeFile(tmp, text);
+    await fs.promises.rename(tmp, file);
+  } catch {
+    // a cache that cannot be written only costs time on the next run
+  }
+}
+
+/** Writes the set: bodies first, then the index that points into them (its presence
+ *  means the pair is complete), then `after` (the stat key's pointer). The writes overlap
+ *  with validation; the process waits for them. */
+function writeCache(cacheDir: string, key: string, set: ProcessedSet, after?: [string, string]): Promise<void> {
+  const p = cachePaths(cacheDir, key);
+  const parts: string[] = [];
+  const schemas: Record<string, CachedSchema> = {};
+  let at = 0;
+  for (const [id, ps] of Object.entries(set.schemas)) {
+    const body = JSON.stringify(ps.schema);
+    parts.push(body);
+    const { schema: _schema, ...meta } = ps;
+    const bytes = Buffer.byteLength(body);
+    schemas[id] = { ...meta, body: [at, at + bytes] };
+    at += bytes;
+  }
+  const bodies = parts.join('');
+  const position = new Map(Object.keys(schemas).map((id, i) => [id, i]));
+  const compatMap: Record<string, number> = {};
+  for (const [c, id] of Object.entries(set.compatMap)) compatMap[c] = position.get(id)!;
+  const index = JSON.stringify({ ...set, schemas, compatMap } satisfies CachedIndex);
+  return writeAtomicAsync(p.bodies, bodies)
+    .then(() => writeAtomicAsync(p.index, index))
+    .then(() => (after ? writeAtomicAsync(after[0], after[1]) : undefined));
 }
 
 function readText(file: string): string | undefined {
@@ -131,27 +198,28 @@ export function openSchemaSet(opts: SchemaSetOptions): SchemaSet {
   const statKey = cacheDir ? statKeyOf(files) : undefined;
   const known = statKey && cacheDir ? readText(path.join(cacheDir, `stat-${statKey}`)) : undefined;
   if (known && cacheDir) {
-    const cached = readCache(path.join(cacheDir, `schemas-${known}.json`));
+    const cached = readCache(cacheDir, known);
     if (cached) return { index: indexOf(cached), diagnostics: [...diagnostics, ...cached.diagnostics], fromCache: true };
   }
+
+  const texts: (string | undefined)[] = [];
   const hash = createHash('sha256').update(`dtkit ${VERSION} cache ${CACHE_FORMAT}\n`);
-  const texts: { file: string; text?: string }[] = [];
   for (const file of files) {
     const bytes = opts.host.readFile(file);
     const text = bytes ? Buffer.from(bytes).toString('utf8') : undefined;
-    texts.push({ file, text });
+    texts.push(text);
     hash.update(`${file}\n${text?.length ?? -1}\n`).update(text ?? '');
   }
   const key = hash.digest('hex').slice(0, 32);
-  const cacheFile = cacheDir ? path.join(cacheDir, `schemas-${key}.json`) : undefined;
-  const cached = cacheFile ? readCache(cacheFile) : undefined;
+  const cached = cacheDir ? readCache(cacheDir, key) : undefined;
   if (statKey && cacheDir) writeAtomic(path.join(cacheDir, `stat-${statKey}`), key);
   if (cached) return { index: indexOf(cached), diagnostics: [...diagnostics, ...cached.diagnostics], fromCache: true };
 
   const loaded: SchemaFile[] = [];
   const seen = new Map<string, string>();
   const loadDiags: Diagnostic[] = [];
-  for (const { file, text } of texts) {
+  for (const [i, file] of files.entries()) {
+    const text = texts[i];
     if (text === undefined) {
       loadDiags.push({ rule: SCHEMA_LOAD_RULE, severity: 'warning', file, message: 'cannot read schema file' });
       continue;
@@ -169,11 +237,10 @@ export function openSchemaSet(opts: SchemaSetOptions): SchemaSet {
   }
   const set = processSchemas(loaded);
   set.diagnostics = [...loadDiags, ...set.diagnostics];
-  if (cacheFile) {
-    writeCache(cacheFile, set);
-    if (statKey && cacheDir) writeAtomic(path.join(cacheDir, `stat-${statKey}`), key);
-  }
-  return { index: indexOf(set), diagnostics: [...diagnostics, ...set.diagnostics], fromCache: false };
+  const cacheWritten = cacheDir
+    ? writeCache(cacheDir, key, set, statKey ? [path.join(cacheDir, `stat-${statKey}`), key] : undefined)
+    : undefined;
+  return { index: indexOf(set), diagnostics: [...diagnostics, ...set.diagnostics], fromCache: false, cacheWritten };
 }
 
 /** A validation context over an opened set: one engine, compiled lazily. */
