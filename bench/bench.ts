@@ -127,8 +127,12 @@ function main(): number {
     rows.push({ name: `validate ${files.length} Qualcomm DTBs (golden lists ${list.length}), schema cache cold`, dtkit: dk, reference: all, referenceName: 'dt-validate (golden, 1 process)', target: '>= 20x, peak < 1 GB', pass: all / dk.seconds >= 20 && (dk.peakMb ?? 0) < 1024 });
     const cache = path.join(work, 'cold-cache');
     const one = files.find((f) => f.endsWith('/lemans-evk.dtb')) ?? files[0];
-    const cold = measure(`rm -rf ${q(cache)}; ${q(DTKIT)} validate --cache-dir ${q(cache)} ${schemas} ${q(one)} > /dev/null; test $? -le 1`, linux, 1);
+    const single = `${q(DTKIT)} validate --cache-dir ${q(cache)} ${schemas} ${q(one)} > /dev/null; test $? -le 1`;
+    const cold = measure(`rm -rf ${q(cache)}; ${single}`, linux, runs);
     rows.push({ name: `validate one board on a cold cache (${path.basename(one)})`, dtkit: cold, reference: 2, referenceName: 'target budget', target: '< 2 s', pass: cold.seconds < 2 });
+    // context, not a target: the same board once the cache exists (every later run)
+    const again = measure(single, linux, runs);
+    rows.push({ name: `validate one board on a warm cache (${path.basename(one)}), for context`, dtkit: again, reference: 2, referenceName: 'cold budget', target: 'none', pass: true });
   }
   for (const r of rows) console.log(fmt(r));
   fs.rmSync(work, { recursive: true, force: true });
