@@ -225,21 +225,7 @@ export class SchemaEngine {
     isValid: (at: SchemaAt, data: unknown): boolean => {
       if (at.schema === true) return true;
       if (at.schema === false) return false;
-      const key = `${at.base}#${at.pointer}`;
-      return this.isValidAt(at, data, key, () => {
-        let v = this.subValidators.get(key);
-        if (v === undefined) {
-          const frag = at.pointer.split('/').map((x) => encodeURIComponent(x)).join('/');
-          this.ensureAdded(at.base);
-          try {
-            v = this.fast.compile({ $ref: `${at.base}#${frag}` });
-          } catch {
-            v = null;
-          }
-          this.subValidators.set(key, v);
-        }
-        return v;
-      }, true);
+      return this.isValidAt(at, data, `${at.base}#${at.pointer}`, () => this.refValidator(at.base, at.pointer, false), true);
     },
     regExp: (p: string): RegExp => {
       let re = this.regexps.get(p);
@@ -250,6 +236,23 @@ export class SchemaEngine {
       return re;
     },
   };
+
+  /** ajv's validator of the subschema at base#pointer (compiled once; null if it cannot be). */
+  private refValidator(base: string, pointer: string, detailed: boolean): ValidateFunction | null {
+    const frag = pointer.split('/').map((x) => encodeURIComponent(x)).join('/');
+    const key = `${detailed ? 'detailed ' : ''}${base}#${frag}`;
+    let v = this.subValidators.get(key);
+    if (v === undefined) {
+      this.ensureAdded(base);
+      try {
+        v = (detailed ? this.detailed : this.fast).compile({ $ref: `${base}#${frag}` });
+      } catch {
+        v = null;
+      }
+      this.subValidators.set(key, v);
+    }
+    return v;
+  }
 
   /**
    * How many (detailed) errors the failing branches of a oneOf/anyOf produce on `data`:
@@ -263,18 +266,7 @@ export class SchemaEngine {
     if (!at || !Array.isArray(branches)) return undefined;
     let n = 0;
     for (let i = 0; i < branches.length; i++) {
-      const frag = `${at.pointer}/${keyword}/${i}`.split('/').map((x) => encodeURIComponent(x)).join('/');
-      const key = `detailed ${at.base}#${frag}`;
-      let v = this.subValidators.get(key);
-      if (v === undefined) {
-        this.ensureAdded(at.base);
-        try {
-          v = this.detailed.compile({ $ref: `${at.base}#${frag}` });
-        } catch {
-          v = null;
-        }
-        this.subValidators.set(key, v);
-      }
+      const v = this.refValidator(at.base, `${at.pointer}/${keyword}/${i}`, true);
       if (!v) return undefined;
       if (!v(data)) n += v.errors?.length ?? 0;
     }
