@@ -110,6 +110,10 @@ function readCache(cacheDir: string, key: string): ProcessedSet | undefined {
   try {
     const index = JSON.parse(fs.readFileSync(p.index, 'utf8')) as CachedIndex;
     const bodies = fs.readFileSync(p.bodies);
+    // a bodies file that is not the one the index was written with is no cache
+    let end = 0;
+    for (const c of Object.values(index.schemas)) end = Math.max(end, c.body[1]);
+    if (end !== bodies.length) return undefined;
     const ids = Object.keys(index.schemas);
     const compatMap: Record<string, string> = {};
     for (const [c, at] of Object.entries(index.compatMap)) compatMap[c] = ids[at];

@@ -68,3 +68,21 @@ test('a changed binding is not answered from the old cache', async () => {
     fs.rmSync(cacheDir, { recursive: true, force: true });
   }
 });
+
+test('a bodies file that does not fit its index is not used', async () => {
+  const dir = bindingsDir();
+  const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dtkit-cache-'));
+  try {
+    await openSchemaSet({ host: nodeHost, schemaDirs: [dir], cacheDir }).cacheWritten;
+    const bodies = fs.readdirSync(cacheDir).find((f) => f.endsWith('.bodies'))!;
+    fs.truncateSync(path.join(cacheDir, bodies), 100);
+    const again = openSchemaSet({ host: nodeHost, schemaDirs: [dir], cacheDir });
+    assert.equal(again.fromCache, false);
+    assert.equal(again.index.compatMap['acme,widget'], 'http://devicetree.org/schemas/acme/widget.yaml');
+    await again.cacheWritten;
+    assert.equal(openSchemaSet({ host: nodeHost, schemaDirs: [dir], cacheDir }).fromCache, true, 'the rewritten cache is used');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(cacheDir, { recursive: true, force: true });
+  }
+});
