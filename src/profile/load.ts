@@ -14,7 +14,7 @@ import type {
 import { DEVMEM_FLAGS } from '../qcom/devmem.js';
 import { parseSize } from '../qcom/format.js';
 import type { YamlSpans } from './yaml-source.js';
-import { loadYaml } from './yaml-source.js';
+import { escapePointer, loadYaml } from './yaml-source.js';
 
 export interface LoadProfileResult {
   profile?: Profile;
@@ -49,7 +49,7 @@ function messageOf(e: ErrorObject): { message: string; atKey: boolean; pointer: 
       return {
         message: `unknown key '${key}'${known.length ? ` (expected one of: ${known.join(', ')})` : ''}`,
         atKey: true,
-        pointer: `${e.instancePath}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`,
+        pointer: `${e.instancePath}/${escapePointer(key)}`,
       };
     }
     case 'required':
@@ -141,7 +141,7 @@ function propValue(c: Conv, v: unknown, pointer: string): PropValueSpec {
 
 function editBody(c: Conv, o: Obj, pointer: string): NodeEditBody {
   const set: PropSpec[] = Object.entries((o.set as Obj | undefined) ?? {}).map(([name, v]) => {
-    const p = `${pointer}/set/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+    const p = `${pointer}/set/${escapePointer(name)}`;
     return { name, value: propValue(c, v, p), span: c.spans.value(p), keySpan: c.spans.key(p) };
   });
   const children: ChildEdit[] = ((o.children as Obj[] | undefined) ?? []).map((ch, i) => {

@@ -79,7 +79,8 @@ function trimEnd(text: string, start: number, end: number): number {
   }
 }
 
-function escapePointer(key: string): string {
+/** A key as one JSON-pointer segment ('~' and '/' escaped). */
+export function escapePointer(key: string): string {
   return key.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 

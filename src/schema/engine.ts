@@ -14,7 +14,7 @@ import type { Json } from './json.js';
 import type { SchemaFinding } from './errors.js';
 import { shapeErrors } from './errors.js';
 import { mergeTrivialPatterns } from './patterns.js';
-import { isObject } from './json.js';
+import { escapePointer, isObject } from './json.js';
 import { SchemaInterpreter, Unsupported } from './interpreter.js';
 
 type AjvInstance = InstanceType<typeof Ajv2019Module.default>;
@@ -207,7 +207,7 @@ export class SchemaEngine {
     if ('oneOf' in s || 'anyOf' in s) this.combinerAt.set(s, { schema: s, base, pointer });
     for (const [k, v] of Object.entries(s)) {
       if (k === 'enum' || k === 'const') continue;
-      this.registerUnevaluated(v, base, `${pointer}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`);
+      this.registerUnevaluated(v, base, `${pointer}/${escapePointer(k)}`);
     }
   }
 

@@ -6,7 +6,7 @@
 // keyword below follows ajv's generated code; a keyword this file does not know the exact
 // meaning of throws Unsupported and the engine takes ajv's answer instead.
 import type { Json, JsonObject } from './json.js';
-import { isObject } from './json.js';
+import { escapePointer, isObject, jsonEqual } from './json.js';
 import { DT_UNEVALUATED } from './unevaluated.js';
 import type { SchemaAt } from './unevaluated.js';
 
@@ -42,30 +42,6 @@ const IGNORED = new Set([
   'contentMediaType', 'contentEncoding', 'contentSchema', 'minContains', 'maxContains', 'dtPatternKeys',
 ]);
 
-function isObj(d: unknown): d is Record<string, unknown> {
-  return d !== null && typeof d === 'object' && !Array.isArray(d);
-}
-
-/** fast-deep-equal, which ajv uses for enum, const and uniqueItems, on JSON values. */
-export function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (a && b && typeof a === 'object' && typeof b === 'object') {
-    if (Array.isArray(a) !== Array.isArray(b)) return false;
-    if (Array.isArray(a)) {
-      const bb = b as unknown[];
-      if (a.length !== bb.length) return false;
-      for (let i = 0; i < a.length; i++) if (!deepEqual(a[i], bb[i])) return false;
-      return true;
-    }
-    const ka = Object.keys(a);
-    if (ka.length !== Object.keys(b).length) return false;
-    for (const k of ka) if (!Object.prototype.hasOwnProperty.call(b, k)) return false;
-    for (const k of ka) if (!deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
-    return true;
-  }
-  return a !== a && b !== b;
-}
-
 /** String length in code points, as ajv's ucs2length. */
 function ucs2length(s: string): number {
   let n = 0;
@@ -79,7 +55,7 @@ function ucs2length(s: string): number {
 
 function typeMatches(t: string, d: unknown): boolean {
   switch (t) {
-    case 'object': return isObj(d);
+    case 'object': return isObject(d);
     case 'array': return Array.isArray(d);
     case 'string': return typeof d === 'string';
     case 'boolean': return typeof d === 'boolean';
@@ -93,10 +69,6 @@ function typeMatches(t: string, d: unknown): boolean {
 function num(v: Json, kw: string): number {
   if (typeof v !== 'number') throw new Unsupported(`${kw} is not a number`);
   return v;
-}
-
-function escapePointer(seg: string | number): string {
-  return String(seg).replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
 function all(checks: Check[]): Check {
@@ -150,10 +122,6 @@ export class SchemaInterpreter {
     return done;
   }
 
-  private sub(s: Json, base: string): Check {
-    return this.compile(s, base);
-  }
-
   private build(s: JsonObject, base: string, isRoot: boolean): Check {
     const checks: Check[] = [];
     for (const [kw, v] of Object.entries(s)) {
@@ -165,10 +133,10 @@ export class SchemaInterpreter {
         case '$ref': checks.push(this.ref(v, base)); break;
         case 'type': checks.push(this.type(v)); break;
         case 'enum': checks.push(this.enumCheck(v)); break;
-        case 'const': checks.push((d) => deepEqual(d, v)); break;
+        case 'const': checks.push((d) => jsonEqual(d, v)); break;
         case 'allOf': case 'anyOf': case 'oneOf': checks.push(this.combinator(kw, v, base)); break;
         case 'not': {
-          const c = this.sub(v, base);
+          const c = this.compile(v, base);
           checks.push((d, at) => !c(d, at));
           break;
         }
@@ -207,7 +175,7 @@ export class SchemaInterpreter {
         case 'required': {
           if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) throw new Unsupported('required is not a list of names');
           const names = v as string[];
-          checks.push((d) => !isObj(d) || names.every((n) => d[n] !== undefined));
+          checks.push((d) => !isObject(d) || names.every((n) => d[n] !== undefined));
           break;
         }
         case 'properties': checks.push(this.properties(v, base)); break;
@@ -217,12 +185,12 @@ export class SchemaInterpreter {
         case 'dependentSchemas': checks.push(this.dependentSchemas(v, base)); break;
         case 'dependencies': checks.push(this.dependencies(v, base)); break;
         case 'propertyNames': {
-          const c = this.sub(v, base);
-          checks.push((d, at) => !isObj(d) || Object.keys(d).every((k) => c(k, at)));
+          const c = this.compile(v, base);
+          checks.push((d, at) => !isObject(d) || Object.keys(d).every((k) => c(k, at)));
           break;
         }
-        case 'minProperties': { const m = num(v, kw); checks.push((d) => !isObj(d) || Object.keys(d).length >= m); break; }
-        case 'maxProperties': { const m = num(v, kw); checks.push((d) => !isObj(d) || Object.keys(d).length <= m); break; }
+        case 'minProperties': { const m = num(v, kw); checks.push((d) => !isObject(d) || Object.keys(d).length >= m); break; }
+        case 'maxProperties': { const m = num(v, kw); checks.push((d) => !isObject(d) || Object.keys(d).length <= m); break; }
         case 'unevaluatedProperties':
           // `false` is renamed to DT_UNEVALUATED before schemas reach the engine
           if (v !== true) throw new Unsupported('unevaluatedProperties with a schema');
@@ -270,12 +238,12 @@ export class SchemaInterpreter {
       if (x !== null && typeof x === 'object') objects.push(x);
       else prims.add(x);
     }
-    return (d) => (d !== null && typeof d === 'object' ? objects.some((o) => deepEqual(d, o)) : prims.has(d));
+    return (d) => (d !== null && typeof d === 'object' ? objects.some((o) => jsonEqual(d, o)) : prims.has(d));
   }
 
   private combinator(kw: 'allOf' | 'anyOf' | 'oneOf', v: Json, base: string): Check {
     if (!Array.isArray(v)) throw new Unsupported(`${kw} is not a list`);
-    const cs = v.map((x) => this.sub(x, base));
+    const cs = v.map((x) => this.compile(x, base));
     if (kw === 'allOf') return all(cs);
     if (kw === 'anyOf') return (d, at) => cs.some((c) => c(d, at));
     return (d, at) => {
@@ -286,17 +254,17 @@ export class SchemaInterpreter {
   }
 
   private ifThenElse(s: JsonObject, base: string): Check {
-    const cond = this.sub(s.if, base);
-    const then = 'then' in s ? this.sub(s.then, base) : undefined;
-    const otherwise = 'else' in s ? this.sub(s.else, base) : undefined;
+    const cond = this.compile(s.if, base);
+    const then = 'then' in s ? this.compile(s.then, base) : undefined;
+    const otherwise = 'else' in s ? this.compile(s.else, base) : undefined;
     if (!then && !otherwise) return TRUE;
     return (d, at) => (cond(d, at) ? (then ? then(d, at) : true) : (otherwise ? otherwise(d, at) : true));
   }
 
   private items(v: Json, additional: Json | undefined, base: string): Check {
     if (Array.isArray(v)) {
-      const cs = v.map((x) => this.sub(x, base));
-      const extra = additional === undefined ? undefined : this.sub(additional, base);
+      const cs = v.map((x) => this.compile(x, base));
+      const extra = additional === undefined ? undefined : this.compile(additional, base);
       return (d, at) => {
         if (!Array.isArray(d)) return true;
         const n = Math.min(d.length, cs.length);
@@ -305,7 +273,7 @@ export class SchemaInterpreter {
         return true;
       };
     }
-    const c = this.sub(v, base);
+    const c = this.compile(v, base);
     if (c === TRUE) return TRUE;
     return (d, at) => {
       if (!Array.isArray(d)) return true;
@@ -315,7 +283,7 @@ export class SchemaInterpreter {
   }
 
   private contains(v: Json, min: Json | undefined, max: Json | undefined, base: string): Check {
-    const c = this.sub(v, base);
+    const c = this.compile(v, base);
     const lo = min === undefined ? 1 : num(min, 'minContains');
     const hi = max === undefined ? Infinity : num(max, 'maxContains');
     return (d, at) => {
@@ -328,10 +296,10 @@ export class SchemaInterpreter {
 
   private properties(v: Json, base: string): Check {
     if (!isObject(v)) throw new Unsupported('properties is not a mapping');
-    const entries = Object.entries(v).map(([k, x]) => [k, this.sub(x, base)] as const).filter(([, c]) => c !== TRUE);
+    const entries = Object.entries(v).map(([k, x]) => [k, this.compile(x, base)] as const).filter(([, c]) => c !== TRUE);
     if (entries.length === 0) return TRUE;
     return (d, at) => {
-      if (!isObj(d)) return true;
+      if (!isObject(d)) return true;
       for (const [k, c] of entries) {
         const x = d[k];
         if (x !== undefined && !below(c, x, at, k)) return false;
@@ -347,11 +315,11 @@ export class SchemaInterpreter {
 
   private patternProperties(v: Json, base: string): Check {
     const res = this.patternList(v);
-    const cs = Object.values(v as JsonObject).map((x) => this.sub(x, base));
+    const cs = Object.values(v as JsonObject).map((x) => this.compile(x, base));
     const live = res.map((re, i) => ({ re, c: cs[i] })).filter(({ c }) => c !== TRUE);
     if (live.length === 0) return TRUE;
     return (d, at) => {
-      if (!isObj(d)) return true;
+      if (!isObject(d)) return true;
       for (const k of Object.keys(d)) {
         for (const { re, c } of live) if (re.test(k) && !below(c, d[k], at, k)) return false;
       }
@@ -360,12 +328,12 @@ export class SchemaInterpreter {
   }
 
   private additionalProperties(s: JsonObject, v: Json, base: string): Check {
-    const c = this.sub(v, base);
+    const c = this.compile(v, base);
     if (c === TRUE) return TRUE;
     const named = new Set(isObject(s.properties) ? Object.keys(s.properties) : []);
     const res = s.patternProperties === undefined ? [] : this.patternList(s.patternProperties);
     return (d, at) => {
-      if (!isObj(d)) return true;
+      if (!isObject(d)) return true;
       for (const k in d) {
         if (named.has(k) || res.some((re) => re.test(k))) continue;
         if (c === FALSE || !below(c, d[k], at, k)) return false;
@@ -380,13 +348,13 @@ export class SchemaInterpreter {
       if (!Array.isArray(l)) throw new Unsupported('dependentRequired entry is not a list');
       return [k, l.map(String)] as const;
     });
-    return (d) => !isObj(d) || deps.every(([k, l]) => d[k] === undefined || l.every((n) => d[n] !== undefined));
+    return (d) => !isObject(d) || deps.every(([k, l]) => d[k] === undefined || l.every((n) => d[n] !== undefined));
   }
 
   private dependentSchemas(v: Json, base: string): Check {
     if (!isObject(v)) throw new Unsupported('dependentSchemas is not a mapping');
-    const deps = Object.entries(v).map(([k, x]) => [k, this.sub(x, base)] as const);
-    return (d, at) => !isObj(d) || deps.every(([k, c]) => d[k] === undefined || c(d, at));
+    const deps = Object.entries(v).map(([k, x]) => [k, this.compile(x, base)] as const);
+    return (d, at) => !isObject(d) || deps.every(([k, c]) => d[k] === undefined || c(d, at));
   }
 
   private dependencies(v: Json, base: string): Check {
@@ -399,6 +367,6 @@ export class SchemaInterpreter {
 }
 
 function unique(d: unknown[]): boolean {
-  for (let i = 1; i < d.length; i++) for (let j = 0; j < i; j++) if (deepEqual(d[i], d[j])) return false;
+  for (let i = 1; i < d.length; i++) for (let j = 0; j < i; j++) if (jsonEqual(d[i], d[j])) return false;
   return true;
 }

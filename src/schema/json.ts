@@ -26,6 +26,11 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   return false;
 }
 
+/** A key as one JSON-pointer segment (RFC 6901: '~' and '/' escaped). */
+export function escapePointer(key: string | number): string {
+  return String(key).replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
 /** Python's integer test (`isinstance(v, int)`, which includes bool). */
 export function isPyInt(v: unknown): boolean {
   return (typeof v === 'number' && Number.isInteger(v)) || typeof v === 'boolean';

@@ -5,7 +5,7 @@
 // if/then/else by the outcome of `if`. (ajv also mis-generates code for if/then here.)
 // Schemas are handed to ajv with the keyword renamed to DT_UNEVALUATED, implemented below.
 import type { Json, JsonObject } from './json.js';
-import { isObject } from './json.js';
+import { escapePointer, isObject } from './json.js';
 
 export const DT_UNEVALUATED = 'dtUnevaluatedProperties';
 
@@ -41,7 +41,7 @@ export function renameUnevaluated(s: Json): Json {
 function child(at: SchemaAt, ...keys: (string | number)[]): SchemaAt {
   let s: Json = at.schema;
   for (const k of keys) s = isObject(s) || Array.isArray(s) ? (s as Record<string, Json>)[k] : undefined as unknown as Json;
-  const ptr = keys.map((k) => String(k).replace(/~/g, '~0').replace(/\//g, '~1')).join('/');
+  const ptr = keys.map(escapePointer).join('/');
   return { schema: s, base: at.base, pointer: `${at.pointer}/${ptr}` };
 }
 
