@@ -123,18 +123,9 @@ function readCache(cacheDir: string, key: string): ProcessedSet | undefined {
   }
 }
 
-function writeAtomic(file: string, text: string): void {
-  try {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, text);
-    fs.renameSync(tmp, file);
-  } catch {
-    // a cache that cannot be written only costs time on the next run
-  }
-}
-
-async function writeAtomicAsync(file: string, text: string): Promise<void> {
+/** Writes `file` through a temporary and a rename, in the background; the process waits
+ *  for it before exiting. */
+async function writeAtomic(file: string, text: string): Promise<void> {
   try {
     await fs.promises.mkdir(path.dirname(file), { recursive: true });
     const tmp = `${file}.${process.pid}.tmp`;
@@ -166,9 +157,9 @@ function writeCache(cacheDir: string, key: string, set: ProcessedSet, after?: [s
   const compatMap: Record<string, number> = {};
   for (const [c, id] of Object.entries(set.compatMap)) compatMap[c] = position.get(id)!;
   const index = JSON.stringify({ ...set, schemas, compatMap } satisfies CachedIndex);
-  return writeAtomicAsync(p.bodies, bodies)
-    .then(() => writeAtomicAsync(p.index, index))
-    .then(() => (after ? writeAtomicAsync(after[0], after[1]) : undefined));
+  return writeAtomic(p.bodies, bodies)
+    .then(() => writeAtomic(p.index, index))
+    .then(() => (after ? writeAtomic(after[0], after[1]) : undefined));
 }
 
 function readText(file: string): string | undefined {
@@ -216,7 +207,8 @@ export function openSchemaSet(opts: SchemaSetOptions): SchemaSet {
   }
   const key = hash.digest('hex').slice(0, 32);
   const cached = cacheDir ? readCache(cacheDir, key) : undefined;
-  if (statKey && cacheDir) writeAtomic(path.join(cacheDir, `stat-${statKey}`), key);
+  // the same content under new stats (a fresh checkout): point the stats at it
+  if (cached && statKey && cacheDir) void writeAtomic(path.join(cacheDir, `stat-${statKey}`), key);
   if (cached) return { index: indexOf(cached), diagnostics: [...diagnostics, ...cached.diagnostics], fromCache: true };
 
   const loaded: SchemaFile[] = [];

@@ -86,3 +86,20 @@ test('a bodies file that does not fit its index is not used', async () => {
     fs.rmSync(cacheDir, { recursive: true, force: true });
   }
 });
+
+test('a binding touched but not changed is answered from the cache by its content', async () => {
+  const dir = bindingsDir();
+  const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dtkit-cache-'));
+  try {
+    await openSchemaSet({ host: nodeHost, schemaDirs: [dir], cacheDir }).cacheWritten;
+    const file = path.join(dir, 'acme', 'widget.yaml');
+    const later = new Date(Date.now() + 60_000);
+    fs.utimesSync(file, later, later);
+    const again = openSchemaSet({ host: nodeHost, schemaDirs: [dir], cacheDir });
+    assert.equal(again.fromCache, true);
+    assert.equal(again.index.compatMap['acme,widget2'], 'http://devicetree.org/schemas/acme/widget.yaml');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(cacheDir, { recursive: true, force: true });
+  }
+});
