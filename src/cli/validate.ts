@@ -83,7 +83,8 @@ function validateInput(input: string, ctx: ValidateContext, checkOptions: CheckO
   // the compile runs dtc's table; the vendor rows run after it, locating bad rows by cell
   const r = compileFile(input, { host, includeDirs, checkLevels: levels });
   const diagnostics = [...r.diagnostics];
-  if (r.tree) {
+  // a tree cut short by a syntax error would only add findings about what is missing
+  if (r.tree && r.parsed) {
     const sourceText = (f: string) => r.sources.get(f) ?? readText(host, f);
     diagnostics.push(...runChecks(r.tree, { checks: makeQcomChecks({ sourceText }), options: checkOptions, file: input }).diagnostics);
     diagnostics.push(...validateTree(ctx, r.tree, input));

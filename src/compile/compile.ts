@@ -39,6 +39,8 @@ export interface CompileResult {
   diagnostics: Diagnostic[];
   /** false when dtc would refuse to write output */
   ok: boolean;
+  /** the input parsed completely (a tree after a syntax error holds only what came before it) */
+  parsed?: boolean;
   /** file -> text of every source read, for excerpts in diagnostics */
   sources: Map<string, string>;
 }
@@ -83,7 +85,7 @@ export function compileFile(file: string, opts: CompileOptions = {}): CompileRes
   // 2. parse (dtc stops here on any parse error)
   const parsed = parseDts(source, { host, includeDirs, diagnostics: diags });
   const tree = parsed.tree;
-  if (!parsed.ok) return { tree, diagnostics: diags.items, ok: false, sources };
+  if (!parsed.ok) return { tree, diagnostics: diags.items, ok: false, parsed: false, sources };
   if (opts.bootCpuid !== undefined) tree.bootCpuid = opts.bootCpuid;
 
   // 3. resolve references and run the check table (dtc's process_checks)
@@ -92,5 +94,5 @@ export function compileFile(file: string, opts: CompileOptions = {}): CompileRes
   // 4. overlay nodes: __symbols__ for -@, __fixups__/__local_fixups__ for plugins
   if (checked) addOverlayNodes(tree, diags, { symbols: opts.symbols ?? false });
 
-  return { tree, diagnostics: diags.items, ok: checked && !diags.hasErrors, sources };
+  return { tree, diagnostics: diags.items, ok: checked && !diags.hasErrors, parsed: true, sources };
 }

@@ -2,7 +2,10 @@
 // #include, with the include chain.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { memoryHost } from '../../src/host.js';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { memoryHost, nodeHost } from '../../src/host.js';
 import { compileFile } from '../../src/compile/compile.js';
 import { schemaSetFromTexts, validationContext } from '../../src/schema/schema-set.js';
 import { validateTree } from '../../src/schema/validate.js';
@@ -69,4 +72,22 @@ test('a $ref to an unknown $id is reported at its line and the rest still valida
   assert.equal(d.file, 'w.yaml');
   assert.match(d.message, /unknown schema '\/schemas\/nowhere.yaml#'/);
   assert.deepEqual([d.span?.line, d.span?.column], [5, 11]);
+});
+
+test('validate stops at a syntax error: one located error, no findings about the cut-off tree', async () => {
+  const { runValidate } = await import('../../src/cli/validate.js');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dtkit-broken-'));
+  try {
+    const file = path.join(dir, 'broken.dts');
+    fs.writeFileSync(file, '/dts-v1/;\n/ {\n\tcompatible = "acme,board";\n\tnode {\n\t\tx = <1>\n\t};\n};\n');
+    const out: string[] = [];
+    const code = runValidate([file], { include: [], schemas: [], format: 'json', W: [], E: [], unmatched: true, cache: false },
+      { host: nodeHost, out: (t) => out.push(t), err: () => undefined });
+    assert.equal(code, 1);
+    const records = JSON.parse(out.join('')) as { line?: number; level: string; message: string }[];
+    assert.deepEqual(records.map((r) => [r.level, r.line]), [['error', 6]], JSON.stringify(records));
+    assert.match(records[0].message, /syntax error/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
