@@ -16,7 +16,9 @@ export interface BatchJob {
 export interface BatchOptions {
   jobs?: number;
   /** options shared by every file; must be structured-clonable (no Host) */
-  compile: Omit<CompileOptions, 'host' | 'checkLevels'> & { checkLevels?: [string, string][] };
+  compile: Omit<CompileOptions, 'host' | 'checkLevels' | 'includeDirs'> & { checkLevels?: [string, string][] };
+  /** how the input stage finds includes (src/input/load.ts) */
+  input: { includeDirs: string[]; detect?: boolean; format?: 'dts' | 'dtb' };
   outFormat: 'dtb' | 'dts';
   /** report errors only */
   quiet?: boolean;
@@ -42,7 +44,7 @@ export async function compileBatch(jobs: BatchJob[], opts: BatchOptions): Promis
   const runWorker = () =>
     new Promise<void>((resolve, reject) => {
       const w = new Worker(new URL('./batch-worker.js', import.meta.url), {
-        workerData: { compile: opts.compile, outFormat: opts.outFormat, quiet: opts.quiet },
+        workerData: { compile: opts.compile, input: opts.input, outFormat: opts.outFormat, quiet: opts.quiet },
         // a small young generation keeps two workers' peak well under 300 MB at the same
         // speed: each board's garbage is short-lived
         resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
