@@ -12,7 +12,7 @@ import { sourceLines } from '../report/render.js';
 import type { RegisterCommand } from './commands.js';
 import type { InputFlags, ReportFormat } from './options.js';
 import {
-  EXIT, INPUT_HELP, UsageError, addExample, addInputOptions, addReportOptions, addRuleOptions, inputSettings, withUsage,
+  EXIT, inputHelp, UsageError, addExample, addInputOptions, addReportOptions, addRuleOptions, inputSettings, withUsage,
 } from './options.js';
 import { writeFilesAtomically } from './output.js';
 import { Reporter } from './report.js';
@@ -91,7 +91,7 @@ export const registerApply: RegisterCommand = (program, setExit) => {
     .option('--compile-warnings', 'also show the compile warnings of source inputs');
   addRuleOptions(cmd);
   addReportOptions(cmd);
-  cmd.addHelpText('after', `\n${INPUT_HELP}`);
+  cmd.addHelpText('after', `\n${inputHelp({ bindings: false })}`);
   addExample(cmd, 'dtkit apply lemans-evk.dtb lemans-el2.dtbo -o lemans-evk-el2.dtb');
   cmd.action(async (base: string, overlays: string[], opts: ApplyCommandOptions) => {
     setExit(await runApply(base, overlays, opts, applyProcessIo));

@@ -22,7 +22,7 @@ import { latin1Bytes } from '../tree/value.js';
 import type { RegisterCommand } from './commands.js';
 import type { InputFlags, ReportFormat } from './options.js';
 import {
-  EXIT, INPUT_HELP, UsageError, addExample, withUsage, withUsageAsync, addInputOptions, addReportOptions, addRuleOptions, collect, errorLine, inputSettings,
+  EXIT, inputHelp, UsageError, addExample, withUsage, withUsageAsync, addInputOptions, addReportOptions, addRuleOptions, collect, errorLine, inputSettings,
 } from './options.js';
 import { Reporter } from './report.js';
 import type { ReportStreams } from './report.js';
@@ -192,7 +192,7 @@ export const registerCompile: RegisterCommand = (program: Command, setExit) => {
     .option('-j, --jobs <n>', 'with several inputs: worker threads (default: one per core)')
     .option('--no-cpp', 'do not run the C preprocessor');
   addReportOptions(cmd);
-  cmd.addHelpText('after', `\n${INPUT_HELP}Findings go to stderr; with --format json|sarif|github and no -o they go to stderr too (stdout is the tree).\n`);
+  cmd.addHelpText('after', `\n${inputHelp({ bindings: false })}\nFindings go to stderr; with --format json|sarif|github and no -o they go to stderr too (stdout is the tree).`);
   addExample(cmd, 'dtkit compile -I include -@ -o board.dtb board.dts', 'dtkit compile -I dtb -O dts board.dtb');
   cmd.action(async (inputs: string[], opts: CompileCliOptions) => {
     const io: CompileIo = {

@@ -33,7 +33,7 @@ import { VERSION } from '../version.js';
 import type { RegisterCommand } from './commands.js';
 import type { InputFlags, ReportFormat } from './options.js';
 import {
-  EXIT, INPUT_HELP, UsageError, addExample, addInputOptions, addReportOptions, addRuleOptions, collect, errorLine, inputSettings, withUsage,
+  EXIT, inputHelp, UsageError, addExample, addInputOptions, addReportOptions, addRuleOptions, collect, errorLine, inputSettings, withUsage,
 } from './options.js';
 import { writeFileAtomically } from './output.js';
 import { Reporter } from './report.js';
@@ -335,7 +335,7 @@ function boardOptions(cmd: Command): Command {
     .option('--page-size <size>', 'IOMMU page size for alignment checks', `${DEFAULT_IOMMU_PAGE_SIZE / 1024}K`);
   addRuleOptions(cmd);
   addReportOptions(cmd);
-  return cmd.addHelpText('after', `\n${INPUT_HELP}`);
+  return cmd.addHelpText('after', `\n${inputHelp({ bindings: false })}`);
 }
 
 export const registerDevmem: RegisterCommand = (program, setExit) => {

@@ -96,15 +96,17 @@ function isDirectory(d: string): boolean {
   }
 }
 
-export const INPUT_HELP = `Inputs are read by content: a DTB/DTBO is recognised by its magic number, whatever its
+/** The input rules, said once under each command's help. */
+export function inputHelp(opts: { bindings: boolean }): string {
+  return `Inputs are read by content: a DTB/DTBO is recognised by its magic number, whatever its
 name; anything else is DTS source. \`-\` is standard input.
 Inside a kernel tree (Documentation/devicetree/bindings, scripts/dtc/include-prefixes,
 arch/ARCH/boot/dts) or a devicetree-rebasing tree (Bindings/, include/, src/ARCH/), dtkit
-uses the include folders and bindings the kernel's build uses; -I folders are searched
-first, --schemas replaces the tree's bindings, --no-detect turns detection off.
+uses the include folders${opts.bindings ? ' and bindings' : ''} the kernel's build uses; -I folders are searched
+first${opts.bindings ? ', --schemas replaces the tree\'s bindings' : ''}, --no-detect turns detection off.
 dtc's spelling is accepted: -I dts / -I dtb name the input format (unless a folder of that
-name exists here: then it is that include folder), -i DIR is an include folder.
-`;
+name exists here: then it is that include folder), -i DIR is an include folder.`;
+}
 
 export function addInputOptions(cmd: Command): Command {
   return cmd

@@ -25,7 +25,7 @@ import { openSchemaSet, validationContext } from '../schema/schema-set.js';
 import type { RegisterCommand } from './commands.js';
 import type { InputFlags, ReportFormat } from './options.js';
 import {
-  EXIT, INPUT_HELP, UsageError, addExample, addInputOptions, addReportOptions, addRuleOptions, collect, errorLine, inputSettings, withUsage,
+  EXIT, inputHelp, UsageError, addExample, addInputOptions, addReportOptions, addRuleOptions, collect, errorLine, inputSettings, withUsage,
 } from './options.js';
 import { writeFilesAtomically } from './output.js';
 import type { OutputFile } from './output.js';
@@ -224,7 +224,7 @@ export const registerOverlay: RegisterCommand = (program: Command, setExit) => {
     .option('--name <name>', 'with --from: the profile name to write');
   addRuleOptions(cmd);
   addReportOptions(cmd);
-  cmd.addHelpText('after', `\n${INPUT_HELP}`);
+  cmd.addHelpText('after', `\n${inputHelp({ bindings: false })}`);
   addExample(cmd, 'dtkit overlay --profile examples/lemans-kvm/profile.yaml examples/lemans-kvm/board.dts -o /tmp/lemans-kvm.dtso');
   cmd.allowExcessArguments(false);
   cmd.action((base: string | undefined, opts: OverlayOptions) => {

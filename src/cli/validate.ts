@@ -29,7 +29,7 @@ import type { ValidateContext } from '../schema/validate.js';
 import type { RegisterCommand } from './commands.js';
 import type { InputFlags, ReportFormat } from './options.js';
 import {
-  EXIT, INPUT_HELP, UsageError, addExample, addInputOptions, addReportOptions, addRuleOptions, collect, inputSettings, withUsage,
+  EXIT, inputHelp, UsageError, addExample, addInputOptions, addReportOptions, addRuleOptions, collect, inputSettings, withUsage,
 } from './options.js';
 import { Reporter } from './report.js';
 import type { ReportStreams } from './report.js';
@@ -102,7 +102,10 @@ function validateWithOverlays(file: string, overlays: string[], schemas: Validat
   const dtcIds = new Set(dtcChecks().map((r) => r.id));
   const diagnostics = c.diagnostics.filter((d) => d.severity === 'error' || !dtcIds.has(d.rule));
   if (c.tree) {
-    const checks = [...dtcChecks(), ...makeQcomChecks({ sourceText: c.sourceText })];
+    // dtc's rows as on a blob (the composite is one): the reference fixups would find the
+    // markers carried over from the sources and resolve them a second time
+    const rows = dtcChecks().filter((r) => !r.mutates || r.id === 'explicit_phandles');
+    const checks = [...rows, ...makeQcomChecks({ sourceText: c.sourceText })];
     diagnostics.push(...runChecks(c.tree, { checks, options: rc.checkOptions, file: c.base.file }).diagnostics);
     diagnostics.push(...validateTree(schemas, c.tree, c.base.file));
   }
@@ -194,7 +197,7 @@ export const registerValidate: RegisterCommand = (program: Command, setExit) => 
     .addOption(new Option('--host <host>', 'Qualcomm PAS host policy: qhee (base tree: no iommus/qcom,devmem on PAS nodes) or kvm (every enabled PAS remoteproc has iommus)').choices(['qhee', 'kvm']))
     .option('--require-devmem', 'iommus without qcom,devmem is an error (the originally proposed driver)')
     .option('--iommu-page-size <size>', 'IOMMU page size for qcom_devmem_alignment', '4K');
-  cmd.addHelpText('after', `\n${INPUT_HELP}`);
+  cmd.addHelpText('after', `\n${inputHelp({ bindings: true })}`);
   addExample(cmd, 'dtkit validate lemans-evk.dts --overlay lemans-el2.dtso --host kvm --format sarif > dtkit.sarif');
   cmd.action((inputs: string[], opts: ValidateCliOptions) => {
     setExit(runValidate(inputs, opts, processValidateIo));

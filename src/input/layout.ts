@@ -85,5 +85,5 @@ export function describeSourceTree(t: SourceTree, opts: { bindings: boolean }): 
   const what = t.kind === 'kernel' ? 'kernel tree' : 'devicetree-rebasing tree';
   const parts = [`includes ${t.includeDirs.join(', ')} and the board's folder`];
   if (opts.bindings) parts.push(`bindings ${t.bindings}`);
-  return `${what} ${t.root}${t.arch ? ` (${t.arch})` : ''}: ${parts.join('; ')} (--no-detect turns this off)`;
+  return `${what} ${path.resolve(t.root)}${t.arch ? ` (${t.arch})` : ''}: ${parts.join('; ')} (--no-detect turns this off)`;
 }
