@@ -16,6 +16,8 @@ import type { Diagnostic } from '../../src/report/diagnostic.js';
 import { dtcCheckHelpUri, type RuleInfo } from '../../src/report/rules.js';
 import { renderSarif, SARIF_SCHEMA } from '../../src/report/sarif.js';
 import { projectRoot } from '../support/corpus.js';
+import { runQcom, writeVariant } from '../qcom/support.js';
+import { KVM_SHARED_STREAM } from '../../src/qcom/checks.js';
 import { sarifValidator } from './sarif-validator.js';
 
 const fixtures = path.join(projectRoot, 'test', 'report', 'fixtures');
@@ -38,6 +40,17 @@ function fromDtb(): { file: string; diagnostics: Diagnostic[] } {
   fs.writeFileSync(file, writeFdt(compileFile(board).tree!));
   const { tree } = readFdt(fs.readFileSync(file), file);
   return { file, diagnostics: runChecks(tree!, { checks: defaultChecks(), file }).diagnostics };
+}
+
+/** A KVM overlay's line giving the ADSP its fastrpc context bank's stream: a finding with a
+ *  located note and a note without a place. */
+function sidConflict(): Diagnostic[] {
+  const { file } = writeVariant(scratch, 'pas-vs-cb', '&remoteproc_adsp {\n\tiommus = <&apps_smmu 0x3003 0x0>;\n\tstatus = "okay";\n};');
+  const { findings } = runQcom(file, { host: 'kvm' });
+  assert.deepEqual(findings.map((d) => [d.rule, d.severity, d.notes?.map((n) => n.message)]), [
+    ['qcom_sid_conflict', 'error', ['the other device\'s iommus (/soc@0/remoteproc@30000000/glink-edge/fastrpc/compute-cb@3)', KVM_SHARED_STREAM]],
+  ]);
+  return findings;
 }
 
 type Log = { $schema: string; version: string; runs: Array<Record<string, any>> }; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -167,6 +180,24 @@ describe('SARIF', () => {
     assert.deepEqual(r.properties, { schema: 'http://devicetree.org/schemas/x.yaml#', schemaPath: 'properties/mode/enum' });
   });
 
+  test('a stream conflict on a KVM host: an error at the PAS node\'s iommus, its notes as related locations', () => {
+    const run = render(sidConflict()).runs[0];
+    const r = run.results[0];
+    const fixture = path.relative(projectRoot, path.join(scratch, 'pas-vs-cb.dts'));
+    assert.equal(r.level, 'error');
+    assert.equal(r.ruleId, 'qcom_sid_conflict');
+    assert.deepEqual(r.locations[0].logicalLocations, [{ name: 'iommus', fullyQualifiedName: '/soc@0/remoteproc@30000000:iommus', kind: 'property' }]);
+    assert.deepEqual(r.locations[0].physicalLocation.artifactLocation, fixture.startsWith('..')
+      ? { uri: pathToFileURL(path.join(scratch, 'pas-vs-cb.dts')).href }
+      : { uri: fixture, uriBaseId: '%SRCROOT%' });
+    assert.deepEqual(r.locations[0].physicalLocation.region, { startLine: 6, startColumn: 2, endLine: 6, endColumn: 8 });
+    assert.deepEqual(r.relatedLocations.map((x: { message: { text: string }; physicalLocation?: { region: unknown } }) => [x.message.text, x.physicalLocation?.region]), [
+      ['the other device\'s iommus (/soc@0/remoteproc@30000000/glink-edge/fastrpc/compute-cb@3)', { startLine: 110, startColumn: 15, endLine: 110, endColumn: 21 }],
+      [KVM_SHARED_STREAM, undefined],
+    ]);
+    assert.deepEqual(run.tool.driver.rules[0].defaultConfiguration, { level: 'warning' });
+  });
+
   test('deterministic: the same bytes whatever order the findings come in', () => {
     const ds = [...compiled(), ...fromDtb().diagnostics];
     const a = renderSarif(ds, { rules: catalog, toolVersion: '1', baseDir: projectRoot });
@@ -180,10 +211,10 @@ describe('SARIF checked by Microsoft\'s validator (sarif-multitool)', () => {
   const validator = sarifValidator();
   const skip = typeof validator === 'string' ? validator : false;
 
-  test('real findings (include chain, macro expansion, a DTB) validate with no error', { skip }, () => {
+  test('real findings (include chain, macro expansion, a DTB, notes) validate with no error', { skip }, () => {
     if (typeof validator === 'string') return;
     const dtb = fromDtb();
-    const ds = [...compiled(), ...dtb.diagnostics];
+    const ds = [...compiled(), ...dtb.diagnostics, ...sidConflict()];
     const file = path.join(scratch, 'findings.sarif');
     const text = renderSarif(ds, { rules: catalog, toolVersion: '0.1.0', baseDir: projectRoot });
     fs.writeFileSync(file, text);
