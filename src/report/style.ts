@@ -1,8 +1,19 @@
 // Colour for text reports: whether to use it (flag, NO_COLOR, FORCE_COLOR, terminal) and
 // what it looks like (gcc's defaults: bold locus, red errors, magenta warnings, cyan notes,
 // green caret). Without colour every style is the identity, so plain output is unchanged.
-import { Chalk } from 'chalk';
+import { createRequire } from 'node:module';
 import type { Severity } from './diagnostic.js';
+
+/** chalk, loaded the first time colour is wanted: importing it costs every command ~7 ms of
+ *  start-up, colour or not. (Node >= 20.19 requires an ES module synchronously; an older
+ *  Node cannot, and then the text stays plain.) */
+function loadChalk(): typeof import('chalk') | undefined {
+  try {
+    return createRequire(import.meta.url)('chalk') as typeof import('chalk');
+  } catch {
+    return undefined;
+  }
+}
 
 export interface ColorChoice {
   /** --color (true) / --no-color (false); absent when neither was given */
@@ -43,8 +54,9 @@ const PLAIN: TextStyle = { locus: identity, severity: (_sev, s) => s, message: i
 /** The styles of `renderText`: identities without colour, chalk's basic 16 colours with it
  *  (whatever the stream: the caller has decided with `colorEnabled`). */
 export function textStyle(color: boolean | undefined): TextStyle {
-  if (!color) return PLAIN;
-  const c = new Chalk({ level: 1 });
+  const chalk = color ? loadChalk() : undefined;
+  if (!chalk) return PLAIN;
+  const c = new chalk.Chalk({ level: 1 });
   const bySeverity: Record<Severity | 'note', (s: string) => string> = {
     error: c.bold.red, warning: c.bold.magenta, info: c.bold.cyan, note: c.bold.cyan,
   };
