@@ -6,15 +6,17 @@
 //   - json/sarif/github go to stdout, unless stdout carries the command's data (compile
 //     or `devmem map` without -o): then to stderr.
 import type { Diagnostic } from '../report/diagnostic.js';
+import { renderGithub } from '../report/github.js';
 import type { JsonFinding } from '../report/json.js';
 import { jsonFinding, jsonReport } from '../report/json.js';
 import { renderText, sortDiagnostics } from '../report/render.js';
+import { renderSarif } from '../report/sarif.js';
+import { colorEnabled } from '../report/style.js';
 import { VERSION } from '../version.js';
 import type { ReportFormat } from './options.js';
 import { infoLine } from './options.js';
 import type { RuleLevels } from './rules.js';
 import { NO_SWITCHES, applyRuleLevels, ruleCatalog, rulesOf } from './rules.js';
-import type { RuleInfo } from './rules.js';
 
 /** Where a report is written; tests pass their own. */
 export interface ReportStreams {
@@ -24,6 +26,8 @@ export interface ReportStreams {
   outIsTTY?: boolean;
   errIsTTY?: boolean;
   env?: NodeJS.ProcessEnv;
+  /** the folder SARIF and GitHub paths are relative to (default: the current folder) */
+  cwd?: string;
 }
 
 export interface ReportOptions {
@@ -104,25 +108,11 @@ export class Reporter {
         machine(jsonReport({ command: this.opts.command, version: VERSION, inputs: this.inputs, diagnostics: this.records, data }));
         break;
       case 'sarif':
-        machine(renderSarif(this.all, { rules: rulesOf(this.all, ruleCatalog()), toolVersion: VERSION }));
+        machine(renderSarif(this.all, { rules: rulesOf(this.all, ruleCatalog()), toolVersion: VERSION, baseDir: this.io.cwd ?? process.cwd() }));
         break;
       case 'github':
-        machine(renderGithub(this.all));
+        machine(renderGithub(this.all, { baseDir: this.io.cwd ?? process.cwd() }));
         break;
     }
   }
-}
-
-// ---- until the report formats land (branch i10r): their API, no output of their own ----
-
-function colorEnabled(_opts: { flag?: boolean; isTTY?: boolean; env?: NodeJS.ProcessEnv }): boolean {
-  return _opts.flag === true;
-}
-
-function renderSarif(_ds: Diagnostic[], _opts: { rules: RuleInfo[]; toolVersion: string; baseDir?: string }): string {
-  throw new Error('SARIF output is not available in this build');
-}
-
-function renderGithub(_ds: Diagnostic[], _opts?: { baseDir?: string }): string {
-  throw new Error('GitHub output is not available in this build');
 }

@@ -17,16 +17,13 @@ import { SYMBOLS_RULE } from '../overlay/symbols.js';
 import { qcomChecks } from '../qcom/checks.js';
 import { SHADOWED_HEADER_RULE } from '../qcom/include.js';
 import type { Diagnostic } from '../report/diagnostic.js';
+import type { RuleInfo } from '../report/rules.js';
+import { dtcCheckHelpUri } from '../report/rules.js';
 import { similarNames } from '../report/suggest.js';
 import { SCHEMA_RULE, UNMATCHED_RULE } from '../schema/validate.js';
 import { UsageError } from './options.js';
 
-export interface RuleInfo {
-  id: string;
-  description: string;
-  level: 'error' | 'warning' | 'info' | 'off';
-  helpUri?: string;
-}
+export type { RuleInfo };
 
 /** How -W/-E reach a rule. */
 export type Switching = 'dtc' | 'row' | 'finding' | 'fixed';
@@ -44,7 +41,7 @@ function rule(id: string, level: RuleInfo['level'], switching: Switching, descri
 /** Every rule id dtkit prints. */
 export function ruleCatalog(): CatalogRule[] {
   const out: CatalogRule[] = [];
-  for (const c of dtcChecks()) out.push(rule(c.id, c.level, 'dtc', c.description));
+  for (const c of dtcChecks()) out.push(rule(c.id, c.level, 'dtc', c.description, dtcCheckHelpUri(c.id)));
   for (const c of qcomChecks) out.push(rule(c.id, c.level, 'row', c.description));
   out.push(
     rule(SCHEMA_RULE, 'error', 'finding', 'a node or property does not match its binding (dt-schema)', DT_SCHEMA_URI),
