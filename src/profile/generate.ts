@@ -91,7 +91,7 @@ export function generateOverlay(opts: GenerateOptions): GenerateResult {
   const failBase = (ds: Diagnostic[], checked: string[] = []): GenerateResult => fail([...base.diagnostics, ...ds], checked);
   const baseName = opts.baseFile === '-' ? '<stdin>' : opts.baseFile;
   const index = indexBase(base.tree, baseName);
-  const planned = planOverlay(lp.profile, index);
+  const planned = planOverlay(lp.profile, index, { levels: opts.checkLevels });
   if (!planned.plan) return failBase(planned.diagnostics);
   const plan = planned.plan;
   const checked = [...plan.checked];
