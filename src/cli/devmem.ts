@@ -311,8 +311,9 @@ function map(file: string, opts: MapOptions, io: DevmemIo): number {
   // a failing command leaves no file behind: the drawing of a board with errors goes to
   // standard output only when asked for
   if (reporter.hasErrors) {
+    done(EXIT.INPUT, null);
     io.err(errorLine(`'${opts.output}' not written: the board has errors (draw it anyway with -o -)`));
-    return done(EXIT.INPUT, null);
+    return EXIT.INPUT;
   }
   const written = writeOutputs([{ file: opts.output!, data: svg }], io.err, ([f]) => io.writeFile(f.file, f.data as string));
   return done(written ? EXIT.OK : EXIT.INPUT, written ? opts.output! : null);
