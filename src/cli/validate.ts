@@ -104,9 +104,11 @@ function validateWithOverlays(file: string, overlays: string[], schemas: Validat
   if (c.tree) {
     // dtc's rows as on a blob (the composite is one): the reference fixups would find the
     // markers carried over from the sources and resolve them a second time
+    // (and, as after a compile, the vendor rows in a run of their own: dtc's first error
+    // ends a run)
     const rows = dtcChecks().filter((r) => !r.mutates || r.id === 'explicit_phandles');
-    const checks = [...rows, ...makeQcomChecks({ sourceText: c.sourceText })];
-    diagnostics.push(...runChecks(c.tree, { checks, options: rc.checkOptions, file: c.base.file }).diagnostics);
+    diagnostics.push(...runChecks(c.tree, { checks: rows, options: rc.checkOptions, file: c.base.file }).diagnostics);
+    diagnostics.push(...runChecks(c.tree, { checks: makeQcomChecks({ sourceText: c.sourceText }), options: rc.checkOptions, file: c.base.file }).diagnostics);
     diagnostics.push(...validateTree(schemas, c.tree, c.base.file));
   }
   return { diagnostics, tree: c.tree, sourceText: c.sourceText };
