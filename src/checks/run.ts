@@ -102,7 +102,8 @@ function runRow(state: RunState, c: Check, level: CheckLevel): void {
     report(node: Node, message: string, extra: CheckReport = {}): void {
       failed = true;
       const prop = extra.property;
-      emit(state, c, level, {
+      const switched = state.options.levels?.has(c.id) ?? false;
+      emit(state, c, extra.asError && !switched && level !== 'off' ? 'error' : level, {
         message,
         node: node.path,
         ...(prop ? { property: prop.name } : {}),

@@ -25,6 +25,9 @@ export interface CheckReport {
   property?: Property;
   span?: SourceSpan;
   notes?: DiagnosticNote[];
+  /** this finding is an error although the row's default level is lower (a policy option
+   *  makes it fatal); a -W/-E switch of the row still decides, and 'off' stays off */
+  asError?: boolean;
 }
 
 export interface CheckContext {

@@ -25,6 +25,9 @@ export interface QcomCheckSetup {
 type Locate = (prop: Property, byteOffset?: number) => SourceSpan | undefined;
 
 const ROW_BYTES = DEVMEM_CELLS_PER_ROW * 4;
+
+/** Why a PAS remote processor sharing its stream is fatal on a KVM host. */
+export const KVM_SHARED_STREAM = 'on a KVM host both devices end up in one IOMMU group, and the remoteproc core then cannot attach the PAS node\'s own domain';
 const SMMU_FIELD_MAX = 0xffff;
 
 /** The run's shared phandle index when the runner provides one, else a fresh one. */
@@ -153,15 +156,17 @@ export function makeQcomChecks(setup: QcomCheckSetup = {}): Check[] {
 
   // A warning, like dtc's semantic rows: the tree is well-formed and dtc writes it; the
   // arm-smmu driver refuses one device at probe (sm8750's fastrpc banks are a real case).
+  // A PAS remote processor's share is reported at its own iommus (the line the KVM overlay
+  // adds) and is an error on a KVM host, where Linux owns that stream.
   const sidConflict: Check = {
     id: 'qcom_sid_conflict', level: 'warning',
     description: 'no two enabled devices share an SMMU stream with a PAS remote processor, or partly overlap',
     tree(ctx) {
+      const kvm = ctx.options.host === 'kvm';
       for (const c of streamConflicts(ctx.tree, lookupOf(ctx))) {
-        ctx.report(c.later.node, c.message, {
-          property: c.later.prop, span: c.later.prop.span,
-          notes: [{ message: `the other device's iommus (${c.earlier.node.path})`, span: c.earlier.prop.span }],
-        });
+        const notes: DiagnosticNote[] = [{ message: `the other device's iommus (${c.other.node.path})`, span: c.other.prop.span }];
+        if (c.pas && kvm) notes.push({ message: KVM_SHARED_STREAM });
+        ctx.report(c.subject.node, c.message, { property: c.subject.prop, span: c.subject.prop.span, notes, asError: c.pas && kvm });
       }
     },
   };

@@ -21,6 +21,13 @@ export interface StreamUse {
 export interface StreamConflict {
   earlier: StreamUse;
   later: StreamUse;
+  /** a PAS remote processor is one of the two */
+  pas: boolean;
+  /** where the conflict is reported: the PAS remote processor's use when just one side is
+   *  one (its iommus is the line a KVM overlay adds), else the later use in tree order */
+  subject: StreamUse;
+  other: StreamUse;
+  /** said of `subject` */
   message: string;
 }
 
@@ -67,9 +74,10 @@ export function streamConflicts(tree: Tree, phandles: PhandleLookup): StreamConf
         const why = pas
           ? 'a PAS remote processor needs a stream of its own'
           : 'the sets overlap without being equal, so the arm-smmu driver refuses one of them';
+        const [subject, other] = isPasNode(a.node) && !isPasNode(b.node) ? [a, b] : [b, a];
         out.push({
-          earlier: a, later: b,
-          message: `stream ${streamText(b)} on ${nodeName(b.iommu)} overlaps stream ${streamText(a)} of ${a.node.path}: ${why}`,
+          earlier: a, later: b, pas, subject, other,
+          message: `stream ${streamText(subject)} on ${nodeName(subject.iommu)} overlaps stream ${streamText(other)} of ${other.node.path}: ${why}`,
         });
       }
     }

@@ -1,12 +1,18 @@
 // Rendering of diagnostics: gcc-style text (with include/expansion chain and a source
-// excerpt) and JSON. Sorting is deterministic: file, line, column, rule.
-import type { Diagnostic } from './diagnostic.js';
-import type { SourceSpan } from './source.js';
-import { formatPos } from './source.js';
+// excerpt) and JSON; SARIF and GitHub commands live beside it (sarif.ts, github.ts).
+// Sorting is deterministic: file, line, column, rule. Text shows input safely
+// (safe-text.ts: control characters escaped, excerpts and messages capped) and in colour
+// only when asked (style.ts).
+import type { Diagnostic, Severity } from './diagnostic.js';
+import type { SourcePos, SourceSpan } from './source.js';
+import { formatPos, spanChain } from './source.js';
+import { escapeControls, excerptWindow, safeMessage } from './safe-text.js';
+import { textStyle, type TextStyle } from './style.js';
 
 export interface RenderOptions {
   /** returns the text of a source line (1-based) for excerpts, or undefined */
   lineText?: (file: string, line: number) => string | undefined;
+  /** gcc-style colours (decide with `colorEnabled`); none when false or absent */
   color?: boolean;
 }
 
@@ -30,37 +36,41 @@ export function sortDiagnostics(ds: Diagnostic[]): Diagnostic[] {
   return [...ds].sort(compareDiagnostics);
 }
 
-function chainLines(span: SourceSpan): string[] {
-  const out: string[] = [];
-  if (span.expandedFrom) {
-    out.push(`${formatPos(span.expandedFrom)}: note: expanded from macro invocation here`);
-    out.push(...chainLines(span.expandedFrom));
-  }
-  for (const inc of span.includedFrom ?? []) out.push(`${formatPos(inc)}: note: included from here`);
-  return out;
+/** One `file:line:col: note: message` line (the locus escaped: file names are input too). */
+function noteLine(style: TextStyle, at: SourcePos | undefined, message: string): string {
+  const where = at ? style.locus(`${escapeControls(formatPos(at))}:`) + ' ' : '';
+  return `${where}${style.severity('note', 'note:')} ${message}`;
 }
 
-function excerpt(span: SourceSpan, opts: RenderOptions): string[] {
-  const text = opts.lineText?.(span.file, span.line);
+function excerpt(span: SourceSpan, opts: RenderOptions, style: TextStyle): string[] {
+  let text = opts.lineText?.(span.file, span.line);
   if (text === undefined) return [];
-  const caretCol = Math.max(1, span.column);
-  const width = Math.max(1, Math.min(span.length || 1, text.length - caretCol + 1));
-  const pad = text.slice(0, caretCol - 1).replace(/[^\t]/g, ' ');
-  return [`  ${text}`, `  ${pad}^${'~'.repeat(width - 1)}`];
+  // a CRLF file's lines end in CR: not part of what the line shows
+  if (text.endsWith('\r')) text = text.slice(0, -1);
+  const shown = excerptWindow(text, Math.max(1, span.column) - 1, span.length);
+  return [`  ${shown.text}`, `  ${shown.pad}${style.caret(`^${'~'.repeat(shown.width - 1)}`)}`];
+}
+
+/** `node:property: ` before a message, or nothing. */
+export function subjectOf(d: Diagnostic): string {
+  return d.node ? `${d.node}${d.property ? `:${d.property}` : ''}: ` : '';
 }
 
 export function renderText(d: Diagnostic, opts: RenderOptions = {}): string {
-  const where = d.span ? formatPos(d.span) : d.file ?? 'dtkit';
-  const tag = d.schema ? `${d.rule}: ${d.schema}` : d.rule;
-  const subject = d.node ? `${d.node}${d.property ? `:${d.property}` : ''}: ` : '';
-  const lines = [`${where}: ${d.severity}: ${subject}${d.message} [${tag}]`];
+  const style = textStyle(opts.color);
+  const where = escapeControls(d.span ? formatPos(d.span) : d.file ?? 'dtkit');
+  const tag = escapeControls(d.schema ? `${d.rule}: ${d.schema}` : d.rule);
+  const subject = subjectOf(d);
+  const severity: Severity = d.severity;
+  const lines = [
+    `${style.locus(`${where}:`)} ${style.severity(severity, `${severity}:`)} ` +
+      `${style.message(safeMessage(subject + d.message))} ${style.severity(severity, `[${tag}]`)}`,
+  ];
   if (d.span) {
-    lines.push(...excerpt(d.span, opts));
-    lines.push(...chainLines(d.span));
+    lines.push(...excerpt(d.span, opts, style));
+    for (const link of spanChain(d.span)) lines.push(noteLine(style, link.at, link.what));
   }
-  for (const n of d.notes ?? []) {
-    lines.push(`${n.span ? formatPos(n.span) + ': ' : ''}note: ${n.message}`);
-  }
+  for (const n of d.notes ?? []) lines.push(noteLine(style, n.span, safeMessage(n.message)));
   return lines.join('\n');
 }
 

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CheckOptions } from '../../src/checks/types.js';
+import { KVM_SHARED_STREAM } from '../../src/qcom/checks.js';
 import { markerPosition, runQcom, scratchDir, templateFile, writeVariant } from './support.js';
 
 interface Expected {
@@ -14,6 +15,10 @@ interface Expected {
   message: string;
   /** marker of a note's location, when the finding has one */
   noteAt?: string;
+  /** the messages of the notes after the first */
+  moreNotes?: string[];
+  /** when not the rule's usual one (WARNING_RULES) */
+  severity?: 'error' | 'warning';
 }
 
 interface Variant {
@@ -32,6 +37,9 @@ const SMMU = '/soc@0/iommu@15000000 (&apps_smmu)';
 const FORMAT_TAIL = 'expected a non-zero multiple of 4 (device address, physical address, size, flags per row)';
 const FLAGS_OUTSIDE = 'set bits outside READ|WRITE|CACHE|NOEXEC|MMIO (0x1f)';
 const PAS_OWN = 'a PAS remote processor needs a stream of its own';
+const CB3 = '/soc@0/remoteproc@30000000/glink-edge/fastrpc/compute-cb@3';
+/** The ADSP given, in the EL2 overlay's place, the stream of its own fastrpc context bank 3. */
+const PAS_VS_CB = '&remoteproc_adsp {\n\t/*@p*/iommus = <&apps_smmu 0x3003 0x0>;\n\tstatus = "okay";\n};';
 
 const bad: Variant[] = [
   // qcom_devmem_format
@@ -112,9 +120,33 @@ const bad: Variant[] = [
   { name: 'mask-covers-other-pas',
     body: '&remoteproc_cdsp0 {\n\t/*@o*/iommus = <&apps_smmu 0x21c0 0x400>;\n\tstatus = "okay";\n};\n\n&remoteproc_cdsp1 {\n\t/*@p*/iommus = <&apps_smmu 0x25c0 0x0>;\n\tstatus = "okay";\n};',
     expect: [{ rule: 'qcom_sid_conflict', at: 'p', noteAt: 'o', message: `stream 0x25c0/0x0 on ${SMMU} overlaps stream 0x21c0/0x400 of /soc@0/remoteproc@26300000: ${PAS_OWN}` }] },
-  { name: 'pas-vs-context-bank', body: '&remoteproc_adsp {\n\t/*@o*/iommus = <&apps_smmu 0x3003 0x0>;\n\tstatus = "okay";\n};',
-    expect: [{ rule: 'qcom_sid_conflict', at: 'cb3', noteAt: 'o', message: `stream 0x3003/0x0 on ${SMMU} overlaps stream 0x3003/0x0 of /soc@0/remoteproc@30000000: ${PAS_OWN}` }] },
+  { name: 'two-pas-one-stream-kvm', options: { host: 'kvm' },
+    body: '&remoteproc_cdsp0 {\n\t/*@o*/iommus = <&apps_smmu 0x3000 0x0>;\n\tstatus = "okay";\n};\n\n&remoteproc_adsp {\n\t/*@p*/iommus = <&apps_smmu 0x3000 0x0>;\n\tstatus = "okay";\n};',
+    expect: [{ rule: 'qcom_sid_conflict', severity: 'error', at: 'p', noteAt: 'o', moreNotes: [KVM_SHARED_STREAM], message: `stream 0x3000/0x0 on ${SMMU} overlaps stream 0x3000/0x0 of /soc@0/remoteproc@26300000: ${PAS_OWN}` }] },
+  // the ADSP's firmware stream given to its own fastrpc context bank: reported at the PAS
+  // node's iommus (the line the KVM overlay adds), the context bank as the note
+  { name: 'pas-vs-context-bank', body: PAS_VS_CB,
+    expect: [{ rule: 'qcom_sid_conflict', at: 'p', noteAt: 'cb3', message: `stream 0x3003/0x0 on ${SMMU} overlaps stream 0x3003/0x0 of ${CB3}: ${PAS_OWN}` }] },
+  { name: 'pas-vs-context-bank-kvm', options: { host: 'kvm' }, body: PAS_VS_CB,
+    expect: [{ rule: 'qcom_sid_conflict', severity: 'error', at: 'p', noteAt: 'cb3', moreNotes: [KVM_SHARED_STREAM], message: `stream 0x3003/0x0 on ${SMMU} overlaps stream 0x3003/0x0 of ${CB3}: ${PAS_OWN}` }] },
+  { name: 'pas-vs-context-bank-kvm-W', options: { host: 'kvm', levels: new Map([['qcom_sid_conflict', 'warning']]) }, body: PAS_VS_CB,
+    expect: [{ rule: 'qcom_sid_conflict', at: 'p', noteAt: 'cb3', moreNotes: [KVM_SHARED_STREAM], message: `stream 0x3003/0x0 on ${SMMU} overlaps stream 0x3003/0x0 of ${CB3}: ${PAS_OWN}` }] },
+  { name: 'pas-vs-context-bank-qhee', options: { host: 'qhee' }, body: PAS_VS_CB,
+    expect: [
+      { rule: 'qcom_sid_conflict', at: 'p', noteAt: 'cb3', message: `stream 0x3003/0x0 on ${SMMU} overlaps stream 0x3003/0x0 of ${CB3}: ${PAS_OWN}` },
+      { rule: 'qcom_pas_host', at: 'p', message: 'iommus on a PAS remote processor in a QHEE-host tree: the hypervisor owns this stream; add iommus only in the KVM (EL2) overlay' },
+    ] },
+  // the other order in the tree: a context bank of an earlier DSP given the ADSP's stream
+  { name: 'context-bank-before-pas',
+    body: '&remoteproc_gpdsp0 {\n\tstatus = "okay";\n\n\tglink-edge {\n\t\tfastrpc {\n\t\t\tcompatible = "qcom,fastrpc";\n' +
+      '\t\t\t#address-cells = <1>;\n\t\t\t#size-cells = <0>;\n\n\t\t\tcompute-cb@1 {\n\t\t\t\tcompatible = "qcom,fastrpc-compute-cb";\n' +
+      '\t\t\t\treg = <1>;\n\t\t\t\t/*@o*/iommus = <&apps_smmu 0x3000 0x0>;\n\t\t\t};\n\t\t};\n\t};\n};\n\n' +
+      '&remoteproc_adsp {\n\t/*@p*/iommus = <&apps_smmu 0x3000 0x0>;\n\tstatus = "okay";\n};',
+    expect: [{ rule: 'qcom_sid_conflict', at: 'p', noteAt: 'o', message: `stream 0x3000/0x0 on ${SMMU} overlaps stream 0x3000/0x0 of /soc@0/remoteproc@20c00000/glink-edge/fastrpc/compute-cb@1: ${PAS_OWN}` }] },
   { name: 'partial-overlap-non-pas',
+    body: '&soc {\n\tdma@1dc4000 {\n\t\treg = <0x0 0x01dc4000 0x0 0x28000>;\n\t\t/*@o*/iommus = <&apps_smmu 0x480 0x0>;\n\t};\n\n\tcrypto@1dfa000 {\n\t\treg = <0x0 0x01dfa000 0x0 0x6000>;\n\t\t/*@p*/iommus = <&apps_smmu 0x480 0x1>;\n\t};\n};',
+    expect: [{ rule: 'qcom_sid_conflict', at: 'p', noteAt: 'o', message: `stream 0x480/0x1 on ${SMMU} overlaps stream 0x480/0x0 of /soc@0/dma@1dc4000: the sets overlap without being equal, so the arm-smmu driver refuses one of them` }] },
+  { name: 'partial-overlap-non-pas-kvm', options: { host: 'kvm' },
     body: '&soc {\n\tdma@1dc4000 {\n\t\treg = <0x0 0x01dc4000 0x0 0x28000>;\n\t\t/*@o*/iommus = <&apps_smmu 0x480 0x0>;\n\t};\n\n\tcrypto@1dfa000 {\n\t\treg = <0x0 0x01dfa000 0x0 0x6000>;\n\t\t/*@p*/iommus = <&apps_smmu 0x480 0x1>;\n\t};\n};',
     expect: [{ rule: 'qcom_sid_conflict', at: 'p', noteAt: 'o', message: `stream 0x480/0x1 on ${SMMU} overlaps stream 0x480/0x0 of /soc@0/dma@1dc4000: the sets overlap without being equal, so the arm-smmu driver refuses one of them` }] },
   // qcom_pas_host
@@ -146,6 +178,7 @@ const good: Variant[] = [
     body: '&soc {\n\tdma@1dc4000 {\n\t\treg = <0x0 0x01dc4000 0x0 0x28000>;\n\t\tiommus = <&apps_smmu 0x480 0x0>;\n\t};\n\n\tcrypto@1dfa000 {\n\t\treg = <0x0 0x01dfa000 0x0 0x6000>;\n\t\tiommus = <&apps_smmu 0x480 0x0>;\n\t};\n};', expect: [] },
   { name: 'shared-with-disabled', body: '&remoteproc_cdsp0 {\n\tiommus = <&apps_smmu 0x3000 0x0>;\n};\n\n&remoteproc_adsp {\n\tiommus = <&apps_smmu 0x3000 0x0>;\n\tstatus = "okay";\n};', expect: [] },
   { name: 'el2-streams-kvm', options: { host: 'kvm' }, body: EL2_STREAMS, expect: [] },
+  { name: 'pas-vs-context-bank-kvm-switched-off', options: { host: 'kvm', levels: new Map([['qcom_sid_conflict', 'off']]) }, body: PAS_VS_CB, expect: [] },
   { name: 'kvm-disabled-pas', options: { host: 'kvm' }, body: '', expect: [] },
   { name: 'qhee-base', options: { host: 'qhee' }, body: '&remoteproc_adsp {\n\tstatus = "okay";\n};', expect: [] },
 ];
@@ -185,11 +218,15 @@ describe('qcom check rows on lemans variants', () => {
       const got = findings.map((d) => ({
         rule: d.rule, severity: d.severity, message: d.message, file: d.span?.file, line: d.span?.line, column: d.span?.column,
         note: d.notes?.[0]?.span && { file: d.notes[0].span.file, line: d.notes[0].span.line, column: d.notes[0].span.column },
+        moreNotes: d.notes?.slice(1).map((n) => n.message) ?? [],
       })).sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
       const want = v.expect.map((e) => {
         const p = where(e.at);
         const n = e.noteAt ? where(e.noteAt) : undefined;
-        return { rule: e.rule, severity: WARNING_RULES.has(e.rule) ? 'warning' : 'error', message: e.message, file: p.file, line: p.line, column: p.column, note: n && { file: n.file, line: n.line, column: n.column } };
+        return {
+          rule: e.rule, severity: e.severity ?? (WARNING_RULES.has(e.rule) ? 'warning' : 'error'), message: e.message, file: p.file, line: p.line, column: p.column,
+          note: n && { file: n.file, line: n.line, column: n.column }, moreNotes: e.moreNotes ?? [],
+        };
       }).sort((a, b) => a.line - b.line || a.column - b.column);
       assert.deepEqual(got, want);
     });

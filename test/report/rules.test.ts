@@ -1,0 +1,26 @@
+// Help locations for rules: dtc's checks point at their definition in dtc's checks.c.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { dtcChecks } from '../../src/checks/table.js';
+import { vendorChecks } from '../../src/checks/all.js';
+import { dtcCheckHelpUri } from '../../src/report/rules.js';
+
+describe('dtcCheckHelpUri', () => {
+  test('every row of dtc\'s table has one, at a tagged release', () => {
+    const missing = dtcChecks().filter((c) => !/^https:\/\/github\.com\/dgibson\/dtc\/blob\/v1\.(6\.1|7\.0)\/checks\.c#L\d+$/.test(dtcCheckHelpUri(c.id) ?? ''));
+    assert.deepEqual(missing.map((c) => c.id), []);
+  });
+
+  test('the row\'s own line; both rows a phandle-cells line makes share it; later rows at their release', () => {
+    assert.equal(dtcCheckHelpUri('unit_address_vs_reg'), 'https://github.com/dgibson/dtc/blob/v1.6.1/checks.c#L381');
+    assert.equal(dtcCheckHelpUri('iommus_property'), 'https://github.com/dgibson/dtc/blob/v1.6.1/checks.c#L1485');
+    assert.equal(dtcCheckHelpUri('iommus_is_cell'), 'https://github.com/dgibson/dtc/blob/v1.6.1/checks.c#L1485');
+    assert.equal(dtcCheckHelpUri('interrupt_map'), 'https://github.com/dgibson/dtc/blob/v1.7.0/checks.c#L1678');
+  });
+
+  test('none for dtkit\'s own rules or names that are not checks', () => {
+    for (const id of [...vendorChecks().map((c) => c.id), 'schema', 'syntax', 'iommus', 'constructor', 'toString_property']) {
+      assert.equal(dtcCheckHelpUri(id), undefined, id);
+    }
+  });
+});
