@@ -1,6 +1,6 @@
 // Interrupt providers, interrupt-map and "interrupts" against the parent's #interrupt-cells.
 import type { Node } from '../../tree/model.js';
-import type { Check } from '../types.js';
+import type { Check, CheckLevel } from '../types.js';
 import { cellAt, firstCell, phandleIsValid } from '../values.js';
 import { factsOf } from './addresses.js';
 
@@ -8,9 +8,23 @@ function isInterruptProvider(node: Node): boolean {
   return !!node.getProperty('interrupt-controller') || !!node.getProperty('interrupt-map');
 }
 
-/** dtc 1.6.1's form: a provider needs #interrupt-cells and #address-cells (later dtc
- *  changed this row to "#interrupt-cells without being a provider"). */
+/** dtc 1.7+: a provider needs #interrupt-cells, and only providers may have it. */
 export const interruptProvider: Check = {
+  id: 'interrupt_provider',
+  level: 'warning',
+  requires: ['interrupts_extended_is_cell'],
+  description: 'interrupt providers have #interrupt-cells, other nodes do not',
+  node(ctx, node) {
+    const provider = isInterruptProvider(node);
+    const cells = node.getProperty('#interrupt-cells');
+    if (provider && !cells) ctx.report(node, "Missing '#interrupt-cells' in interrupt provider");
+    else if (!provider && cells) ctx.report(node, "'#interrupt-cells' found, but node is not an interrupt provider");
+  },
+};
+
+/** dtc 1.6.1's form: a provider needs #interrupt-cells and #address-cells (the second
+ *  test was dropped in dtc 1.7.0). */
+export const interruptProvider161: Check = {
   id: 'interrupt_provider',
   level: 'warning',
   description: 'interrupt providers have #interrupt-cells and #address-cells',
@@ -21,68 +35,78 @@ export const interruptProvider: Check = {
   },
 };
 
-/** From dtc 1.7 (absent from 1.6.1, so off by default here). Its later-dtc prerequisite
- *  interrupt_provider is left out: 1.6.1's interrupt_provider fails on most trees. */
-export const interruptMap: Check = {
-  id: 'interrupt_map',
-  level: 'off',
-  requires: ['phandle_references', 'addr_size_cells'],
-  description: 'interrupt-map entries match the parents\' #interrupt-cells and #address-cells',
-  node(ctx, node) {
-    const map = node.getProperty('interrupt-map');
-    if (!map) return;
-    const facts = factsOf(ctx);
-    if (facts.addrCellsRaw(node) < 0) {
-      ctx.report(node, "Missing '#address-cells' in interrupt-map provider");
-      return;
-    }
-    const intCells = node.getProperty('#interrupt-cells');
-    if (!intCells) return;
-    const childCells = facts.addrCellsOf(node) + firstCell(intCells);
-    const mask = node.getProperty('interrupt-map-mask');
-    if (mask && mask.value.bytes.length !== childCells * 4) {
-      ctx.report(node, `property size (${mask.value.bytes.length}) is invalid, expected ${childCells * 4}`, { property: mask });
-    }
-    const len = map.value.bytes.length;
-    if (len % 4 !== 0) {
-      ctx.report(node, `property size (${len}) is invalid, expected multiple of 4`, { property: map });
-      return;
-    }
-    const cells = len / 4;
-    for (let cell = 0; cell < cells; ) {
-      if (cell + childCells >= cells) {
-        ctx.report(node, `property size (${len}) too small, expected > ${(cell + childCells) * 4}`, { property: map });
-        break;
+function interruptMapRow(level: CheckLevel, requires: string[]): Check {
+  return {
+    id: 'interrupt_map',
+    level,
+    requires,
+    description: "interrupt-map entries match the parents' #interrupt-cells and #address-cells",
+    node(ctx, node) {
+      const map = node.getProperty('interrupt-map');
+      if (!map) return;
+      const facts = factsOf(ctx);
+      if (facts.addrCellsRaw(node) < 0) {
+        ctx.report(node, "Missing '#address-cells' in interrupt-map provider");
+        return;
       }
-      cell += childCells;
-      const phandle = cellAt(map.value, cell);
-      if (!phandleIsValid(phandle)) {
-        // printed as a C int, as dtc does
-        if (!ctx.tree.plugin) ctx.report(node, `Cell ${cell} is not a phandle(${phandle | 0})`, { property: map });
-        break;
+      // interrupt_provider (a prerequisite) has made sure it is there
+      const intCells = node.getProperty('#interrupt-cells');
+      if (!intCells) return;
+      const childCells = facts.addrCellsOf(node) + firstCell(intCells);
+      const mask = node.getProperty('interrupt-map-mask');
+      if (mask && mask.value.bytes.length !== childCells * 4) {
+        ctx.report(node, `property size (${mask.value.bytes.length}) is invalid, expected ${childCells * 4}`, { property: mask });
       }
-      const parent = facts.nodeByPhandle(phandle);
-      if (!parent) {
-        ctx.report(node, `Could not get phandle(${phandle | 0}) node for (cell ${cell})`, { property: map });
-        break;
+      const len = map.value.bytes.length;
+      if (len % 4 !== 0) {
+        ctx.report(node, `property size (${len}) is invalid, expected multiple of 4`, { property: map });
+        return;
       }
-      const parentIntCells = parent.getProperty('#interrupt-cells');
-      if (!parentIntCells) {
-        ctx.report(node, `Missing property '#interrupt-cells' in node ${parent.path} or bad phandle (referred from interrupt-map[${cell}])`);
-        break;
+      const cells = len / 4;
+      for (let cell = 0; cell < cells; ) {
+        if (cell + childCells >= cells) {
+          ctx.report(node, `property size (${len}) too small, expected > ${(cell + childCells) * 4}`, { property: map });
+          break;
+        }
+        cell += childCells;
+        const phandle = cellAt(map.value, cell);
+        if (!phandleIsValid(phandle)) {
+          // printed as a C int, as dtc does
+          if (!ctx.tree.plugin) ctx.report(node, `Cell ${cell} is not a phandle(${phandle | 0})`, { property: map });
+          break;
+        }
+        const parent = facts.nodeByPhandle(phandle);
+        if (!parent) {
+          ctx.report(node, `Could not get phandle(${phandle | 0}) node for (cell ${cell})`, { property: map });
+          break;
+        }
+        const parentIntCells = parent.getProperty('#interrupt-cells');
+        if (!parentIntCells) {
+          ctx.report(node, `Missing property '#interrupt-cells' in node ${parent.path} or bad phandle (referred from interrupt-map[${cell}])`);
+          break;
+        }
+        let parentCells = firstCell(parentIntCells);
+        const parentAddr = parent.getProperty('#address-cells');
+        if (parentAddr) parentCells += firstCell(parentAddr);
+        else ctx.report(node, `Missing property '#address-cells' in node ${parent.path}, using 0 as fallback`, { property: map });
+        cell += 1 + parentCells;
+        if (cell > cells) ctx.report(node, `property size (${len}) mismatch, expected ${cell * 4}`, { property: map });
       }
-      let parentCells = firstCell(parentIntCells);
-      const parentAddr = parent.getProperty('#address-cells');
-      if (parentAddr) parentCells += firstCell(parentAddr);
-      cell += 1 + parentCells;
-    }
-  },
-};
+    },
+  };
+}
 
-/** dtc declares this row with phandle_references in its data slot, not as a prerequisite. */
+/** dtc 1.7+ (the overall-length and parent #address-cells findings from 1.7.1 and 1.8.0). */
+export const interruptMap = interruptMapRow('warning', ['phandle_references', 'addr_size_cells', 'interrupt_provider']);
+/** dtc 1.6.1 has no such row: dtkit's 1.6.1 table keeps it, off, and without the
+ *  interrupt_provider prerequisite (1.6.1's form of that row fails on most trees). */
+export const interruptMap161 = interruptMapRow('off', ['phandle_references', 'addr_size_cells']);
+
+/** dtc 1.8.0 made phandle_references a prerequisite (1.6.1 put it in the data slot). */
 export const interruptsProperty: Check = {
   id: 'interrupts_property',
   level: 'warning',
+  requires: ['phandle_references'],
   description: '"interrupts" has an interrupt parent and a multiple of its #interrupt-cells',
   node(ctx, node) {
     const irq = node.getProperty('interrupts');
@@ -126,3 +150,8 @@ export const interruptsProperty: Check = {
 };
 
 export const interruptRows: Check[] = [interruptsProperty, interruptProvider, interruptMap];
+
+/** dtc 1.6.1's forms of the rows above. */
+export const interruptRows161: Check[] = [
+  { ...interruptsProperty, requires: undefined }, interruptProvider161, interruptMap161,
+];

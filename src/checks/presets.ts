@@ -1,0 +1,69 @@
+// Named check configurations, as data: which dtc table to run and the -W/-E switches to
+// apply first (the command line's own switches come after, so they win). A preset answers
+// "show me what tool X shows": `kernel` is what `make dtbs` prints.
+//
+//   const preset = findPreset('kernel')!;
+//   const checks = [...dtcChecks(preset.table), ...vendorChecks()];
+//   const { levels } = resolveCheckLevels([...preset.switches, ...userSwitches], checks);
+import { parseCheckSwitch } from './switches.js';
+import type { CheckSwitch } from './switches.js';
+import type { DtcVersion } from './table.js';
+import { DEFAULT_DTC_VERSION } from './table.js';
+
+export interface CheckPreset {
+  name: string;
+  description: string;
+  /** the dtc table the preset runs */
+  table: DtcVersion;
+  /** applied in order, before the command line's */
+  switches: CheckSwitch[];
+}
+
+// The switches the kernel build passes to dtc (the kernel's scripts/Makefile.dtbs, not
+// the devicetree-rebasing Makefile in the corpus): always -Wno-unique_unit_address, then
+// without W=1 the "noisy" rows off, with W=1 unique_unit_address_if_enabled on instead.
+const KERNEL_ALWAYS = ['-Wno-unique_unit_address'];
+const KERNEL_QUIET = ['-Wno-unit_address_vs_reg', '-Wno-avoid_unnecessary_addr_size', '-Wno-alias_paths', '-Wno-interrupt_map', '-Wno-simple_bus_reg'];
+const KERNEL_W1 = ['-Wunique_unit_address_if_enabled'];
+
+const switches = (args: string[]): CheckSwitch[] => args.map((a) => parseCheckSwitch(a));
+
+const PRESETS: readonly CheckPreset[] = [
+  {
+    name: 'dtc',
+    description: "dtc 1.8.1's checks at their default levels (dtkit's default)",
+    table: DEFAULT_DTC_VERSION,
+    switches: [],
+  },
+  {
+    name: 'kernel',
+    description: `what the kernel's \`make dtbs\` shows: dtc 1.8.1 with ${[...KERNEL_ALWAYS, ...KERNEL_QUIET].join(' ')}`,
+    table: '1.8.1',
+    switches: switches([...KERNEL_ALWAYS, ...KERNEL_QUIET]),
+  },
+  {
+    name: 'kernel-w1',
+    description: `what \`make W=1 dtbs\` shows: dtc 1.8.1 with ${[...KERNEL_ALWAYS, ...KERNEL_W1].join(' ')}`,
+    table: '1.8.1',
+    switches: switches([...KERNEL_ALWAYS, ...KERNEL_W1]),
+  },
+  {
+    name: 'dtc-1.6',
+    description: "dtc 1.6.1's checks at their default levels (Debian 12's device-tree-compiler)",
+    table: '1.6.1',
+    switches: [],
+  },
+];
+
+export function listPresets(): readonly CheckPreset[] {
+  return PRESETS;
+}
+
+export function findPreset(name: string): CheckPreset | undefined {
+  return PRESETS.find((p) => p.name === name);
+}
+
+/** The preset's switches (undefined for an unknown name), for resolveCheckLevels. */
+export function presetSwitches(name: string): CheckSwitch[] | undefined {
+  return findPreset(name)?.switches.map((s) => ({ ...s }));
+}
