@@ -2,8 +2,8 @@
 // apply first (the command line's own switches come after, so they win). A preset answers
 // "show me what tool X shows": `kernel` is what `make dtbs` prints.
 //
-//   const preset = findPreset('kernel')!;
-//   const checks = [...dtcChecks(preset.table), ...vendorChecks()];
+//   const preset = findPreset('kernel');            // undefined: unknown name (usage error)
+//   const checks = defaultChecks(preset.table);      // or dtcChecks(preset.table) for compile
 //   const { levels } = resolveCheckLevels([...preset.switches, ...userSwitches], checks);
 import { parseCheckSwitch } from './switches.js';
 import type { CheckSwitch } from './switches.js';
@@ -11,12 +11,12 @@ import type { DtcVersion } from './table.js';
 import { DEFAULT_DTC_VERSION } from './table.js';
 
 export interface CheckPreset {
-  name: string;
-  description: string;
+  readonly name: string;
+  readonly description: string;
   /** the dtc table the preset runs */
-  table: DtcVersion;
+  readonly table: DtcVersion;
   /** applied in order, before the command line's */
-  switches: CheckSwitch[];
+  readonly switches: readonly Readonly<CheckSwitch>[];
 }
 
 // The switches the kernel build passes to dtc (the kernel's scripts/Makefile.dtbs, not
@@ -26,14 +26,15 @@ const KERNEL_ALWAYS = ['-Wno-unique_unit_address'];
 const KERNEL_QUIET = ['-Wno-unit_address_vs_reg', '-Wno-avoid_unnecessary_addr_size', '-Wno-alias_paths', '-Wno-interrupt_map', '-Wno-simple_bus_reg'];
 const KERNEL_W1 = ['-Wunique_unit_address_if_enabled'];
 
-const switches = (args: string[]): CheckSwitch[] => args.map((a) => parseCheckSwitch(a));
+const switches = (args: string[]): readonly Readonly<CheckSwitch>[] => Object.freeze(args.map((a) => Object.freeze(parseCheckSwitch(a))));
 
-const PRESETS: readonly CheckPreset[] = [
+// frozen: presets are shared data, never edited by a caller
+const PRESETS: readonly CheckPreset[] = Object.freeze(([
   {
     name: 'dtc',
     description: "dtc 1.8.1's checks at their default levels (dtkit's default)",
     table: DEFAULT_DTC_VERSION,
-    switches: [],
+    switches: switches([]),
   },
   {
     name: 'kernel',
@@ -51,9 +52,9 @@ const PRESETS: readonly CheckPreset[] = [
     name: 'dtc-1.6',
     description: "dtc 1.6.1's checks at their default levels (Debian 12's device-tree-compiler)",
     table: '1.6.1',
-    switches: [],
+    switches: switches([]),
   },
-];
+] satisfies CheckPreset[]).map((p) => Object.freeze(p)));
 
 export function listPresets(): readonly CheckPreset[] {
   return PRESETS;

@@ -4,6 +4,7 @@
 // off. The whole arm64 corpus (1,525 boards) is `node dist/test/checks/golden.js`.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { createPreprocessCache } from '../../src/preprocessor/index.js';
 import { linuxDtDir } from '../support/corpus.js';
 import { compareWithGolden, goldenBoards, goldenFile, readGolden } from './golden.js';
 
@@ -13,6 +14,8 @@ const KERNEL_SURVIVOR = 'src/arm64/renesas/r8a779g3-sparrow-hawk.dts';
 const linuxDt = linuxDtDir();
 const file = goldenFile();
 const golden = file ? readGolden(file) : undefined;
+/** headers lexed once for both runs */
+const ppCache = createPreprocessCache();
 const skip = !linuxDt || !golden ? 'corpus or golden/dtc-1.8.1-checks not found (set DTKIT_CORPUS)' : false;
 
 test('golden file: every dtc 1.8.1 finding of the 1,525 boards', { skip }, () => {
@@ -25,7 +28,7 @@ test('golden file: every dtc 1.8.1 finding of the 1,525 boards', { skip }, () =>
 test('default table = dtc 1.8.1 on the qcom boards', { skip, timeout: 5 * 60_000 }, () => {
   const boards = goldenBoards(linuxDt!, 'qcom');
   assert.ok(boards.length > 300, `expected the qcom boards, found ${boards.length}`);
-  const r = compareWithGolden(linuxDt!, golden!, boards);
+  const r = compareWithGolden(linuxDt!, golden!, boards, undefined, ppCache);
   assert.deepEqual(r.unparsed, []);
   assert.deepEqual(r.differences, []);
   assert.equal(r.matched, r.total);
@@ -34,7 +37,7 @@ test('default table = dtc 1.8.1 on the qcom boards', { skip, timeout: 5 * 60_000
 
 test('kernel preset = dtc 1.8.1 minus the kernel build\'s -Wno rows', { skip, timeout: 5 * 60_000 }, () => {
   const boards = [...goldenBoards(linuxDt!, 'qcom'), KERNEL_SURVIVOR];
-  const r = compareWithGolden(linuxDt!, golden!, boards, 'kernel');
+  const r = compareWithGolden(linuxDt!, golden!, boards, 'kernel', ppCache);
   assert.deepEqual(r.unparsed, []);
   assert.deepEqual(r.differences, []);
   // what is left: dtc's spi_bus_bridge findings on the one board that has them

@@ -115,9 +115,10 @@ export interface GoldenComparison {
 
 const ruleOf = (key: string): string => /\(([a-z0-9_]+)\)/.exec(key)?.[1] ?? '?';
 
-export function compareWithGolden(linuxDt: string, golden: Map<string, LocatedFinding[]>, boards: string[], preset?: string): GoldenComparison {
+export function compareWithGolden(
+  linuxDt: string, golden: Map<string, LocatedFinding[]>, boards: string[], preset?: string, ppCache = createPreprocessCache(),
+): GoldenComparison {
   const levels = presetLevels(preset);
-  const ppCache = createPreprocessCache();
   const out: GoldenComparison = { boards: boards.length, unparsed: [], matched: 0, total: 0, extra: 0, perRule: new Map(), differences: [] };
   const bump = (rule: string, field: keyof RuleTally): void => {
     const t = out.perRule.get(rule) ?? { matched: 0, missing: 0, extra: 0 };

@@ -31,6 +31,7 @@ test('presetSwitches: the switches, a fresh copy; undefined for an unknown name'
   kernel.pop();
   assert.equal(presetSwitches('kernel')!.length, 6);
   assert.equal(findPreset('kernel')!.switches.length, 6);
+  assert.throws(() => (findPreset('kernel')!.switches as unknown[]).pop(), TypeError);
 });
 
 test('kernel preset: exactly the kernel build\'s six rows off', () => {

@@ -1,6 +1,6 @@
 // Interrupt providers, interrupt-map and "interrupts" against the parent's #interrupt-cells.
 import type { Node } from '../../tree/model.js';
-import type { Check, CheckLevel } from '../types.js';
+import type { Check } from '../types.js';
 import { cellAt, firstCell, phandleIsValid } from '../values.js';
 import { factsOf } from './addresses.js';
 
@@ -24,7 +24,7 @@ export const interruptProvider: Check = {
 
 /** dtc 1.6.1's form: a provider needs #interrupt-cells and #address-cells (the second
  *  test was dropped in dtc 1.7.0). */
-export const interruptProvider161: Check = {
+const interruptProvider161: Check = {
   id: 'interrupt_provider',
   level: 'warning',
   description: 'interrupt providers have #interrupt-cells and #address-cells',
@@ -35,72 +35,69 @@ export const interruptProvider161: Check = {
   },
 };
 
-function interruptMapRow(level: CheckLevel, requires: string[]): Check {
-  return {
-    id: 'interrupt_map',
-    level,
-    requires,
-    description: "interrupt-map entries match the parents' #interrupt-cells and #address-cells",
-    node(ctx, node) {
-      const map = node.getProperty('interrupt-map');
-      if (!map) return;
-      const facts = factsOf(ctx);
-      if (facts.addrCellsRaw(node) < 0) {
-        ctx.report(node, "Missing '#address-cells' in interrupt-map provider");
-        return;
-      }
-      // interrupt_provider (a prerequisite) has made sure it is there
-      const intCells = node.getProperty('#interrupt-cells');
-      if (!intCells) return;
-      const childCells = facts.addrCellsOf(node) + firstCell(intCells);
-      const mask = node.getProperty('interrupt-map-mask');
-      if (mask && mask.value.bytes.length !== childCells * 4) {
-        ctx.report(node, `property size (${mask.value.bytes.length}) is invalid, expected ${childCells * 4}`, { property: mask });
-      }
-      const len = map.value.bytes.length;
-      if (len % 4 !== 0) {
-        ctx.report(node, `property size (${len}) is invalid, expected multiple of 4`, { property: map });
-        return;
-      }
-      const cells = len / 4;
-      for (let cell = 0; cell < cells; ) {
-        if (cell + childCells >= cells) {
-          ctx.report(node, `property size (${len}) too small, expected > ${(cell + childCells) * 4}`, { property: map });
-          break;
-        }
-        cell += childCells;
-        const phandle = cellAt(map.value, cell);
-        if (!phandleIsValid(phandle)) {
-          // printed as a C int, as dtc does
-          if (!ctx.tree.plugin) ctx.report(node, `Cell ${cell} is not a phandle(${phandle | 0})`, { property: map });
-          break;
-        }
-        const parent = facts.nodeByPhandle(phandle);
-        if (!parent) {
-          ctx.report(node, `Could not get phandle(${phandle | 0}) node for (cell ${cell})`, { property: map });
-          break;
-        }
-        const parentIntCells = parent.getProperty('#interrupt-cells');
-        if (!parentIntCells) {
-          ctx.report(node, `Missing property '#interrupt-cells' in node ${parent.path} or bad phandle (referred from interrupt-map[${cell}])`);
-          break;
-        }
-        let parentCells = firstCell(parentIntCells);
-        const parentAddr = parent.getProperty('#address-cells');
-        if (parentAddr) parentCells += firstCell(parentAddr);
-        else ctx.report(node, `Missing property '#address-cells' in node ${parent.path}, using 0 as fallback`, { property: map });
-        cell += 1 + parentCells;
-        if (cell > cells) ctx.report(node, `property size (${len}) mismatch, expected ${cell * 4}`, { property: map });
-      }
-    },
-  };
-}
-
 /** dtc 1.7+ (the overall-length and parent #address-cells findings from 1.7.1 and 1.8.0). */
-export const interruptMap = interruptMapRow('warning', ['phandle_references', 'addr_size_cells', 'interrupt_provider']);
+export const interruptMap: Check = {
+  id: 'interrupt_map',
+  level: 'warning',
+  requires: ['phandle_references', 'addr_size_cells', 'interrupt_provider'],
+  description: 'interrupt-map entries match the parents\' #interrupt-cells and #address-cells',
+  node(ctx, node) {
+    const map = node.getProperty('interrupt-map');
+    if (!map) return;
+    const facts = factsOf(ctx);
+    if (facts.addrCellsRaw(node) < 0) {
+      ctx.report(node, "Missing '#address-cells' in interrupt-map provider");
+      return;
+    }
+    // interrupt_provider (a prerequisite) has made sure it is there
+    const intCells = node.getProperty('#interrupt-cells');
+    if (!intCells) return;
+    const childCells = facts.addrCellsOf(node) + firstCell(intCells);
+    const mask = node.getProperty('interrupt-map-mask');
+    if (mask && mask.value.bytes.length !== childCells * 4) {
+      ctx.report(node, `property size (${mask.value.bytes.length}) is invalid, expected ${childCells * 4}`, { property: mask });
+    }
+    const len = map.value.bytes.length;
+    if (len % 4 !== 0) {
+      ctx.report(node, `property size (${len}) is invalid, expected multiple of 4`, { property: map });
+      return;
+    }
+    const cells = len / 4;
+    for (let cell = 0; cell < cells; ) {
+      if (cell + childCells >= cells) {
+        ctx.report(node, `property size (${len}) too small, expected > ${(cell + childCells) * 4}`, { property: map });
+        break;
+      }
+      cell += childCells;
+      const phandle = cellAt(map.value, cell);
+      if (!phandleIsValid(phandle)) {
+        // printed as a C int, as dtc does
+        if (!ctx.tree.plugin) ctx.report(node, `Cell ${cell} is not a phandle(${phandle | 0})`, { property: map });
+        break;
+      }
+      const parent = facts.nodeByPhandle(phandle);
+      if (!parent) {
+        ctx.report(node, `Could not get phandle(${phandle | 0}) node for (cell ${cell})`, { property: map });
+        break;
+      }
+      const parentIntCells = parent.getProperty('#interrupt-cells');
+      if (!parentIntCells) {
+        ctx.report(node, `Missing property '#interrupt-cells' in node ${parent.path} or bad phandle (referred from interrupt-map[${cell}])`);
+        break;
+      }
+      let parentCells = firstCell(parentIntCells);
+      const parentAddr = parent.getProperty('#address-cells');
+      if (parentAddr) parentCells += firstCell(parentAddr);
+      else ctx.report(node, `Missing property '#address-cells' in node ${parent.path}, using 0 as fallback`, { property: map });
+      cell += 1 + parentCells;
+      if (cell > cells) ctx.report(node, `property size (${len}) mismatch, expected ${cell * 4}`, { property: map });
+    }
+  },
+};
+
 /** dtc 1.6.1 has no such row: dtkit's 1.6.1 table keeps it, off, and without the
  *  interrupt_provider prerequisite (1.6.1's form of that row fails on most trees). */
-export const interruptMap161 = interruptMapRow('off', ['phandle_references', 'addr_size_cells']);
+const interruptMap161: Check = { ...interruptMap, level: 'off', requires: ['phandle_references', 'addr_size_cells'] };
 
 /** dtc 1.8.0 made phandle_references a prerequisite (1.6.1 put it in the data slot). */
 export const interruptsProperty: Check = {
