@@ -94,7 +94,7 @@ export const nodeNameNotEmpty: Check = {
   id: 'node_name_not_empty',
   level: 'error',
   requires: ['node_name_chars'],
-  description: 'node names (but the root\'s) have a base name before any "@"',
+  description: 'every node but the root has a name before its "@"',
   node(ctx, node) {
     if (node.parent && node.baseName === '') ctx.report(node, 'Empty node name');
   },
