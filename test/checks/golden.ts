@@ -3,16 +3,16 @@
 // compiles each board itself (its own preprocessor, the kernel's include folders), as
 // `dtkit compile` does, so no cpp or dtc is needed. A finding matches when check id,
 // severity, node path, property, message and source file:line all agree (dtc counts
-// columns with tabs expanded, dtkit in characters, so columns are not compared). Used by golden.test.ts (the Qualcomm
-// boards) and as a script for the whole corpus:
+// columns with tabs expanded, dtkit in characters, so columns are not compared). Used by
+// golden.test.ts (the Qualcomm boards) and as a script for the whole corpus:
 //   node dist/test/checks/golden.js [--vendor V] [--filter SUBSTR] [--preset NAME] [--out FILE]
 // With --preset, the expected findings are the file's minus the rows the preset switches off.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { compileFile } from '../../src/compile/compile.js';
-import { presetSwitches } from '../../src/checks/presets.js';
+import { findPreset } from '../../src/checks/presets.js';
 import { resolveCheckLevels } from '../../src/checks/switches.js';
-import { dtcChecks } from '../../src/checks/table.js';
+import { DEFAULT_DTC_VERSION, dtcChecks } from '../../src/checks/table.js';
 import type { CheckLevel } from '../../src/checks/types.js';
 import { createPreprocessCache } from '../../src/preprocessor/index.js';
 import type { PreprocessCache } from '../../src/preprocessor/types.js';
@@ -66,17 +66,21 @@ export function goldenBoards(linuxDt: string, vendor?: string): string[] {
 }
 
 /** Check levels of a preset (undefined: dtkit's default, dtc 1.8.1's). */
-export function presetLevels(preset?: string): Map<string, CheckLevel> | undefined {
-  if (!preset) return undefined;
-  const switches = presetSwitches(preset);
-  if (!switches) throw new Error(`unknown preset ${preset}`);
-  return resolveCheckLevels(switches, dtcChecks()).levels;
+export function presetLevels(name?: string): Map<string, CheckLevel> | undefined {
+  if (!name) return undefined;
+  const preset = findPreset(name);
+  if (!preset) throw new Error(`unknown preset ${name}`);
+  // compileFile runs the default table; only its levels can change
+  if (preset.table !== DEFAULT_DTC_VERSION) throw new Error(`preset ${name} runs another table than dtc ${DEFAULT_DTC_VERSION}'s`);
+  return resolveCheckLevels(preset.switches, dtcChecks()).levels;
 }
 
 /** dtc's findings minus those of rows the levels switch off. */
 export function withoutOff<F extends Finding>(findings: F[], levels?: Map<string, CheckLevel>): F[] {
   return levels ? findings.filter((f) => levels.get(f.rule) !== 'off') : findings;
 }
+
+const DTC_IDS = new Set(dtcChecks().map((c) => c.id));
 
 /** dtkit's check findings compiling one board the kernel's way. */
 export function dtkitBoardFindings(linuxDt: string, rel: string, levels?: Map<string, CheckLevel>, ppCache?: PreprocessCache): LocatedFinding[] | undefined {
@@ -88,8 +92,7 @@ export function dtkitBoardFindings(linuxDt: string, rel: string, levels?: Map<st
     ppCache,
   });
   if (!r.parsed) return undefined;
-  const ids = new Set(dtcChecks().map((c) => c.id));
-  return r.diagnostics.filter((d) => ids.has(d.rule)).map((d) => {
+  return r.diagnostics.filter((d) => DTC_IDS.has(d.rule)).map((d) => {
     const f: LocatedFinding = findingOf(d);
     if (d.node && d.span) f.at = `${path.relative(linuxDt, d.span.file)}:${d.span.line}`;
     return f;
@@ -169,6 +172,12 @@ function main(argv: string[]): number {
   }
   const filter = arg('--filter');
   const boards = goldenBoards(linuxDt, arg('--vendor')).filter((b) => !filter || b.includes(filter));
+  try {
+    presetLevels(arg('--preset'));
+  } catch (e) {
+    console.error((e as Error).message);
+    return 2;
+  }
   const t0 = performance.now();
   const r = compareWithGolden(linuxDt, readGolden(file), boards, arg('--preset'));
   const seconds = ((performance.now() - t0) / 1000).toFixed(1);
