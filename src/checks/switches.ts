@@ -41,7 +41,7 @@ interface Flags {
   error: boolean;
 }
 
-export function resolveCheckLevels(switches: CheckSwitch[], checks: Check[]): ResolvedLevels {
+export function resolveCheckLevels(switches: readonly CheckSwitch[], checks: Check[]): ResolvedLevels {
   const byId = new Map(checks.map((c) => [c.id, c]));
   const flags = new Map<string, Flags>(
     checks.map((c) => [c.id, { warn: c.level === 'warning', error: c.level === 'error' }]),

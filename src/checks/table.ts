@@ -1,22 +1,30 @@
-// The check table: dtc 1.6.1's rows in dtc's order (which is also the run order, after
-// prerequisites). dtkit's vendor rows are added in all.ts, so `dtkit compile` runs (and
-// loads) exactly dtc's table and gives dtc's verdicts. The ids are dtc's check names, so `-W/-E`
-// habits and greps carry over.
+// The check table: dtc's rows in dtc's order (which is also the run order, after
+// prerequisites), with dtc's default levels. dtkit's default is dtc 1.8.1's table, what
+// the kernel's bundled dtc runs; Debian's dtc 1.6.1 (the installed oracle in tests) is kept
+// as a second table, so the live-dtc parity tests still compare like with like. dtkit's
+// vendor rows are added in all.ts, so `dtkit compile` runs (and loads) exactly dtc's table
+// and gives dtc's verdicts. The ids are dtc's check names, so `-W/-E` habits and greps
+// carry over.
 import type { Check } from './types.js';
-import { addressRows } from './rows/addresses.js';
-import { busRows } from './rows/buses.js';
-import { chosenRows } from './rows/chosen.js';
+import { addressRows, addressRows161 } from './rows/addresses.js';
+import { busRows, busRows161 } from './rows/buses.js';
+import { chosenRows, chosenRows161 } from './rows/chosen.js';
 import { fixupRows } from './rows/fixups.js';
-import { graphRows } from './rows/graph.js';
-import { interruptRows } from './rows/interrupts.js';
+import { graphRows, graphRows161 } from './rows/graph.js';
+import { interruptRows, interruptRows161 } from './rows/interrupts.js';
 import { phandleRows } from './rows/phandles.js';
 import { structureRows } from './rows/structure.js';
 import { typeRows } from './rows/types.js';
 
-/** dtc's check_table order. */
-const DTC_ORDER = [
+/** dtc releases whose check tables dtkit carries. */
+export type DtcVersion = '1.8.1' | '1.6.1';
+
+export const DEFAULT_DTC_VERSION: DtcVersion = '1.8.1';
+
+/** dtc 1.8.1's check_table order. */
+const DTC_1_8_1_ORDER = [
   'duplicate_node_names', 'duplicate_property_names',
-  'node_name_chars', 'node_name_format', 'property_name_chars',
+  'node_name_chars', 'node_name_format', 'node_name_not_empty', 'property_name_chars',
   'name_is_string', 'name_properties', 'node_name_vs_property_name',
   'duplicate_label',
   'explicit_phandles', 'phandle_references', 'path_references', 'omit_unused_nodes',
@@ -53,20 +61,39 @@ const DTC_ORDER = [
   'deprecated_gpio_property', 'gpios_property',
   'interrupts_property', 'interrupt_provider', 'interrupt_map',
   'alias_paths',
-  'graph_nodes', 'graph_child_address', 'graph_port', 'graph_endpoint',
+  'graph_nodes', 'graph_port', 'graph_endpoint',
   'always_fail',
 ];
 
-/** dtc's structural checks, in dtc's table order. */
-export function dtcChecks(): Check[] {
-  const rows = [
-    ...structureRows, ...fixupRows, ...typeRows, ...addressRows, ...busRows,
-    ...chosenRows, ...phandleRows, ...interruptRows, ...graphRows,
-  ];
+/** dtc 1.6.1's order: no node_name_not_empty (dtc 1.8.0), graph_child_address (removed
+ *  in 1.8.0) after graph_nodes; interrupt_map (dtc 1.7.0) is kept here, off by default,
+ *  so `-Winterrupt_map` works with either table. */
+const DTC_1_6_1_ORDER = DTC_1_8_1_ORDER.filter((id) => id !== 'node_name_not_empty')
+  .flatMap((id) => (id === 'graph_nodes' ? [id, 'graph_child_address'] : [id]));
+
+const ROWS_1_8_1: Check[] = [
+  ...structureRows, ...fixupRows, ...typeRows, ...addressRows, ...busRows,
+  ...chosenRows, ...phandleRows, ...interruptRows, ...graphRows,
+];
+
+/** Rows whose dtc 1.6.1 form differs from 1.8.1's (same ids), and 1.6.1's own rows. */
+const ROWS_1_6_1_FORMS: Check[] = [...addressRows161, ...busRows161, ...chosenRows161, ...interruptRows161, ...graphRows161];
+
+function table(order: string[], rows: Check[]): Check[] {
   const byId = new Map(rows.map((r) => [r.id, r]));
-  return DTC_ORDER.map((id) => {
+  return order.map((id) => {
     const row = byId.get(id);
     if (!row) throw new Error(`check table: no row for ${id}`);
     return row;
   });
+}
+
+const TABLES: Record<DtcVersion, Check[]> = {
+  '1.8.1': table(DTC_1_8_1_ORDER, ROWS_1_8_1),
+  '1.6.1': table(DTC_1_6_1_ORDER, [...ROWS_1_8_1, ...ROWS_1_6_1_FORMS]),
+};
+
+/** dtc's structural checks, in dtc's table order (default: dtc 1.8.1's table). */
+export function dtcChecks(version: DtcVersion = DEFAULT_DTC_VERSION): Check[] {
+  return [...TABLES[version]];
 }

@@ -1,6 +1,7 @@
 // dtc's own test inputs (corpus dtc-tests/expectations.tsv, `must-report-checks` rows):
-// the checks dtc's suite expects to fire (dtc-checkfails.sh A B -n C -- switches file)
-// must fire in dtkit with the same switches, and the `-n` ones must not.
+// the checks dtc 1.8.1's suite expects to fire (dtc-checkfails.sh A B -n C -- switches
+// file) must fire in dtkit's default table (dtc 1.8.1's) with the same switches, and the
+// `-n` ones must not.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -40,14 +41,6 @@ export function checkfailsCases(file: string, invocations: string): CheckfailsCa
   return out;
 }
 
-/** Inputs where dtkit follows dtc 1.6.1 (the oracle here) and dtc 1.8.1's suite expects otherwise. */
-export const KNOWN_1_6_1 = new Map<string, string>([
-  ['bad-interrupt-controller.dts', "1.6.1's interrupt_provider wants #address-cells; 1.8.1's flags #interrupt-cells on non-providers"],
-]);
-
-/** interrupt_map is on by default in dtc 1.7+, off here (dtc 1.6.1 has no such check). */
-const OFF_BY_DEFAULT_HERE = ['interrupt_map'];
-
 const dir = corpusDir() && path.join(corpusDir()!, 'dtc-tests');
 const rows = dir && fs.existsSync(path.join(dir, 'expectations.tsv'))
   ? fs.readFileSync(path.join(dir, 'expectations.tsv'), 'utf8').split('\n').slice(1).map((l) => l.split('\t'))
@@ -69,14 +62,8 @@ for (const r of rows) {
       const { tree, ok } = parseDts(rawSource(path.join(dir!, c.file), text), { host: nodeHost, includeDirs: [dir!], diagnostics });
       if (!ok) return t.skip(`dtkit does not parse it: ${diagnostics.items[0]?.message}`);
       const checks = dtcChecks();
-      const switches = [...c.fire.filter((id) => OFF_BY_DEFAULT_HERE.includes(id)).map((id) => `-W${id}`), ...c.switches];
-      const { levels } = resolveCheckLevels(switches.map((s) => parseCheckSwitch(s)), checks);
+      const { levels } = resolveCheckLevels(c.switches.map((s) => parseCheckSwitch(s)), checks);
       const fired = new Set(runChecks(tree, { checks, options: { levels } }).diagnostics.map((d) => d.rule));
-      const known = KNOWN_1_6_1.get(c.file);
-      if (known) {
-        for (const id of c.fire) assert.equal(fired.has(id), true, `${id} fires in 1.6.1 form too`);
-        return t.todo?.(known);
-      }
       for (const id of c.fire) assert.equal(fired.has(id), true, `${id} must fire`);
       for (const id of c.silent) assert.equal(fired.has(id), false, `${id} must not fire`);
     });

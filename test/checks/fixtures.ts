@@ -1,11 +1,17 @@
 // One fixture per check behaviour: DTS text, switches, and the exact findings (as dtc
-// prints them, minus the source position), in dtc's order. `dtc: false` marks fixtures
-// whose behaviour comes from dtc after 1.6.1 (the installed oracle differs or crashes).
+// prints them, minus the source position), in dtc's order: `expect` for dtkit's default
+// table (dtc 1.8.1's), `expect161` for the dtc 1.6.1 table where that one differs. The
+// 1.6.1 findings are also asked of the installed dtc 1.6.1, which keeps them honest;
+// `dtc: false` marks fixtures that dtc 1.6.1 cannot answer (it crashes, or does not know
+// a switch the 1.6.1 table accepts).
 export interface CheckFixture {
   name: string;
   dts: string;
   switches?: string[];
+  /** dtc 1.8.1 */
   expect: string[];
+  /** dtc 1.6.1, when different */
+  expect161?: string[];
   dtc?: false;
 }
 
@@ -15,6 +21,33 @@ const failedPrerequisites = (pairs: [string, string][]): string[] =>
   pairs.map(([row, pre]) => `warning (${row}): : Failed prerequisite '${pre}'`);
 /** a root with 1/1 cells around `body` */
 const root = (body: string): string => `${H}/ { #address-cells = <1>; #size-cells = <1>;\n${body}\n};\n`;
+
+/** dtc 1.6.1's findings on the 'string and cell types' fixture (dtc 1.8.1 adds one). */
+const BAD_TYPES_1_6_1 = [
+  'warning (address_cells_is_cell): /n:#address-cells: property is not a single cell',
+  'warning (size_cells_is_cell): /n:#size-cells: property is not a single cell',
+  'warning (device_type_is_string): /n:device_type: property is not a string',
+  'warning (model_is_string): /n:model: property is not a string',
+  'warning (status_is_string): /n:status: property is not a string',
+  'warning (label_is_string): /n:label: property is not a string',
+  'warning (compatible_is_string_list): /n:compatible: property is not a string list',
+  'warning (names_is_string_list): /n:clock-names: property is not a string list',
+  // every row that needs #address-cells is skipped, each saying why
+  ...failedPrerequisites([
+    ['addr_size_cells', 'address_cells_is_cell'], ['addr_size_cells', 'size_cells_is_cell'],
+    ['reg_format', 'addr_size_cells'], ['ranges_format', 'addr_size_cells'], ['dma_ranges_format', 'addr_size_cells'],
+    ['pci_bridge', 'device_type_is_string'], ['pci_bridge', 'addr_size_cells'], ['unit_address_format', 'pci_bridge'],
+    ['simple_bus_bridge', 'addr_size_cells'], ['simple_bus_bridge', 'compatible_is_string_list'],
+    ['unit_address_format', 'simple_bus_bridge'],
+    ['pci_device_reg', 'reg_format'], ['pci_device_reg', 'pci_bridge'],
+    ['pci_device_bus_num', 'reg_format'], ['pci_device_bus_num', 'pci_bridge'],
+    ['simple_bus_reg', 'reg_format'], ['simple_bus_reg', 'simple_bus_bridge'],
+    ['i2c_bus_bridge', 'addr_size_cells'], ['i2c_bus_reg', 'reg_format'], ['i2c_bus_reg', 'i2c_bus_bridge'],
+    ['spi_bus_bridge', 'addr_size_cells'], ['spi_bus_reg', 'reg_format'], ['spi_bus_reg', 'spi_bus_bridge'],
+    ['avoid_default_addr_size', 'addr_size_cells'], ['avoid_unnecessary_addr_size', 'avoid_default_addr_size'],
+    ['unique_unit_address', 'avoid_default_addr_size'],
+  ]),
+];
 
 export const fixtures: CheckFixture[] = [
   // --- names ---
@@ -64,6 +97,12 @@ export const fixtures: CheckFixture[] = [
     dts: root('n { a,b.c_d+e*f#g?h-i = <1>; };'),
     expect: [],
   },
+  {
+    name: 'node_name_not_empty: a node named "@1" (dtc 1.8.0+, an error)',
+    dts: root('@1 { reg = <1 1>; };'),
+    expect: ['error (node_name_not_empty): /@1: Empty node name'],
+    expect161: [],
+  },
   // --- labels ---
   {
     name: 'duplicate_label: node and property',
@@ -93,30 +132,11 @@ export const fixtures: CheckFixture[] = [
       'n { #address-cells = <1 2>; #size-cells = "x"; device_type = <1>; model = "a", "b"; status = <0>; label = [00 01]; compatible = [61]; clock-names = [62]; };',
     ),
     expect: [
-      'warning (address_cells_is_cell): /n:#address-cells: property is not a single cell',
-      'warning (size_cells_is_cell): /n:#size-cells: property is not a single cell',
-      'warning (device_type_is_string): /n:device_type: property is not a string',
-      'warning (model_is_string): /n:model: property is not a string',
-      'warning (status_is_string): /n:status: property is not a string',
-      'warning (label_is_string): /n:label: property is not a string',
-      'warning (compatible_is_string_list): /n:compatible: property is not a string list',
-      'warning (names_is_string_list): /n:clock-names: property is not a string list',
-      // every row that needs #address-cells is skipped, each saying why
-      ...failedPrerequisites([
-        ['addr_size_cells', 'address_cells_is_cell'], ['addr_size_cells', 'size_cells_is_cell'],
-        ['reg_format', 'addr_size_cells'], ['ranges_format', 'addr_size_cells'], ['dma_ranges_format', 'addr_size_cells'],
-        ['pci_bridge', 'device_type_is_string'], ['pci_bridge', 'addr_size_cells'], ['unit_address_format', 'pci_bridge'],
-        ['simple_bus_bridge', 'addr_size_cells'], ['simple_bus_bridge', 'compatible_is_string_list'],
-        ['unit_address_format', 'simple_bus_bridge'],
-        ['pci_device_reg', 'reg_format'], ['pci_device_reg', 'pci_bridge'],
-        ['pci_device_bus_num', 'reg_format'], ['pci_device_bus_num', 'pci_bridge'],
-        ['simple_bus_reg', 'reg_format'], ['simple_bus_reg', 'simple_bus_bridge'],
-        ['i2c_bus_bridge', 'addr_size_cells'], ['i2c_bus_reg', 'reg_format'], ['i2c_bus_reg', 'i2c_bus_bridge'],
-        ['spi_bus_bridge', 'addr_size_cells'], ['spi_bus_reg', 'reg_format'], ['spi_bus_reg', 'spi_bus_bridge'],
-        ['avoid_default_addr_size', 'addr_size_cells'], ['avoid_unnecessary_addr_size', 'avoid_default_addr_size'],
-        ['unique_unit_address', 'avoid_default_addr_size'],
-      ]),
+      ...BAD_TYPES_1_6_1,
+      // dtc 1.7+: interrupt_map needs #address-cells too
+      ...failedPrerequisites([['interrupt_map', 'addr_size_cells']]),
     ],
+    expect161: BAD_TYPES_1_6_1,
   },
   {
     name: 'name_properties: wrong name',
@@ -180,7 +200,17 @@ export const fixtures: CheckFixture[] = [
   {
     name: 'avoid_unnecessary_addr_size: fail and pass',
     dts: root('a { #address-cells = <1>; #size-cells = <0>; x { }; }; b { #address-cells = <1>; #size-cells = <0>; y@1 { reg = <1>; }; };'),
-    expect: ['warning (avoid_unnecessary_addr_size): /a: unnecessary #address-cells/#size-cells without "ranges" or child "reg" property'],
+    expect: ['warning (avoid_unnecessary_addr_size): /a: unnecessary #address-cells/#size-cells without "ranges", "dma-ranges" or child "reg" or "ranges" property'],
+    expect161: ['warning (avoid_unnecessary_addr_size): /a: unnecessary #address-cells/#size-cells without "ranges" or child "reg" property'],
+  },
+  {
+    name: 'avoid_unnecessary_addr_size: dma-ranges, or a child with ranges, use the cells (dtc 1.8.0+)',
+    dts: root('a { #address-cells = <1>; #size-cells = <1>; dma-ranges; x { }; }; b { #address-cells = <1>; #size-cells = <1>; y { #address-cells = <1>; #size-cells = <1>; ranges; }; };'),
+    expect: [],
+    expect161: [
+      'warning (avoid_unnecessary_addr_size): /a: unnecessary #address-cells/#size-cells without "ranges" or child "reg" property',
+      'warning (avoid_unnecessary_addr_size): /b: unnecessary #address-cells/#size-cells without "ranges" or child "reg" property',
+    ],
   },
   {
     name: 'unique_unit_address: reported on the earlier node',
@@ -229,6 +259,12 @@ export const fixtures: CheckFixture[] = [
       'warning (pci_device_reg): /pci@0/cfg@0:reg: PCI reg config space address cells 2 and 3 must be 0',
       'warning (pci_device_reg): /pci@0/cfg@0:reg: PCI reg address is not configuration space',
       'warning (pci_device_reg): /pci@0/cfg@0:reg: PCI reg config space address register number must be 0',
+    ],
+    expect161: [
+      'warning (pci_device_reg): /pci@0/dev@2: PCI unit address format error, expected "1,0"',
+      'warning (pci_device_reg): /pci@0/cfg@0:reg: PCI reg config space address cells 2 and 3 must be 0',
+      'warning (pci_device_reg): /pci@0/cfg@0:reg: PCI reg address is not configuration space',
+      'warning (pci_device_reg): /pci@0/cfg@0:reg: PCI reg config space address register number must be 0',
       'warning (pci_device_bus_num): /pci@0/dev@2:bus-range: PCI bus number 1 out of range, expected (0 - 0)',
     ],
   },
@@ -255,10 +291,28 @@ export const fixtures: CheckFixture[] = [
     dts: root('i2c@2 { reg = <2 1>; #address-cells = <1>; #size-cells = <0>; b@80 { reg = <0x80>; }; c@800003ff { reg = <0x800003ff>; }; t@80000400 { reg = <0x80000400>; }; s@10 { reg = <0x40000010>; }; x@11 { reg = <0x12>; }; d { }; };'),
     expect: [
       'warning (i2c_bus_reg): /i2c@2/b@80:reg: I2C address must be less than 7-bits, got "0x80". Set I2C_TEN_BIT_ADDRESS for 10 bit addresses or fix the property',
+      'warning (i2c_bus_reg): /i2c@2/t@80000400:reg: I2C address must be less than 10-bits, got "0x80000400"',
+      'warning (i2c_bus_reg): /i2c@2/x@11: I2C bus unit address format error, expected "12"',
+      'warning (i2c_bus_reg): /i2c@2/d: missing or empty reg property',
+    ],
+    expect161: [
+      'warning (i2c_bus_reg): /i2c@2/b@80:reg: I2C address must be less than 7-bits, got "0x80". Set I2C_TEN_BIT_ADDRESS for 10 bit addresses or fix the property',
       'warning (i2c_bus_reg): /i2c@2/c@800003ff:reg: I2C address must be less than 7-bits, got "0x800003ff". Set I2C_TEN_BIT_ADDRESS for 10 bit addresses or fix the property',
       'warning (i2c_bus_reg): /i2c@2/t@80000400:reg: I2C address must be less than 10-bits, got "0x80000400"',
       'warning (i2c_bus_reg): /i2c@2/x@11: I2C bus unit address format error, expected "12"',
       'warning (i2c_bus_reg): /i2c@2/d: missing or empty reg property',
+    ],
+  },
+  {
+    name: 'i2c_bus_bridge: an "i2c" node with an "i2c-bus" child is not the bus (dtc 1.8.0+)',
+    dts: root('i2c@1 { reg = <1 1>; #address-cells = <1>; #size-cells = <1>; i2c-bus { #address-cells = <1>; #size-cells = <0>; a@50 { reg = <0x50>; }; }; };'),
+    expect: [
+      'warning (avoid_unnecessary_addr_size): /i2c@1: unnecessary #address-cells/#size-cells without "ranges", "dma-ranges" or child "reg" or "ranges" property',
+    ],
+    expect161: [
+      'warning (i2c_bus_bridge): /i2c@1: incorrect #size-cells for I2C bus',
+      "warning (i2c_bus_reg): : Failed prerequisite 'i2c_bus_bridge'",
+      'warning (avoid_unnecessary_addr_size): /i2c@1: unnecessary #address-cells/#size-cells without "ranges" or child "reg" property',
     ],
   },
   {
@@ -276,6 +330,11 @@ export const fixtures: CheckFixture[] = [
     expect: [
       'warning (spi_bus_reg): /spi@1/a@2: SPI bus unit address format error, expected "3"',
       'warning (spi_bus_reg): /spi@1/b: missing or empty reg property',
+      'warning (avoid_unnecessary_addr_size): /spi@2: unnecessary #address-cells/#size-cells without "ranges", "dma-ranges" or child "reg" or "ranges" property',
+    ],
+    expect161: [
+      'warning (spi_bus_reg): /spi@1/a@2: SPI bus unit address format error, expected "3"',
+      'warning (spi_bus_reg): /spi@1/b: missing or empty reg property',
       'warning (avoid_unnecessary_addr_size): /spi@2: unnecessary #address-cells/#size-cells without "ranges" or child "reg" property',
     ],
   },
@@ -284,6 +343,14 @@ export const fixtures: CheckFixture[] = [
     name: 'chosen checks',
     dts: root('chosen { interrupt-controller; bootargs = <1>; linux,stdout-path = "/x"; }; n { chosen { }; };'),
     expect: [
+      'warning (obsolete_chosen_interrupt_controller): /:interrupt-controller: /chosen has obsolete "interrupt-controller" property',
+      'warning (chosen_node_is_root): /n/chosen: chosen node must be at root node',
+      'warning (chosen_node_bootargs): /chosen:bootargs: property is not a string',
+      "warning (chosen_node_stdout_path): /chosen:linux,stdout-path: Use 'stdout-path' instead",
+      "warning (interrupt_provider): /chosen: Missing '#interrupt-cells' in interrupt provider",
+      ...failedPrerequisites([['interrupt_map', 'interrupt_provider']]),
+    ],
+    expect161: [
       'warning (obsolete_chosen_interrupt_controller): /:interrupt-controller: /chosen has obsolete "interrupt-controller" property',
       'warning (chosen_node_is_root): /n/chosen: chosen node must be at root node',
       'warning (chosen_node_bootargs): /chosen:bootargs: property is not a string',
@@ -340,7 +407,7 @@ export const fixtures: CheckFixture[] = [
     expect: ['warning (interrupts_extended_property): /a:interrupts-extended: property size (8) too small for cell size 2'],
   },
   {
-    name: 'interrupt_map (dtc 1.7+, off by default): -W',
+    name: 'interrupt_map: mask and map length (dtc 1.7+; off in the 1.6.1 table, so -W)',
     dts: root('ic: ic { interrupt-controller; #interrupt-cells = <1>; #address-cells = <0>; }; m { #interrupt-cells = <1>; #address-cells = <0>; interrupt-map-mask = <1 2>; interrupt-map = <1 &ic 2>, <2>; };'),
     switches: ['-Winterrupt_map'],
     expect: [
@@ -349,13 +416,64 @@ export const fixtures: CheckFixture[] = [
     ],
     dtc: false,
   },
+  {
+    name: "interrupt_provider: #interrupt-cells outside a provider (dtc 1.7+)",
+    dts: root('n { #interrupt-cells = <1>; };'),
+    expect: [
+      "warning (interrupt_provider): /n: '#interrupt-cells' found, but node is not an interrupt provider",
+      ...failedPrerequisites([['interrupt_map', 'interrupt_provider']]),
+    ],
+    expect161: [],
+  },
+  {
+    name: 'interrupt_map: parent without #address-cells, entry past the end, map without #address-cells (dtc 1.7+)',
+    dts: root('ic: ic { interrupt-controller; #interrupt-cells = <2>; }; m { #interrupt-cells = <1>; #address-cells = <0>; interrupt-map = <1 &ic 2>; }; m2 { #interrupt-cells = <1>; interrupt-map = <1 &ic 2 3>; };'),
+    expect: [
+      "warning (interrupt_map): /m:interrupt-map: Missing property '#address-cells' in node /ic, using 0 as fallback",
+      'warning (interrupt_map): /m:interrupt-map: property size (12) mismatch, expected 16',
+      "warning (interrupt_map): /m2: Missing '#address-cells' in interrupt-map provider",
+    ],
+    // dtc 1.6.1 wants #address-cells on every provider instead
+    expect161: [
+      'warning (interrupt_provider): /ic: Missing #address-cells in interrupt provider',
+      'warning (interrupt_provider): /m2: Missing #address-cells in interrupt provider',
+    ],
+  },
+  {
+    name: 'interrupts_property needs phandle_references (dtc 1.8.0+; 1.6.1 runs it anyway)',
+    dts: root('a { interrupt-parent = <&nope>; interrupts = <1>; };'),
+    switches: ['-Eno-phandle_references'],
+    expect: failedPrerequisites([
+      'clocks_property', 'cooling_device_property', 'dmas_property', 'hwlocks_property', 'interrupts_extended_property',
+      'io_channels_property', 'iommus_property', 'mboxes_property', 'msi_parent_property', 'mux_controls_property',
+      'phys_property', 'power_domains_property', 'pwms_property', 'resets_property', 'sound_dai_property',
+      'thermal_sensors_property', 'gpios_property', 'interrupts_property', 'interrupt_map',
+    ].map((row) => [row, 'phandle_references'])),
+    expect161: [
+      ...failedPrerequisites([
+        'clocks_property', 'cooling_device_property', 'dmas_property', 'hwlocks_property', 'interrupts_extended_property',
+        'io_channels_property', 'iommus_property', 'mboxes_property', 'msi_parent_property', 'mux_controls_property',
+        'phys_property', 'power_domains_property', 'pwms_property', 'resets_property', 'sound_dai_property',
+        'thermal_sensors_property', 'gpios_property',
+      ].map((row) => [row, 'phandle_references'])),
+      'warning (interrupts_property): /a:interrupt-parent: Invalid phandle',
+      'warning (interrupts_property): /a: Missing interrupt-parent',
+    ],
+  },
   // --- graph ---
   {
     name: 'graph checks',
     dts: root(
       'a { ports { #address-cells = <1>; #size-cells = <0>; port@0 { reg = <0>; e0: endpoint { remote-endpoint = <&e1>; }; }; }; }; b { p { #address-cells = <1>; #size-cells = <0>; e1: ep@1 { reg = <2>; remote-endpoint = <&e0>; }; e2: endpoint@2 { reg = <2>; remote-endpoint = <&e0>; }; }; };',
     ),
+    // dtc 1.7.1+ checks reg before the name; 1.8.0 dropped graph_child_address
     expect: [
+      "warning (graph_port): /b/p: graph port node name should be 'port'",
+      'warning (graph_endpoint): /b/p/ep@1: graph node unit address error, expected "2"',
+      "warning (graph_endpoint): /b/p/ep@1: graph endpoint node name should be 'endpoint'",
+      "warning (graph_endpoint): /b/p/endpoint@2: graph connection to node '/a/ports/port@0/endpoint' is not bidirectional",
+    ],
+    expect161: [
       'warning (graph_child_address): /a/ports: graph node has single child node \'port@0\', #address-cells/#size-cells are not necessary',
       "warning (graph_port): /b/p: graph port node name should be 'port'",
       "warning (graph_endpoint): /b/p/ep@1: graph endpoint node name should be 'endpoint'",
@@ -368,9 +486,28 @@ export const fixtures: CheckFixture[] = [
     dts: root('endpoint { };'),
     expect: [
       "warning (graph_nodes): /: root node contains endpoint node 'endpoint', potentially misplaced remote-endpoint property",
+      ...failedPrerequisites([['graph_port', 'graph_nodes'], ['graph_endpoint', 'graph_nodes']]),
+    ],
+    // dtc 1.6.1 crashes here; dtkit's 1.6.1 table reports it as later dtc does
+    expect161: [
+      "warning (graph_nodes): /: root node contains endpoint node 'endpoint', potentially misplaced remote-endpoint property",
       ...failedPrerequisites([['graph_child_address', 'graph_nodes'], ['graph_port', 'graph_nodes'], ['graph_endpoint', 'graph_nodes']]),
     ],
     dtc: false,
+  },
+  {
+    name: 'overlays: alias paths and graph names are the base\'s business (dtc 1.7.1+/1.8.0+)',
+    dts: `${H}/plugin/;\n/ { aliases { ext = "/nope"; Bad = "/x"; }; p { #address-cells = <1>; #size-cells = <0>; endpoint@1 { reg = <2>; }; }; };\n`,
+    expect: [
+      "warning (alias_paths): /aliases: aliases property name must include only lowercase and '-'",
+      'warning (graph_endpoint): /p/endpoint@1: graph node unit address error, expected "2"',
+    ],
+    expect161: [
+      'warning (alias_paths): /aliases:ext: aliases property is not a valid node (/nope)',
+      'warning (alias_paths): /aliases:Bad: aliases property is not a valid node (/x)',
+      "warning (graph_port): /p: graph port node name should be 'port'",
+      'warning (graph_endpoint): /p/endpoint@1: graph node unit address error, expected "2"',
+    ],
   },
   // --- runner ---
   {

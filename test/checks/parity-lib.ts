@@ -65,12 +65,16 @@ export interface Comparison {
 }
 
 export function compareFindings(dtc: Finding[], dtkit: Finding[]): Comparison {
+  return compareKeys(dtc.map(findingKey), dtkit.map(findingKey));
+}
+
+/** Multiset comparison of finding keys (dtc's first). */
+export function compareKeys(dtc: string[], dtkit: string[]): Comparison {
   const want = new Map<string, number>();
-  for (const f of dtc) want.set(findingKey(f), (want.get(findingKey(f)) ?? 0) + 1);
+  for (const k of dtc) want.set(k, (want.get(k) ?? 0) + 1);
   let matched = 0;
   const extra: string[] = [];
-  for (const f of dtkit) {
-    const k = findingKey(f);
+  for (const k of dtkit) {
     const n = want.get(k) ?? 0;
     if (n > 0) {
       matched++;

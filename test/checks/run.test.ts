@@ -110,16 +110,47 @@ test('switches follow dtc: raising raises prerequisites, lowering lowers depende
   assert.deepEqual(lv('-Wno-such_check').unknown, ['such_check']);
 });
 
-test('the table has every dtc 1.6.1 check, in dtc order, with dtc levels', () => {
-  const ids = dtcChecks().map((c) => c.id);
-  assert.equal(ids.length, 89); // dtc 1.6.1's 88 and interrupt_map (dtc 1.7+)
+test('the default table is dtc 1.8.1\'s: every check, in dtc order, with dtc levels', () => {
+  const checks = dtcChecks();
+  const ids = checks.map((c) => c.id);
+  assert.equal(ids.length, 89); // dtc 1.6.1's 88, minus graph_child_address, plus node_name_not_empty and interrupt_map
   assert.equal(new Set(ids).size, ids.length);
-  const off = dtcChecks().filter((c) => c.level === 'off').map((c) => c.id);
-  assert.deepEqual(off, [
+  assert.deepEqual(ids.slice(0, 6), ['duplicate_node_names', 'duplicate_property_names', 'node_name_chars', 'node_name_format', 'node_name_not_empty', 'property_name_chars']);
+  assert.deepEqual(ids.slice(-8), [
+    'interrupts_property', 'interrupt_provider', 'interrupt_map', 'alias_paths', 'graph_nodes', 'graph_port', 'graph_endpoint', 'always_fail',
+  ]);
+  assert.deepEqual(checks.filter((c) => c.level === 'off').map((c) => c.id), [
+    'property_name_chars_strict', 'node_name_chars_strict', 'unique_unit_address_if_enabled', 'deprecated_gpio_property', 'always_fail',
+  ]);
+  assert.deepEqual(checks.filter((c) => c.level === 'error').map((c) => c.id), [
+    'duplicate_node_names', 'duplicate_property_names', 'node_name_chars', 'node_name_format', 'node_name_not_empty',
+    'property_name_chars', 'name_is_string', 'name_properties', 'duplicate_label',
+    'explicit_phandles', 'phandle_references', 'path_references', 'omit_unused_nodes',
+  ]);
+  const row = (id: string): Check => checks.find((c) => c.id === id)!;
+  assert.deepEqual(row('interrupt_map').requires, ['phandle_references', 'addr_size_cells', 'interrupt_provider']);
+  assert.deepEqual(row('interrupt_provider').requires, ['interrupts_extended_is_cell']);
+  assert.deepEqual(row('interrupts_property').requires, ['phandle_references']);
+  for (const c of checks) for (const r of c.requires ?? []) assert.ok(ids.includes(r), `${c.id} requires ${r}`);
+});
+
+test('the dtc 1.6.1 table: 1.6.1\'s 88 checks and interrupt_map (off)', () => {
+  const checks = dtcChecks('1.6.1');
+  const ids = checks.map((c) => c.id);
+  assert.equal(ids.length, 89);
+  assert.equal(new Set(ids).size, ids.length);
+  assert.ok(!ids.includes('node_name_not_empty'));
+  assert.deepEqual(ids.slice(-5), ['graph_nodes', 'graph_child_address', 'graph_port', 'graph_endpoint', 'always_fail']);
+  assert.deepEqual(checks.filter((c) => c.level === 'off').map((c) => c.id), [
     'property_name_chars_strict', 'node_name_chars_strict', 'unique_unit_address_if_enabled',
     'deprecated_gpio_property', 'interrupt_map', 'always_fail',
   ]);
-  for (const c of dtcChecks()) for (const r of c.requires ?? []) assert.ok(ids.includes(r), `${c.id} requires ${r}`);
+  const row = (id: string): Check => checks.find((c) => c.id === id)!;
+  assert.equal(row('interrupt_provider').requires, undefined);
+  assert.equal(row('interrupts_property').requires, undefined);
+  // the rows both tables share are the same objects
+  assert.equal(row('unique_unit_address'), dtcChecks().find((c) => c.id === 'unique_unit_address'));
+  for (const c of checks) for (const r of c.requires ?? []) assert.ok(ids.includes(r), `${c.id} requires ${r}`);
 });
 
 test('dtcCheckText words a finding as dtc does', () => {

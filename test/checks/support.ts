@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { runChecks } from '../../src/checks/run.js';
 import { parseCheckSwitch, resolveCheckLevels } from '../../src/checks/switches.js';
 import { dtcChecks } from '../../src/checks/table.js';
+import type { DtcVersion } from '../../src/checks/table.js';
 import type { CheckResult } from '../../src/checks/types.js';
 import { parseDts } from '../../src/dts/parser.js';
 import { rawSource } from '../../src/dts/source.js';
@@ -19,9 +20,9 @@ export function parseText(text: string, file = 'test.dts'): Tree {
   return tree;
 }
 
-/** Runs dtc's rows with `-W/-E` switches written as on dtc's command line. */
-export function checkText(text: string, switches: string[] = []): CheckResult {
-  const checks = dtcChecks();
+/** Runs dtc's rows (default: dtc 1.8.1's table) with `-W/-E` switches written as on dtc's command line. */
+export function checkText(text: string, switches: string[] = [], version?: DtcVersion): CheckResult {
+  const checks = dtcChecks(version);
   const { levels } = resolveCheckLevels(switches.map((s) => parseCheckSwitch(s)), checks);
   return runChecks(parseText(text), { checks, options: { levels } });
 }
@@ -31,7 +32,7 @@ export function keysOf(result: CheckResult): string[] {
   return result.diagnostics.map((d) => findingKey(findingOf(d)));
 }
 
-/** dtc's findings on the same text and switches (undefined when dtc is absent). */
+/** The installed dtc's (1.6.1's) findings on the same text and switches (undefined when dtc is absent). */
 export function dtcKeys(text: string, switches: string[] = []): string[] | undefined {
   const r = spawnSync('dtc', [...switches, '-I', 'dts', '-O', 'dtb', '-o', '/dev/null', '-'], { input: text, encoding: 'latin1' });
   if (r.error) return undefined;

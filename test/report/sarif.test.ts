@@ -115,7 +115,7 @@ describe('SARIF', () => {
       fullDescription: { text: catalog.find((r) => r.id === 'unit_address_vs_reg')!.description },
       defaultConfiguration: { level: 'warning' },
       help: { text: catalog.find((r) => r.id === 'unit_address_vs_reg')!.description },
-      helpUri: 'https://github.com/dgibson/dtc/blob/v1.6.1/checks.c#L381',
+      helpUri: 'https://github.com/dgibson/dtc/blob/v1.8.1/checks.c#L390',
     }]);
     assert.deepEqual(run.results.map((r: { ruleIndex: number }) => r.ruleIndex), [0, 0]);
   });

@@ -1,6 +1,7 @@
 // #address-cells / #size-cells, reg and ranges layout, unit-address form and uniqueness.
 import type { Node } from '../../tree/model.js';
 import type { CheckFacts } from '../facts.js';
+import type { DtcVersion } from '../table.js';
 import type { Check, CheckContext } from '../types.js';
 import { cString, firstCell, hasAnyChild } from '../values.js';
 
@@ -121,20 +122,26 @@ export const avoidDefaultAddrSize: Check = {
   },
 };
 
-export const avoidUnnecessaryAddrSize: Check = {
-  id: 'avoid_unnecessary_addr_size',
-  level: 'warning',
-  requires: ['avoid_default_addr_size'],
-  description: '#address-cells/#size-cells only where something uses them',
-  node(ctx, node) {
-    const facts = factsOf(ctx);
-    if (!node.parent || facts.addrCellsRaw(node) < 0 || facts.sizeCellsRaw(node) < 0) return;
-    // dtc 1.6.1 exempts "ranges" only (later dtc also "dma-ranges", and says so)
-    if (node.getProperty('ranges') || !hasAnyChild(node)) return;
-    if (node.nodes.some((c) => c.getProperty('reg'))) return;
-    ctx.report(node, 'unnecessary #address-cells/#size-cells without "ranges" or child "reg" property');
-  },
-};
+/** dtc 1.8.0 also accepts "dma-ranges" on the node and "ranges" on a child (dtc 1.6.1
+ *  only "ranges" and a child's "reg"), and names them in the message. */
+function avoidUnnecessaryAddrSizeRow(v: DtcVersion): Check {
+  const legacy = v === '1.6.1';
+  return {
+    id: 'avoid_unnecessary_addr_size',
+    level: 'warning',
+    requires: ['avoid_default_addr_size'],
+    description: '#address-cells/#size-cells only where something uses them',
+    node(ctx, node) {
+      const facts = factsOf(ctx);
+      if (!node.parent || facts.addrCellsRaw(node) < 0 || facts.sizeCellsRaw(node) < 0) return;
+      if (node.getProperty('ranges') || (!legacy && node.getProperty('dma-ranges')) || !hasAnyChild(node)) return;
+      if (node.nodes.some((c) => c.getProperty('reg') || (!legacy && c.getProperty('ranges')))) return;
+      ctx.report(node, legacy
+        ? 'unnecessary #address-cells/#size-cells without "ranges" or child "reg" property'
+        : 'unnecessary #address-cells/#size-cells without "ranges", "dma-ranges" or child "reg" or "ranges" property');
+    },
+  };
+}
 
 function isDisabled(node: Node): boolean {
   const p = node.getProperty('status');
@@ -170,5 +177,8 @@ export const uniqueUnitAddressIfEnabled = uniqueUnitAddressRow('unique_unit_addr
 
 export const addressRows: Check[] = [
   addrSizeCells, regFormat, rangesFormat, dmaRangesFormat, unitAddressFormat,
-  avoidDefaultAddrSize, avoidUnnecessaryAddrSize, uniqueUnitAddress, uniqueUnitAddressIfEnabled,
+  avoidDefaultAddrSize, avoidUnnecessaryAddrSizeRow('1.8.1'), uniqueUnitAddress, uniqueUnitAddressIfEnabled,
 ];
+
+/** dtc 1.6.1's forms of the rows above. */
+export const addressRows161: Check[] = [avoidUnnecessaryAddrSizeRow('1.6.1')];

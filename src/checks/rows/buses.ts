@@ -1,6 +1,7 @@
 // Bus bridges (PCI, simple-bus, I2C, SPI) and the unit-address form of their children.
 // The *_bridge rows tag nodes with their bus kind; the *_reg rows read the tag.
 import type { Node } from '../../tree/model.js';
+import type { DtcVersion } from '../table.js';
 import type { Check } from '../types.js';
 import { baseNameIs, cString, cellAt, hasAnyChild, hex, isCompatible } from '../values.js';
 import { factsOf } from './addresses.js';
@@ -31,26 +32,28 @@ export const pciBridge: Check = {
   },
 };
 
-export const pciDeviceBusNum: Check = {
-  id: 'pci_device_bus_num',
-  level: 'warning',
-  requires: ['reg_format', 'pci_bridge'],
-  description: "a PCI device's bus number is within its bridge's bus-range",
-  node(ctx, node) {
-    if (!node.parent || factsOf(ctx).bus(node.parent) !== 'pci') return;
-    const reg = node.getProperty('reg');
-    if (!reg) return;
-    const bus = (cellAt(reg.value, 0) & 0x00ff0000) >>> 16;
-    const range = node.parent.getProperty('bus-range');
-    const min = range ? cellAt(range.value, 0) : 0;
-    // dtc 1.6.1 takes the maximum from the first cell too (fixed in later dtc)
-    const max = range ? cellAt(range.value, 0) : 0;
-    if (bus < min || bus > max) {
-      // dtc names the bridge's bus-range property here (none when the bridge has none)
-      ctx.report(node, `PCI bus number ${bus} out of range, expected (${min} - ${max})`, range ? { property: range } : {});
-    }
-  },
-};
+/** dtc 1.6.1 takes the bus-range maximum from its first cell too (fixed in dtc 1.7.0). */
+function pciDeviceBusNumRow(v: DtcVersion): Check {
+  return {
+    id: 'pci_device_bus_num',
+    level: 'warning',
+    requires: ['reg_format', 'pci_bridge'],
+    description: "a PCI device's bus number is within its bridge's bus-range",
+    node(ctx, node) {
+      if (!node.parent || factsOf(ctx).bus(node.parent) !== 'pci') return;
+      const reg = node.getProperty('reg');
+      if (!reg) return;
+      const bus = (cellAt(reg.value, 0) & 0x00ff0000) >>> 16;
+      const range = node.parent.getProperty('bus-range');
+      const min = range ? cellAt(range.value, 0) : 0;
+      const max = range ? cellAt(range.value, v === '1.6.1' ? 0 : 1) : 0;
+      if (bus < min || bus > max) {
+        // dtc names the bridge's bus-range property here (none when the bridge has none)
+        ctx.report(node, `PCI bus number ${bus} out of range, expected (${min} - ${max})`, range ? { property: range } : {});
+      }
+    },
+  };
+}
 
 export const pciDeviceReg: Check = {
   id: 'pci_device_reg',
@@ -122,58 +125,65 @@ export const simpleBusReg: Check = {
   },
 };
 
-export const i2cBusBridge: Check = {
-  id: 'i2c_bus_bridge',
-  level: 'warning',
-  requires: ['addr_size_cells'],
-  description: 'I2C bus nodes have #address-cells = 1, #size-cells = 0',
-  node(ctx, node) {
-    // dtc also looks for "i2c-bus" children of an "i2c" node, but compares them with the
-    // parent's base-name length, so that test never matches: every "i2c" node is a bus
-    if (!baseNameIs(node, 'i2c-bus') && !baseNameIs(node, 'i2c-arb') && !baseNameIs(node, 'i2c')) return;
-    const facts = factsOf(ctx);
-    facts.setBus(node, 'i2c');
-    if (!hasAnyChild(node)) return;
-    if (facts.addrCellsOf(node) !== 1) ctx.report(node, 'incorrect #address-cells for I2C bus');
-    if (facts.sizeCellsOf(node) !== 0) ctx.report(node, 'incorrect #size-cells for I2C bus');
-  },
-};
+/** An "i2c" node with an "i2c-bus" child is not itself the bus (dtc 1.8.0; dtc 1.6.1's
+ *  test compares the child's name with the parent's base-name length, so never matches). */
+function i2cBusBridgeRow(v: DtcVersion): Check {
+  return {
+    id: 'i2c_bus_bridge',
+    level: 'warning',
+    requires: ['addr_size_cells'],
+    description: 'I2C bus nodes have #address-cells = 1, #size-cells = 0',
+    node(ctx, node) {
+      if (!baseNameIs(node, 'i2c-bus') && !baseNameIs(node, 'i2c-arb')) {
+        if (!baseNameIs(node, 'i2c')) return;
+        if (v !== '1.6.1' && node.nodes.some((c) => baseNameIs(c, 'i2c-bus'))) return;
+      }
+      const facts = factsOf(ctx);
+      facts.setBus(node, 'i2c');
+      if (!hasAnyChild(node)) return;
+      if (facts.addrCellsOf(node) !== 1) ctx.report(node, 'incorrect #address-cells for I2C bus');
+      if (facts.sizeCellsOf(node) !== 0) ctx.report(node, 'incorrect #size-cells for I2C bus');
+    },
+  };
+}
 
 const I2C_OWN_SLAVE_ADDRESS = 1 << 30;
 const I2C_TEN_BIT_ADDRESS = 0x80000000;
 
-export const i2cBusReg: Check = {
-  id: 'i2c_bus_reg',
-  level: 'warning',
-  requires: ['reg_format', 'i2c_bus_bridge'],
-  description: "I2C children's reg is a 7- or 10-bit address matching the unit address",
-  node(ctx, node) {
-    if (!node.parent || factsOf(ctx).bus(node.parent) !== 'i2c') return;
-    const reg = node.getProperty('reg');
-    if (!reg) {
-      ctx.report(node, 'missing or empty reg property');
-      return;
-    }
-    const first = (cellAt(reg.value, 0) & ~I2C_OWN_SLAVE_ADDRESS) >>> 0;
-    const expected = hex(first);
-    if (node.unitAddress !== expected) ctx.report(node, `I2C bus unit address format error, expected "${expected}"`);
-    const n = Math.ceil(reg.value.bytes.length / 4);
-    for (let i = 0; i < n; i++) {
-      const r = (cellAt(reg.value, i) & ~I2C_OWN_SLAVE_ADDRESS) >>> 0;
-      // dtc 1.6.1's test: a 10-bit address within range still meets the 7-bit test
-      // (later dtc accepts it)
-      if ((r & I2C_TEN_BIT_ADDRESS) !== 0 && (r & ~I2C_TEN_BIT_ADDRESS) >>> 0 > 0x3ff) {
-        ctx.report(node, `I2C address must be less than 10-bits, got "0x${hex(r)}"`, { property: reg });
-      } else if (r > 0x7f) {
-        ctx.report(
-          node,
-          `I2C address must be less than 7-bits, got "0x${hex(r)}". Set I2C_TEN_BIT_ADDRESS for 10 bit addresses or fix the property`,
-          { property: reg },
-        );
+/** dtc 1.6.1 also holds a 10-bit address within range to the 7-bit limit (fixed in 1.7.1). */
+function i2cBusRegRow(v: DtcVersion): Check {
+  return {
+    id: 'i2c_bus_reg',
+    level: 'warning',
+    requires: ['reg_format', 'i2c_bus_bridge'],
+    description: "I2C children's reg is a 7- or 10-bit address matching the unit address",
+    node(ctx, node) {
+      if (!node.parent || factsOf(ctx).bus(node.parent) !== 'i2c') return;
+      const reg = node.getProperty('reg');
+      if (!reg) {
+        ctx.report(node, 'missing or empty reg property');
+        return;
       }
-    }
-  },
-};
+      const first = (cellAt(reg.value, 0) & ~I2C_OWN_SLAVE_ADDRESS) >>> 0;
+      const expected = hex(first);
+      if (node.unitAddress !== expected) ctx.report(node, `I2C bus unit address format error, expected "${expected}"`);
+      const n = Math.ceil(reg.value.bytes.length / 4);
+      for (let i = 0; i < n; i++) {
+        const r = (cellAt(reg.value, i) & ~I2C_OWN_SLAVE_ADDRESS) >>> 0;
+        const tenBit = (r & I2C_TEN_BIT_ADDRESS) !== 0;
+        if (tenBit && (r & ~I2C_TEN_BIT_ADDRESS) >>> 0 > 0x3ff) {
+          ctx.report(node, `I2C address must be less than 10-bits, got "0x${hex(r)}"`, { property: reg });
+        } else if ((!tenBit || v === '1.6.1') && r > 0x7f) {
+          ctx.report(
+            node,
+            `I2C address must be less than 7-bits, got "0x${hex(r)}". Set I2C_TEN_BIT_ADDRESS for 10 bit addresses or fix the property`,
+            { property: reg },
+          );
+        }
+      }
+    },
+  };
+}
 
 export const spiBusBridge: Check = {
   id: 'spi_bus_bridge',
@@ -217,7 +227,10 @@ export const spiBusReg: Check = {
 };
 
 export const busRows: Check[] = [
-  pciBridge, pciDeviceReg, pciDeviceBusNum, simpleBusBridge, simpleBusReg,
-  i2cBusBridge, i2cBusReg, spiBusBridge, spiBusReg,
+  pciBridge, pciDeviceReg, pciDeviceBusNumRow('1.8.1'), simpleBusBridge, simpleBusReg,
+  i2cBusBridgeRow('1.8.1'), i2cBusRegRow('1.8.1'), spiBusBridge, spiBusReg,
 ];
+
+/** dtc 1.6.1's forms of the rows above. */
+export const busRows161: Check[] = [pciDeviceBusNumRow('1.6.1'), i2cBusBridgeRow('1.6.1'), i2cBusRegRow('1.6.1')];
 

@@ -1,4 +1,5 @@
 // /chosen and /aliases.
+import type { DtcVersion } from '../table.js';
 import type { Check } from '../types.js';
 import { cString, charSet, isOneString, spanOf } from '../values.js';
 import { NOT_A_STRING } from './kinds.js';
@@ -52,27 +53,34 @@ export const chosenNodeStdoutPath: Check = {
 
 const ALIAS_NAME_CHARS = charSet('abcdefghijklmnopqrstuvwxyz0123456789-');
 
-export const aliasPaths: Check = {
-  id: 'alias_paths',
-  level: 'warning',
-  description: 'aliases are paths to existing nodes, with lowercase names',
-  node(ctx, node) {
-    if (node.name !== 'aliases') return;
-    for (const p of node.props) {
-      if (p.name === 'phandle' || p.name === 'linux,phandle') continue;
-      // dtc reads the value as a C string; an empty value prints as "(null)"
-      const path = p.value.bytes.length ? cString(p.value) : undefined;
-      if (path === undefined || !ctx.tree.findByPath(path)) {
-        ctx.report(node, `aliases property is not a valid node (${path ?? '(null)'})`, { property: p });
-        continue;
+/** dtc 1.8.0+ leaves an overlay's alias paths alone (they may name the base's nodes). */
+function aliasPathsRow(v: DtcVersion): Check {
+  return {
+    id: 'alias_paths',
+    level: 'warning',
+    description: 'aliases are paths to existing nodes, with lowercase names',
+    node(ctx, node) {
+      if (node.name !== 'aliases') return;
+      const checkPaths = v === '1.6.1' || !ctx.tree.plugin;
+      for (const p of node.props) {
+        if (p.name === 'phandle' || p.name === 'linux,phandle') continue;
+        // dtc reads the value as a C string; an empty value prints as "(null)"
+        const path = p.value.bytes.length ? cString(p.value) : undefined;
+        if (checkPaths && (path === undefined || !ctx.tree.findByPath(path))) {
+          ctx.report(node, `aliases property is not a valid node (${path ?? '(null)'})`, { property: p });
+          continue;
+        }
+        if (spanOf(p.name, ALIAS_NAME_CHARS) !== p.name.length) {
+          ctx.report(node, "aliases property name must include only lowercase and '-'");
+        }
       }
-      if (spanOf(p.name, ALIAS_NAME_CHARS) !== p.name.length) {
-        ctx.report(node, "aliases property name must include only lowercase and '-'");
-      }
-    }
-  },
-};
+    },
+  };
+}
 
 export const chosenRows: Check[] = [
-  obsoleteChosenInterruptController, chosenNodeIsRoot, chosenNodeBootargs, chosenNodeStdoutPath, aliasPaths,
+  obsoleteChosenInterruptController, chosenNodeIsRoot, chosenNodeBootargs, chosenNodeStdoutPath, aliasPathsRow('1.8.1'),
 ];
+
+/** dtc 1.6.1's forms of the rows above. */
+export const chosenRows161: Check[] = [aliasPathsRow('1.6.1')];

@@ -1,5 +1,6 @@
 // OF graph (ports and endpoints, Documentation/devicetree/bindings/graph.txt).
 import type { Node } from '../../tree/model.js';
+import type { DtcVersion } from '../table.js';
 import type { Check, CheckContext } from '../types.js';
 import { firstCell, hex, phandleIsValid } from '../values.js';
 import { factsOf } from './addresses.js';
@@ -46,17 +47,26 @@ function checkGraphReg(ctx: CheckContext, node: Node): void {
   if (sc !== 0) ctx.report(node, `graph node '#size-cells' is ${sc}, must be 0`, scProp ? { property: scProp } : {});
 }
 
-export const graphPort: Check = {
-  id: 'graph_port',
-  level: 'warning',
-  requires: ['graph_nodes'],
-  description: "port nodes are named 'port' with a matching reg",
-  node(ctx, node) {
-    if (factsOf(ctx).bus(node) !== 'graph-port') return;
-    if (node.baseName !== 'port') ctx.report(node, "graph port node name should be 'port'");
-    checkGraphReg(ctx, node);
-  },
-};
+function checkGraphName(ctx: CheckContext, node: Node, want: 'port' | 'endpoint'): void {
+  if (node.baseName !== want) ctx.report(node, `graph ${want} node name should be '${want}'`);
+}
+
+// dtc 1.7.1+ checks reg first and, in overlays, nothing else (an overlay's names and
+// links may be the base's business); dtc 1.6.1 checks the name first, overlays too.
+function graphPortRow(v: DtcVersion): Check {
+  return {
+    id: 'graph_port',
+    level: 'warning',
+    requires: ['graph_nodes'],
+    description: "port nodes are named 'port' with a matching reg",
+    node(ctx, node) {
+      if (factsOf(ctx).bus(node) !== 'graph-port') return;
+      if (v === '1.6.1') checkGraphName(ctx, node, 'port');
+      checkGraphReg(ctx, node);
+      if (v !== '1.6.1' && !ctx.tree.plugin) checkGraphName(ctx, node, 'port');
+    },
+  };
+}
 
 function remoteEndpoint(ctx: CheckContext, endpoint: Node): Node | undefined {
   const p = endpoint.getProperty('remote-endpoint');
@@ -68,23 +78,30 @@ function remoteEndpoint(ctx: CheckContext, endpoint: Node): Node | undefined {
   return node;
 }
 
-export const graphEndpoint: Check = {
-  id: 'graph_endpoint',
-  level: 'warning',
-  requires: ['graph_nodes'],
-  description: "endpoints are named 'endpoint' and linked both ways",
-  node(ctx, node) {
-    if (!node.parent || factsOf(ctx).bus(node.parent) !== 'graph-port') return;
-    if (node.baseName !== 'endpoint') ctx.report(node, "graph endpoint node name should be 'endpoint'");
-    checkGraphReg(ctx, node);
-    const remote = remoteEndpoint(ctx, node);
-    if (!remote) return;
-    if (remoteEndpoint(ctx, remote) !== node) {
-      ctx.report(node, `graph connection to node '${remote.path}' is not bidirectional`);
-    }
-  },
-};
+function graphEndpointRow(v: DtcVersion): Check {
+  return {
+    id: 'graph_endpoint',
+    level: 'warning',
+    requires: ['graph_nodes'],
+    description: "endpoints are named 'endpoint' and linked both ways",
+    node(ctx, node) {
+      if (!node.parent || factsOf(ctx).bus(node.parent) !== 'graph-port') return;
+      if (v === '1.6.1') checkGraphName(ctx, node, 'endpoint');
+      checkGraphReg(ctx, node);
+      if (v !== '1.6.1') {
+        if (ctx.tree.plugin) return;
+        checkGraphName(ctx, node, 'endpoint');
+      }
+      const remote = remoteEndpoint(ctx, node);
+      if (!remote) return;
+      if (remoteEndpoint(ctx, remote) !== node) {
+        ctx.report(node, `graph connection to node '${remote.path}' is not bidirectional`);
+      }
+    },
+  };
+}
 
+/** dtc 1.6.1 only (removed in dtc 1.8.0). */
 export const graphChildAddress: Check = {
   id: 'graph_child_address',
   level: 'warning',
@@ -107,4 +124,7 @@ export const graphChildAddress: Check = {
   },
 };
 
-export const graphRows: Check[] = [graphNodes, graphChildAddress, graphPort, graphEndpoint];
+export const graphRows: Check[] = [graphNodes, graphPortRow('1.8.1'), graphEndpointRow('1.8.1')];
+
+/** dtc 1.6.1's forms of the rows above, and its graph_child_address. */
+export const graphRows161: Check[] = [graphPortRow('1.6.1'), graphEndpointRow('1.6.1'), graphChildAddress];

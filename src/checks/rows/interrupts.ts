@@ -8,9 +8,23 @@ function isInterruptProvider(node: Node): boolean {
   return !!node.getProperty('interrupt-controller') || !!node.getProperty('interrupt-map');
 }
 
-/** dtc 1.6.1's form: a provider needs #interrupt-cells and #address-cells (later dtc
- *  changed this row to "#interrupt-cells without being a provider"). */
+/** dtc 1.7+: a provider needs #interrupt-cells, and only providers may have it. */
 export const interruptProvider: Check = {
+  id: 'interrupt_provider',
+  level: 'warning',
+  requires: ['interrupts_extended_is_cell'],
+  description: 'interrupt providers have #interrupt-cells, other nodes do not',
+  node(ctx, node) {
+    const provider = isInterruptProvider(node);
+    const cells = node.getProperty('#interrupt-cells');
+    if (provider && !cells) ctx.report(node, "Missing '#interrupt-cells' in interrupt provider");
+    else if (!provider && cells) ctx.report(node, "'#interrupt-cells' found, but node is not an interrupt provider");
+  },
+};
+
+/** dtc 1.6.1's form: a provider needs #interrupt-cells and #address-cells (the second
+ *  test was dropped in dtc 1.7.0). */
+const interruptProvider161: Check = {
   id: 'interrupt_provider',
   level: 'warning',
   description: 'interrupt providers have #interrupt-cells and #address-cells',
@@ -21,12 +35,11 @@ export const interruptProvider: Check = {
   },
 };
 
-/** From dtc 1.7 (absent from 1.6.1, so off by default here). Its later-dtc prerequisite
- *  interrupt_provider is left out: 1.6.1's interrupt_provider fails on most trees. */
+/** dtc 1.7+ (the overall-length and parent #address-cells findings from 1.7.1 and 1.8.0). */
 export const interruptMap: Check = {
   id: 'interrupt_map',
-  level: 'off',
-  requires: ['phandle_references', 'addr_size_cells'],
+  level: 'warning',
+  requires: ['phandle_references', 'addr_size_cells', 'interrupt_provider'],
   description: 'interrupt-map entries match the parents\' #interrupt-cells and #address-cells',
   node(ctx, node) {
     const map = node.getProperty('interrupt-map');
@@ -36,6 +49,7 @@ export const interruptMap: Check = {
       ctx.report(node, "Missing '#address-cells' in interrupt-map provider");
       return;
     }
+    // interrupt_provider (a prerequisite) has made sure it is there
     const intCells = node.getProperty('#interrupt-cells');
     if (!intCells) return;
     const childCells = facts.addrCellsOf(node) + firstCell(intCells);
@@ -74,15 +88,22 @@ export const interruptMap: Check = {
       let parentCells = firstCell(parentIntCells);
       const parentAddr = parent.getProperty('#address-cells');
       if (parentAddr) parentCells += firstCell(parentAddr);
+      else ctx.report(node, `Missing property '#address-cells' in node ${parent.path}, using 0 as fallback`, { property: map });
       cell += 1 + parentCells;
+      if (cell > cells) ctx.report(node, `property size (${len}) mismatch, expected ${cell * 4}`, { property: map });
     }
   },
 };
 
-/** dtc declares this row with phandle_references in its data slot, not as a prerequisite. */
+/** dtc 1.6.1 has no such row: dtkit's 1.6.1 table keeps it, off, and without the
+ *  interrupt_provider prerequisite (1.6.1's form of that row fails on most trees). */
+const interruptMap161: Check = { ...interruptMap, level: 'off', requires: ['phandle_references', 'addr_size_cells'] };
+
+/** dtc 1.8.0 made phandle_references a prerequisite (1.6.1 put it in the data slot). */
 export const interruptsProperty: Check = {
   id: 'interrupts_property',
   level: 'warning',
+  requires: ['phandle_references'],
   description: '"interrupts" has an interrupt parent and a multiple of its #interrupt-cells',
   node(ctx, node) {
     const irq = node.getProperty('interrupts');
@@ -126,3 +147,8 @@ export const interruptsProperty: Check = {
 };
 
 export const interruptRows: Check[] = [interruptsProperty, interruptProvider, interruptMap];
+
+/** dtc 1.6.1's forms of the rows above. */
+export const interruptRows161: Check[] = [
+  { ...interruptsProperty, requires: undefined }, interruptProvider161, interruptMap161,
+];

@@ -89,6 +89,17 @@ export const nodeNameFormat: Check = {
   },
 };
 
+/** dtc 1.8.0+ (a node named "@1" has an empty base name). */
+export const nodeNameNotEmpty: Check = {
+  id: 'node_name_not_empty',
+  level: 'error',
+  requires: ['node_name_chars'],
+  description: 'every node but the root has a name before its "@"',
+  node(ctx, node) {
+    if (node.parent && node.baseName === '') ctx.report(node, 'Empty node name');
+  },
+};
+
 export const nodeNameVsPropertyName: Check = {
   id: 'node_name_vs_property_name',
   level: 'warning',
@@ -204,5 +215,5 @@ export const nameIsString: Check = stringRow('name_is_string', 'name', 'error');
 
 export const structureRows: Check[] = [
   alwaysFail, duplicateNodeNames, duplicatePropertyNames, nodeNameChars, nodeNameCharsStrict, nodeNameFormat,
-  nodeNameVsPropertyName, unitAddressVsReg, propertyNameChars, propertyNameCharsStrict, duplicateLabel, nameIsString,
+  nodeNameNotEmpty, nodeNameVsPropertyName, unitAddressVsReg, propertyNameChars, propertyNameCharsStrict, duplicateLabel, nameIsString,
 ];
