@@ -3,7 +3,6 @@
 // and source overlays as the kernel compiles them, so findings point at source lines. A
 // base that looks like an overlay (or an overlay that looks like a base) is warned about.
 // All-or-nothing: on any error nothing is written (an existing OUT is left as it was).
-import type { Command } from 'commander';
 import type { Host } from '../host.js';
 import { nodeHost, readText } from '../host.js';
 import { loadComposite } from '../input/composite.js';

@@ -10,7 +10,7 @@ import type { Host } from '../host.js';
 import { nodeHost } from '../host.js';
 import { runChecks } from '../checks/run.js';
 import type { CheckOptions } from '../checks/types.js';
-import { loadComposite } from '../input/composite.js';
+import { SWAPPED_RULE, loadComposite } from '../input/composite.js';
 import type { LoadedComposite } from '../input/composite.js';
 import { describeSourceTree } from '../input/layout.js';
 import { sourceTreeOf } from '../input/load.js';
@@ -86,7 +86,7 @@ interface BoardOptions extends CommonOptions, InputFlags {
 
 /** Warnings of loading `devmem check` still shows: the value written is not the value
  *  stored, and base and overlay look swapped. */
-const KEPT_WARNINGS = new Set(['cell_overflow', 'input_swapped']);
+const KEPT_WARNINGS = new Set(['cell_overflow', SWAPPED_RULE]);
 
 function pageSizeOf(text: string): number {
   const n = parseSize(text);
@@ -210,7 +210,7 @@ function inspectBoard(file: string, opts: BoardOptions, io: DevmemIo, reporter: 
   const overlays = opts.overlay ?? [];
   if ([file, ...overlays].filter((f) => f === STDIN_ARG).length > 1) throw new UsageError('standard input (-) can be read only once');
   const layout = sourceTreeOf(file, settings);
-  if (layout && opts.format === 'text') reporter.info(`using the ${describeSourceTree(layout, { bindings: false })}`);
+  if (layout) reporter.info(`using the ${describeSourceTree(layout, { bindings: false })}`);
   const board = loadComposite(file, overlays, {
     host: io.host, includeDirs: settings.includeDirs, detect: settings.detect, format: settings.format,
     readStdin: () => {

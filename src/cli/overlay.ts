@@ -12,7 +12,6 @@ import type { InputOptions } from '../input/load.js';
 import { loadInput } from '../input/load.js';
 import { describeSourceTree } from '../input/layout.js';
 import { sourceTreeOf } from '../input/load.js';
-import { STDIN_ARG } from '../input/paths.js';
 import type { Diagnostic } from '../report/diagnostic.js';
 import { sourceLines } from '../report/render.js';
 import { indexBase } from '../profile/base.js';
@@ -165,7 +164,7 @@ function overlay(args: string[], opts: OverlayOptions, io: OverlayIo): number {
   const reporter = reporterFor(opts, io);
   const input = inputOptions(opts, io);
   const layout = sourceTreeOf(args[0], input);
-  if (layout && (opts.format ?? 'text') === 'text') reporter.info(`using the ${describeSourceTree(layout, { bindings: false })}`);
+  if (layout) reporter.info(`using the ${describeSourceTree(layout, { bindings: false })}`);
 
   const sv = schemaValidation(opts, io);
   if (sv.diagnostics.length) {

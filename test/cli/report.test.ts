@@ -169,3 +169,26 @@ test('colour: --color forces it, --no-color and a pipe go without', () => {
   const env = dtkit(['compile', '-o', 'w.dtb', 'warn.dts'], { cwd: dir, env: { FORCE_COLOR: '1' } });
   assert.ok(env.stderr.includes('\x1b['));
 });
+
+test("SARIF from the command line: valid for Microsoft's validator, the catalog's rules described", async (t) => {
+  const { sarifValidator } = await import('../report/sarif-validator.js');
+  const validator = sarifValidator();
+  if (typeof validator === 'string') return t.skip(validator);
+  const dir = workdir();
+  const { file } = writeVariant(dir, 'mis', '&remoteproc_adsp {\n\tiommus = <&apps_smmu 0x3000 0x0>;\n\tqcom,devmem = <0x00110100 0x00110000 0x4000 1>;\n\tstatus = "okay";\n};');
+  const r = dtkit(['validate', '--no-cache', '--format', 'sarif', '-I', fixturesDir, file, 'warn.dts', 'ov.dtbo', '--overlay', 'base.dtb'], { cwd: dir });
+  assert.equal(r.status, 1);
+  const out = path.join(dir, 'dtkit.sarif');
+  fs.writeFileSync(out, r.stdout);
+  const log = JSON.parse(r.stdout) as { runs: Array<{ tool: { driver: { rules: Array<{ id: string; shortDescription?: { text: string }; helpUri?: string }> } }; results: Array<{ ruleId: string }> }> };
+  const rules = log.runs[0].tool.driver.rules;
+  const fired = [...new Set(log.runs[0].results.map((x) => x.ruleId))].sort();
+  assert.deepEqual(rules.map((x) => x.id).sort(), fired);
+  for (const id of ['qcom_devmem_alignment', 'unit_address_vs_reg', 'input_swapped', 'schema']) {
+    const rule = rules.find((x) => x.id === id);
+    assert.ok(rule?.shortDescription?.text, `${id} is described`);
+  }
+  assert.match(rules.find((x) => x.id === 'unit_address_vs_reg')?.helpUri ?? '', /^https:\/\/github\.com\/dgibson\/dtc\/blob\/v1\.8\.1\/checks\.c#L\d+$/);
+  const problems = validator.validate(out).filter((f) => f.level === 'error');
+  assert.deepEqual(problems, []);
+});
