@@ -18,6 +18,7 @@ import { loadInput } from '../input/load.js';
 import { writeFailure } from '../input/paths.js';
 import type { InputOptions } from '../input/load.js';
 import { sourceLines } from '../report/render.js';
+import { colorEnabled } from '../report/style.js';
 import { latin1Bytes } from '../tree/value.js';
 import type { RegisterCommand } from './commands.js';
 import type { InputFlags, ReportFormat } from './options.js';
@@ -163,7 +164,10 @@ async function compileMany(inputs: string[], opts: CompileCliOptions, io: Compil
   const { host: _host, readStdin: _stdin, compile, ...input } = settings.input;
   const outcomes = await compileBatch(
     inputs.map((i) => ({ input: i, output: batchOutput(i, opts.outDir!, format) })),
-    { jobs, outFormat: format, quiet: opts.quiet, compile: { ...compile, checkLevels: [...compile.checkLevels] }, input },
+    {
+      jobs, outFormat: format, quiet: opts.quiet, compile: { ...compile, checkLevels: [...compile.checkLevels] }, input,
+      render: { levels: [...settings.levels.all], color: colorEnabled({ flag: opts.color, isTTY: io.stderrIsTTY }) },
+    },
   );
   let failed = 0;
   for (const o of outcomes) {

@@ -17,6 +17,7 @@ import { SYMBOLS_RULE } from '../overlay/symbols.js';
 import { qcomChecks } from '../qcom/checks.js';
 import { SHADOWED_HEADER_RULE } from '../qcom/include.js';
 import type { Diagnostic } from '../report/diagnostic.js';
+import { applyLevels } from '../report/levels.js';
 import type { RuleInfo } from '../report/rules.js';
 import { dtcCheckHelpUri } from '../report/rules.js';
 import { similarNames } from '../report/suggest.js';
@@ -126,14 +127,7 @@ export function resolveRuleSwitches(warnings: string[] = [], errors: string[] = 
 
 /** Findings at the levels the switches set: switched-off rules dropped. */
 export function applyRuleLevels(ds: Diagnostic[], levels: RuleLevels): Diagnostic[] {
-  if (levels.all.size === 0) return ds;
-  const out: Diagnostic[] = [];
-  for (const d of ds) {
-    const level = levels.all.get(d.rule);
-    if (level === undefined) out.push(d);
-    else if (level !== 'off') out.push(level === d.severity ? d : { ...d, severity: level });
-  }
-  return out;
+  return applyLevels(ds, levels.all);
 }
 
 /** The catalog entries of the rules that fired (SARIF's tool.driver.rules). */

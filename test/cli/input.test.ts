@@ -100,3 +100,18 @@ test('validate BASE --overlay X --host kvm: the composite is checked, findings a
     ['qcom_devmem_ignored', 'kvm.dtso', 10, 2, '/soc@0/remoteproc@2a300000'],
   ]);
 });
+
+test('batch compile reads through the same input stage: blobs by content, -i, -W, message style', () => {
+  const dir = workdir();
+  fs.writeFileSync(path.join(dir, 'warn.dts'), '/dts-v1/;\n/ {\n\tnode@100 { x = <1>; };\n};\n');
+  const r = dtkit(['compile', '--out-dir', 'out', '-i', 'parts', '-O', 'dts', 'board.dts', 'base.dtb', 'warn.dts'], { cwd: dir });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /^warn\.dts:3:2: warning: \/node@100: node has a unit name, but no reg or ranges property \[unit_address_vs_reg\]$/m);
+  assert.deepEqual(fs.readdirSync(path.join(dir, 'out')).sort(), ['base.dts', 'board.dts', 'warn.dts']);
+  assert.equal(fs.readFileSync(path.join(dir, 'out', 'base.dts'), 'latin1'), dtkit(['decompile', 'base.dtb'], { cwd: dir }).stdout);
+  const quiet = dtkit(['compile', '--out-dir', 'out2', '-W', 'no-unit_address_vs_reg', 'warn.dts'], { cwd: dir });
+  assert.deepEqual([quiet.status, quiet.stderr], [0, '']);
+  const missing = dtkit(['compile', '--out-dir', 'out3', 'warn.dts', 'nope.dts'], { cwd: dir });
+  assert.equal(missing.status, 1);
+  assert.match(missing.stderr, /^dtkit: error: cannot read 'nope\.dts': no such file \[io\]\ndtkit: error: 1 of 2 inputs failed\n$/m);
+});
