@@ -1,140 +1,98 @@
 // `dtkit apply BASE OVERLAY... -o OUT`: fdtoverlay's result, byte for byte, with failures
-// named and located. BASE may be a .dts (compiled here with -@) and overlays .dtso
-// (compiled here, as the kernel does, with -@), so findings point at source lines.
+// named and located. Inputs are read by the input stage: a source base is compiled with -@
+// and source overlays as the kernel compiles them, so findings point at source lines. A
+// base that looks like an overlay (or an overlay that looks like a base) is warned about.
 // All-or-nothing: on any error nothing is written (an existing OUT is left as it was).
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { Option } from 'commander';
 import type { Host } from '../host.js';
-import { nodeHost } from '../host.js';
-import type { ApplyResult, OverlayInput } from '../overlay/apply.js';
-import { applyOverlays } from '../overlay/apply.js';
-import type { Diagnostic } from '../report/diagnostic.js';
-import type { Tree } from '../tree/model.js';
+import { nodeHost, readText } from '../host.js';
+import { loadComposite } from '../input/composite.js';
+import { STDIN_ARG } from '../input/paths.js';
+import { sourceLines } from '../report/render.js';
 import type { RegisterCommand } from './commands.js';
+import type { InputFlags, ReportFormat } from './options.js';
+import {
+  EXIT, inputHelp, UsageError, addExample, addInputOptions, addReportOptions, addRuleOptions, inputSettings, withUsage,
+} from './options.js';
+import { writeFilesAtomically } from './output.js';
+import { Reporter } from './report.js';
+import type { ReportStreams } from './report.js';
+import { resolveRuleSwitches } from './rules.js';
+import { readStdin } from './stdin.js';
+import { outputPathError, writeOutputs } from './write.js';
 
-export interface ApplyCommandOptions {
+export interface ApplyCommandOptions extends InputFlags {
   output: string;
-  include: string[];
   strict?: boolean;
-  format: 'text' | 'json';
-  /** also show the compile warnings of .dts/.dtso inputs (errors always show) */
+  format?: ReportFormat;
+  color?: boolean;
+  warning?: string[];
+  error?: string[];
+  /** also show the compile warnings of source inputs (errors always show) */
   compileWarnings?: boolean;
 }
 
 /** Where the command reads and writes; tests pass their own. */
-export interface ApplyIo {
+export interface ApplyIo extends ReportStreams {
   host: Host;
-  err(text: string): void;
-  out(text: string): void;
   /** writes a file whole (temp file + rename), or returns why it could not */
   writeFile(file: string, bytes: Uint8Array): string | undefined;
+  readStdin?: () => Uint8Array | undefined;
 }
 
 export const applyProcessIo: ApplyIo = {
   host: nodeHost,
   err: (t) => process.stderr.write(t),
   out: (t) => process.stdout.write(t),
-  writeFile(file, bytes) {
-    const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
-    try {
-      fs.writeFileSync(tmp, bytes);
-      fs.renameSync(tmp, file);
-      return undefined;
-    } catch (e) {
-      fs.rmSync(tmp, { force: true });
-      return (e as Error).message;
-    }
-  },
+  writeFile: (file, data) => writeFilesAtomically([{ file, data }]),
+  readStdin,
+  outIsTTY: process.stdout.isTTY,
+  errIsTTY: process.stderr.isTTY,
 };
 
-const EXIT_OK = 0, EXIT_INPUT = 1;
-
-interface Input {
-  bytes?: Uint8Array;
-  tree?: Tree;
-  diagnostics: Diagnostic[];
-}
-
-/** Source inputs compile in this run; anything else is read as a blob. */
-const isSource = (file: string): boolean => /\.dtsi?$|\.dtso$/.test(file);
-
-async function loadInput(file: string, opts: ApplyCommandOptions, io: ApplyIo, sources: Map<string, string>): Promise<Input> {
-  if (!isSource(file)) {
-    const bytes = io.host.readFile(file);
-    if (bytes) return { bytes, diagnostics: [] };
-    return { diagnostics: [{ rule: 'io', severity: 'error', message: `cannot read ${file}`, file }] };
-  }
-  // loaded only for source inputs: blob-only runs stay quick to start
-  const [{ compileFile }, { writeFdt }, { ensureOverlayNodes }, { Diagnostics }] = await Promise.all([
-    import('../compile/compile.js'),
-    import('../fdt/writer.js'),
-    import('../overlay/transforms.js'),
-    import('../report/diagnostic.js'),
-  ]);
-  const dirs = [...opts.include, path.dirname(file)];
-  const r = compileFile(file, { host: io.host, includeDirs: dirs, symbols: true });
-  for (const [f, t] of r.sources) sources.set(f, t);
-  // the inputs' own lint is `dtkit compile`'s business; here it would bury the apply findings
-  const shown = opts.compileWarnings ? r.diagnostics : r.diagnostics.filter((d) => d.severity === 'error');
-  if (!r.ok || !r.tree) return { diagnostics: shown };
-  const diags = new Diagnostics();
-  ensureOverlayNodes(r.tree, diags, { symbols: true });
-  return { bytes: writeFdt(r.tree), tree: r.tree, diagnostics: [...shown, ...diags.items] };
-}
-
-async function report(ds: Diagnostic[], opts: ApplyCommandOptions, io: ApplyIo, sources: Map<string, string>): Promise<void> {
-  if (opts.format !== 'json' && ds.length === 0) return;
-  // loaded only when there is something to print: a clean apply skips the renderer
-  const { renderAllText, sortDiagnostics, sourceLines, toJsonRecord } = await import('../report/render.js');
-  if (opts.format === 'json') {
-    io.out(`${JSON.stringify(sortDiagnostics(ds).map(toJsonRecord), null, 2)}\n`);
-    return;
-  }
-  io.err(`${renderAllText(ds, { lineText: sourceLines(sources) })}\n`);
-}
-
 export async function runApply(base: string, overlays: string[], opts: ApplyCommandOptions, io: ApplyIo): Promise<number> {
-  const sources = new Map<string, string>();
-  const findings: Diagnostic[] = [];
-  const b = await loadInput(base, opts, io, sources);
-  findings.push(...b.diagnostics);
-  const inputs: OverlayInput[] = [];
-  for (const file of overlays) {
-    const o = await loadInput(file, opts, io, sources);
-    findings.push(...o.diagnostics);
-    if (o.bytes) inputs.push({ bytes: o.bytes, file, source: o.tree });
-  }
-  if (!b.bytes || inputs.length !== overlays.length || findings.some((d) => d.severity === 'error')) {
-    await report(findings, opts, io, sources);
-    return EXIT_INPUT;
-  }
-  const result: ApplyResult = applyOverlays(b.bytes, inputs, { baseFile: base, strictPhandles: opts.strict });
-  findings.push(...result.diagnostics);
-  let code = EXIT_INPUT;
-  if (result.bytes) {
-    const failure = io.writeFile(opts.output, result.bytes);
-    if (failure === undefined) code = EXIT_OK;
-    else findings.push({ rule: 'io', severity: 'error', message: `cannot write ${opts.output}: ${failure}`, file: opts.output });
-  }
-  await report(findings, opts, io, sources);
-  return code;
+  return withUsage(io.err, () => apply(base, overlays, opts, io));
 }
 
-const collect = (v: string, acc: string[]): string[] => [...acc, v];
+function apply(base: string, overlays: string[], opts: ApplyCommandOptions, io: ApplyIo): number {
+  const levels = resolveRuleSwitches(opts.warning, opts.error);
+  const settings = inputSettings(opts);
+  if ([base, ...overlays].filter((f) => f === STDIN_ARG).length > 1) throw new UsageError('standard input (-) can be read only once');
+  if (opts.output === '-') throw new UsageError('apply writes a file: give -o a file name');
+  const pathError = outputPathError([opts.output]);
+  if (pathError) {
+    io.err(pathError);
+    return EXIT.INPUT;
+  }
+  const reporter = new Reporter({ command: 'apply', format: opts.format ?? 'text', color: opts.color, levels, textTo: 'err' }, io);
+  const c = loadComposite(base, overlays, {
+    host: io.host, includeDirs: settings.includeDirs, detect: settings.detect, format: settings.format,
+    readStdin: io.readStdin, compile: { checkLevels: levels.checks }, strictPhandles: opts.strict,
+  });
+  // the inputs' own lint is `dtkit compile`'s business; here it would bury the apply findings
+  const lint = new Set([c.base, ...c.overlays].flatMap((i) => i.diagnostics.filter((d) => d.severity !== 'error')));
+  const shown = opts.compileWarnings ? c.diagnostics : c.diagnostics.filter((d) => !lint.has(d));
+  reporter.add(shown, { lineText: sourceLines(new Map(), (f) => c.sourceText(f) ?? readText(io.host, f)) });
+  let written = false;
+  if (c.bytes && !reporter.hasErrors) written = writeOutputs([{ file: opts.output, data: c.bytes }], io.err, ([f]) => io.writeFile(f.file, f.data as Uint8Array));
+  reporter.finish({ output: written ? opts.output : null });
+  return written ? EXIT.OK : EXIT.INPUT;
+}
 
 export const registerApply: RegisterCommand = (program, setExit) => {
-  program
+  const cmd = program
     .command('apply')
-    .description('apply overlays to a base like fdtoverlay (byte-identical output); .dts/.dtso inputs are compiled with -@ first')
-    .argument('<base>', 'base .dtb, or .dts compiled here with -@')
-    .argument('<overlays...>', 'overlays (.dtbo, or .dtso compiled here), applied in order')
-    .requiredOption('-o, --output <file>', 'composite .dtb to write (only when every overlay applies)')
-    .option('-I, --include <dir>', 'include folder for .dts/.dtso inputs; repeatable', collect, [])
+    .description('apply overlays to a base like fdtoverlay (byte-identical output); source inputs are compiled with -@ first')
+    .argument('<base>', 'the base: a DTB (by content), or DTS source compiled here with -@; - for standard input')
+    .argument('<overlays...>', 'overlays (DTBO, or DTS source compiled here), applied in order')
+    .requiredOption('-o, --output <file>', '(required) the composite DTB to write, only when every overlay applies');
+  addInputOptions(cmd)
     .option('--strict', 'refuse an overlay that changes the phandle of an existing base node')
-    .option('--compile-warnings', 'also show the compile warnings of .dts/.dtso inputs')
-    .addOption(new Option('--format <format>', 'diagnostics format').choices(['text', 'json']).default('text'))
-    .action(async (base: string, overlays: string[], opts: ApplyCommandOptions) => {
-      setExit(await runApply(base, overlays, opts, applyProcessIo));
-    });
+    .option('--compile-warnings', 'also show the compile warnings of source inputs');
+  addRuleOptions(cmd);
+  addReportOptions(cmd);
+  cmd.addHelpText('after', `\n${inputHelp({ bindings: false })}`);
+  addExample(cmd, 'dtkit apply lemans-evk.dtb lemans-el2.dtbo -o lemans-evk-el2.dtb');
+  cmd.action(async (base: string, overlays: string[], opts: ApplyCommandOptions) => {
+    setExit(await runApply(base, overlays, opts, applyProcessIo));
+  });
 };

@@ -4,18 +4,21 @@
 //   encode --da --size ..  one valid row, or the reason it would not be
 //   map BOARD -o map.svg   the IOVA and physical spaces as an SVG
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { Host } from '../host.js';
 import { nodeHost } from '../host.js';
 import { runChecks } from '../checks/run.js';
 import type { CheckOptions } from '../checks/types.js';
+import { SWAPPED_RULE, loadComposite } from '../input/composite.js';
+import type { LoadedComposite } from '../input/composite.js';
+import { describeSourceTree } from '../input/layout.js';
+import { sourceTreeOf } from '../input/load.js';
+import { STDIN_ARG, STDIN_NAME } from '../input/paths.js';
 import type { Diagnostic } from '../report/diagnostic.js';
-import { renderAllText, sortDiagnostics, sourceLines, toJsonRecord } from '../report/render.js';
+import { jsonFinding, jsonReport } from '../report/json.js';
+import { renderAllText, sortDiagnostics, sourceLines } from '../report/render.js';
 import type { SourceSpan } from '../report/source.js';
-import { loadBoard } from '../qcom/board.js';
-import type { LoadedBoard } from '../qcom/board.js';
 import { makeQcomChecks } from '../qcom/checks.js';
 import type { DevmemRow } from '../qcom/devmem.js';
 import { DEFAULT_IOMMU_PAGE_SIZE, DEVMEM_FLAGS, cellCountProblem, rowProblems, rowsFromCells } from '../qcom/devmem.js';
@@ -25,8 +28,17 @@ import { phandleLookup } from '../qcom/pas.js';
 import type { RemoteprocReport } from '../qcom/report.js';
 import { remoteprocReport, remoteprocText, rowJson, rowTable, selectRemoteprocs } from '../qcom/report.js';
 import { renderDevmemMap } from '../qcom/svg.js';
-import { writeFileAtomically } from './output.js';
+import { latin1Bytes } from '../tree/value.js';
+import { VERSION } from '../version.js';
 import type { RegisterCommand } from './commands.js';
+import type { InputFlags, ReportFormat } from './options.js';
+import {
+  EXIT, inputHelp, UsageError, addExample, addInputOptions, addReportOptions, addRuleOptions, collect, errorLine, inputSettings, withUsage,
+} from './options.js';
+import { writeFileAtomically } from './output.js';
+import { Reporter } from './report.js';
+import { resolveRuleSwitches } from './rules.js';
+import { outputPathError, writeOutputs } from './write.js';
 
 /** Where a devmem action reads and writes; tests pass their own. */
 export interface DevmemIo {
@@ -37,6 +49,8 @@ export interface DevmemIo {
   readStdin(): string | undefined;
   /** writes a file whole (temp file + rename), or returns why it could not */
   writeFile(file: string, text: string): string | undefined;
+  outIsTTY?: boolean;
+  errIsTTY?: boolean;
 }
 
 export const processIo: DevmemIo = {
@@ -51,33 +65,33 @@ export const processIo: DevmemIo = {
     }
   },
   writeFile: writeFileAtomically,
+  outIsTTY: process.stdout.isTTY,
+  errIsTTY: process.stderr.isTTY,
 };
 
-type Format = 'text' | 'json';
-
 interface CommonOptions {
-  format: Format;
+  format: ReportFormat;
   pageSize: string;
 }
 
-interface BoardOptions extends CommonOptions {
+interface BoardOptions extends CommonOptions, InputFlags {
   node?: string;
-  overlay: string[];
-  include: string[];
+  overlay?: string[];
   host?: 'qhee' | 'kvm';
   requireDevmem?: boolean;
+  warning?: string[];
+  error?: string[];
+  color?: boolean;
 }
 
-const EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2;
+/** Warnings of loading `devmem check` still shows: the value written is not the value
+ *  stored, and base and overlay look swapped. */
+const KEPT_WARNINGS = new Set(['cell_overflow', SWAPPED_RULE]);
 
-/** Compile warnings `devmem check` still shows: the value written is not the value stored. */
-const KEPT_COMPILE_WARNINGS = new Set(['cell_overflow']);
-
-function pageSizeOf(text: string, io: DevmemIo): number | undefined {
+function pageSizeOf(text: string): number {
   const n = parseSize(text);
   if (n === undefined || n < 1 || (n & (n - 1)) !== 0 || n > 2 ** 30) {
-    io.err(`dtkit devmem: error: --page-size '${text}' is not a power of two such as 4K or 64K\n`);
-    return undefined;
+    throw new UsageError(`--page-size '${text}' is not a power of two such as 4K or 64K`);
   }
   return n;
 }
@@ -94,13 +108,16 @@ function renderFindings(ds: Diagnostic[], sourceText: (f: string) => string | un
 // ---- decode ---------------------------------------------------------------------------
 
 export function devmemDecode(input: string, opts: CommonOptions, io: DevmemIo): number {
-  const pageSize = pageSizeOf(opts.pageSize, io);
-  if (pageSize === undefined) return EXIT_USAGE;
-  const file = input === '-' ? '<stdin>' : '<input>';
-  const text = input === '-' ? io.readStdin() : input;
+  return withUsage(io.err, () => decode(input, opts, io));
+}
+
+function decode(input: string, opts: CommonOptions, io: DevmemIo): number {
+  const pageSize = pageSizeOf(opts.pageSize);
+  const file = input === STDIN_ARG ? STDIN_NAME : '<input>';
+  const text = input === STDIN_ARG ? io.readStdin() : input;
   if (text === undefined) {
-    io.err('dtkit devmem decode: error: cannot read standard input\n');
-    return EXIT_INPUT;
+    io.err(errorLine('cannot read standard input'));
+    return EXIT.INPUT;
   }
   const parsed = parseTypedCells(text, file);
   const diagnostics = [...parsed.diagnostics];
@@ -116,13 +133,14 @@ export function devmemDecode(input: string, opts: CommonOptions, io: DevmemIo): 
     diagnostics.push({ rule: p.rule, severity: 'error', message: p.message, span, file, ...(notes ? { notes } : {}) });
   }
   if (opts.format === 'json') {
-    io.out(`${JSON.stringify({ rows: rows.map(rowJson), diagnostics: sortDiagnostics(diagnostics).map(toJsonRecord) }, null, 2)}\n`);
+    const findings = sortDiagnostics(diagnostics).map((d) => jsonFinding(d));
+    io.out(jsonReport({ command: 'devmem decode', version: VERSION, inputs: 1, diagnostics: findings, data: { rows: rows.map(rowJson) } }));
   } else {
     const lines = rows.length ? [`qcom,devmem: ${rows.length} row${rows.length === 1 ? '' : 's'}`, ...rowTable(rows)] : ['qcom,devmem: no rows'];
     lines.push('', diagnostics.length ? renderFindings(diagnostics, () => text) : 'no problems found');
     io.out(`${lines.join('\n')}\n`);
   }
-  return hasErrors(diagnostics) ? EXIT_INPUT : EXIT_OK;
+  return hasErrors(diagnostics) ? EXIT.INPUT : EXIT.OK;
 }
 
 // ---- encode ---------------------------------------------------------------------------
@@ -142,8 +160,11 @@ function flagsText(flags: number, numeric: boolean): string {
 }
 
 export function devmemEncode(opts: EncodeOptions, io: DevmemIo): number {
-  const pageSize = pageSizeOf(opts.pageSize, io);
-  if (pageSize === undefined) return EXIT_USAGE;
+  return withUsage(io.err, () => encode(opts, io));
+}
+
+function encode(opts: EncodeOptions, io: DevmemIo): number {
+  const pageSize = pageSizeOf(opts.pageSize);
   const reasons: string[] = [];
   const number = (what: string, text: string | undefined): number | undefined => {
     if (text === undefined) return undefined;
@@ -165,65 +186,86 @@ export function devmemEncode(opts: EncodeOptions, io: DevmemIo): number {
       const dts = `<${hexPadded(da)} ${hexPadded(pa)} ${hexPadded(size, 1)} ${flagsText(row.flags, !!opts.numeric)}>`;
       if (opts.format === 'json') io.out(`${JSON.stringify({ ...rowJson(row, 0), cells: [da, pa, size, row.flags], dts }, null, 2)}\n`);
       else io.out(`${dts}\n`);
-      return EXIT_OK;
+      return EXIT.OK;
     }
   }
   if (opts.format === 'json') io.out(`${JSON.stringify({ error: reasons }, null, 2)}\n`);
-  for (const r of reasons) io.err(`dtkit devmem encode: error: ${r}\n`);
-  return EXIT_INPUT;
+  for (const r of reasons) io.err(errorLine(r));
+  return EXIT.INPUT;
 }
 
 // ---- check / map ----------------------------------------------------------------------
 
 interface Inspected {
-  board: LoadedBoard;
+  board: LoadedComposite;
   diagnostics: Diagnostic[];
   reports: RemoteprocReport[];
 }
 
-function inspectBoard(file: string, opts: BoardOptions, pageSize: number, io: DevmemIo): Inspected | number {
-  const board = loadBoard(file, { host: io.host, includeDirs: opts.include, overlays: opts.overlay });
-  // compile warnings belong to `dtkit compile`; here only what stops the build, notes, and
-  // values the compiler truncated (a 64-bit address in a row would otherwise go unseen)
-  const diagnostics = board.diagnostics.filter((d) => d.severity !== 'warning' || KEPT_COMPILE_WARNINGS.has(d.rule));
+/** The board (with overlays) through the input stage, and the qcom rows on it. */
+function inspectBoard(file: string, opts: BoardOptions, io: DevmemIo, reporter: Reporter): Inspected | number {
+  const pageSize = pageSizeOf(opts.pageSize);
+  const levels = resolveRuleSwitches(opts.warning, opts.error);
+  const settings = inputSettings(opts);
+  const overlays = opts.overlay ?? [];
+  if ([file, ...overlays].filter((f) => f === STDIN_ARG).length > 1) throw new UsageError('standard input (-) can be read only once');
+  const layout = sourceTreeOf(file, settings);
+  if (layout) reporter.info(`using the ${describeSourceTree(layout, { bindings: false })}`);
+  const board = loadComposite(file, overlays, {
+    host: io.host, includeDirs: settings.includeDirs, detect: settings.detect, format: settings.format,
+    readStdin: () => {
+      const t = io.readStdin();
+      return t === undefined ? undefined : latin1Bytes(t);
+    },
+    compile: { checkLevels: levels.checks },
+  });
+  // compile warnings belong to `dtkit compile`; here only what stops the build, notes, the
+  // swap warnings, and values the compiler truncated (a 64-bit address in a row would
+  // otherwise go unseen)
+  const diagnostics = board.diagnostics.filter((d) => d.severity !== 'warning' || KEPT_WARNINGS.has(d.rule));
   if (!board.tree) return { board, diagnostics, reports: [] };
   const nodes = selectRemoteprocs(board.tree, opts.node);
   if (!nodes) {
-    io.err(`dtkit devmem: error: --node '${opts.node}' matches no node of ${file}\n`);
-    return EXIT_INPUT;
+    io.err(errorLine(`--node '${opts.node}' matches no node of ${board.base.file}`));
+    return EXIT.INPUT;
   }
-  const options: CheckOptions = { iommuPageSize: pageSize, host: opts.host, requireDevmem: opts.requireDevmem };
-  const result = runChecks(board.tree, { checks: makeQcomChecks({ sourceText: board.sourceText }), options, file });
+  const options: CheckOptions = { iommuPageSize: pageSize, host: opts.host, requireDevmem: opts.requireDevmem, levels: levels.checks };
+  const result = runChecks(board.tree, { checks: makeQcomChecks({ sourceText: board.sourceText }), options, file: board.base.file });
   const selected = new Set(nodes.map((n) => n.path));
   diagnostics.push(...result.diagnostics.filter((d) => opts.node === undefined || (d.node !== undefined && selected.has(d.node))));
   const lookup = phandleLookup(board.tree);
   return { board, diagnostics, reports: nodes.map((n) => remoteprocReport(n, lookup)) };
 }
 
-function boardJson(file: string, r: Inspected): string {
-  const reports = r.reports.map((p) => ({ ...p, devmem: p.devmem?.map(rowJson) ?? null, carveout: p.carveout ?? null }));
-  return `${JSON.stringify({ file, remoteprocs: reports, diagnostics: sortDiagnostics(r.diagnostics).map(toJsonRecord) }, null, 2)}\n`;
+function remoteprocsJson(r: Inspected): unknown[] {
+  return r.reports.map((p) => ({ ...p, devmem: p.devmem?.map(rowJson) ?? null, carveout: p.carveout ?? null }));
+}
+
+function boardReporter(command: string, opts: BoardOptions, io: DevmemIo, text: { to: 'out' | 'err'; stdoutIsData?: boolean }): Reporter {
+  return new Reporter({
+    command, format: opts.format, color: opts.color, levels: resolveRuleSwitches(opts.warning, opts.error),
+    textTo: text.to, stdoutIsData: text.stdoutIsData,
+  }, io);
 }
 
 export function devmemCheck(file: string, opts: BoardOptions, io: DevmemIo): number {
-  const pageSize = pageSizeOf(opts.pageSize, io);
-  if (pageSize === undefined) return EXIT_USAGE;
-  const r = inspectBoard(file, opts, pageSize, io);
+  return withUsage(io.err, () => check(file, opts, io));
+}
+
+function check(file: string, opts: BoardOptions, io: DevmemIo): number {
+  const reporter = boardReporter('devmem check', opts, io, { to: 'out' });
+  const r = inspectBoard(file, opts, io, reporter);
   if (typeof r === 'number') return r;
-  if (opts.format === 'json') {
-    io.out(boardJson(file, r));
-  } else {
-    const lines: string[] = [];
-    if (r.board.tree) {
-      const n = r.reports.length;
-      lines.push(`${file}: ${n} PAS remote processor${n === 1 ? '' : 's'}${opts.overlay.length ? ` (with ${opts.overlay.join(', ')})` : ''}`);
-      for (const p of r.reports) lines.push('', ...remoteprocText(p));
-      lines.push('');
-    }
-    lines.push(r.diagnostics.length ? renderFindings(r.diagnostics, r.board.sourceText) : 'no problems found');
-    io.out(`${lines.join('\n')}\n`);
+  if (opts.format === 'text' && r.board.tree) {
+    const n = r.reports.length;
+    const lines = [`${r.board.base.file}: ${n} PAS remote processor${n === 1 ? '' : 's'}${r.board.overlays.length ? ` (with ${r.board.overlays.map((o) => o.file).join(', ')})` : ''}`];
+    for (const p of r.reports) lines.push('', ...remoteprocText(p));
+    io.out(`${lines.join('\n')}\n\n`);
   }
-  return r.board.tree && !hasErrors(r.diagnostics) ? EXIT_OK : EXIT_INPUT;
+  const shown = reporter.add(r.diagnostics, { lineText: sourceLines(new Map(), r.board.sourceText) });
+  reporter.finish({ file: r.board.base.file, remoteprocs: remoteprocsJson(r) });
+  if (opts.format === 'text' && shown.length === 0) io.out('no problems found\n');
+  return r.board.tree && !reporter.hasErrors ? EXIT.OK : EXIT.INPUT;
 }
 
 export interface MapOptions extends BoardOptions {
@@ -237,67 +279,88 @@ function mapSubtitle(p: RemoteprocReport): string {
 }
 
 export function devmemMap(file: string, opts: MapOptions, io: DevmemIo): number {
-  const pageSize = pageSizeOf(opts.pageSize, io);
-  if (pageSize === undefined) return EXIT_USAGE;
-  const r = inspectBoard(file, opts, pageSize, io);
+  return withUsage(io.err, () => map(file, opts, io));
+}
+
+function map(file: string, opts: MapOptions, io: DevmemIo): number {
+  const toStdout = opts.output === undefined || opts.output === '-';
+  const pathError = outputPathError([opts.output]);
+  if (pathError) {
+    io.err(pathError);
+    return EXIT.INPUT;
+  }
+  const reporter = boardReporter('devmem map', opts, io, { to: 'err', stdoutIsData: toStdout });
+  const r = inspectBoard(file, opts, io, reporter);
   if (typeof r === 'number') return r;
-  if (r.diagnostics.length) io.err(`${renderFindings(r.diagnostics, r.board.sourceText)}\n`);
-  if (!r.board.tree) return EXIT_INPUT;
+  reporter.add(r.diagnostics, { lineText: sourceLines(new Map(), r.board.sourceText) });
+  const done = (code: number, output: string | null) => {
+    reporter.finish({ file: r.board.base.file, output, remoteprocs: remoteprocsJson(r) });
+    return code;
+  };
+  if (!r.board.tree) return done(EXIT.INPUT, null);
   const svg = renderDevmemMap(r.reports.map((p) => ({
     title: `${p.path}${p.labels.length ? ` (&${p.labels[0]})` : ''}`,
     subtitle: mapSubtitle(p),
     rows: p.devmem ?? [],
     carveout: p.carveout && { pa: p.carveout.pa, size: p.carveout.size, name: p.carveout.node },
   })));
-  if (opts.output === undefined || opts.output === '-') {
+  if (toStdout) {
     io.out(svg);
-  } else {
-    const failure = io.writeFile(opts.output, svg);
-    if (failure) {
-      io.err(`dtkit devmem map: error: cannot write ${opts.output}: ${failure}\n`);
-      return EXIT_INPUT;
-    }
+    return done(reporter.hasErrors ? EXIT.INPUT : EXIT.OK, '-');
   }
-  return hasErrors(r.diagnostics) ? EXIT_INPUT : EXIT_OK;
+  // a failing command leaves no file behind: the drawing of a board with errors goes to
+  // standard output only when asked for
+  if (reporter.hasErrors) {
+    done(EXIT.INPUT, null);
+    io.err(errorLine(`'${opts.output}' not written: the board has errors (draw it anyway with -o -)`));
+    return EXIT.INPUT;
+  }
+  const written = writeOutputs([{ file: opts.output!, data: svg }], io.err, ([f]) => io.writeFile(f.file, f.data as string));
+  return done(written ? EXIT.OK : EXIT.INPUT, written ? opts.output! : null);
 }
 
 // ---- commander wiring -----------------------------------------------------------------
 
-const collect = (v: string, acc: string[]) => [...acc, v];
-
-function common(cmd: Command): Command {
+function common(cmd: Command, formats: readonly string[]): Command {
   return cmd
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(new Option('--format <format>', 'output format').choices(formats).default('text'))
     .option('--page-size <size>', 'IOMMU page size for alignment checks', `${DEFAULT_IOMMU_PAGE_SIZE / 1024}K`);
 }
 
 function boardOptions(cmd: Command): Command {
-  return common(cmd)
+  addInputOptions(cmd)
     .option('--node <label|path>', 'only this remote processor (a label such as remoteproc_adsp, or a path)')
-    .option('--overlay <file>', 'apply an overlay (.dtso or .dtbo) first; repeatable', collect, [])
-    .option('-I, --include <dir>', 'add an include folder (searched before dtkit\'s own headers); repeatable', collect, [])
+    .option('--overlay <file>', 'apply an overlay (.dtso or .dtbo) first (repeatable, in order)', collect)
     .addOption(new Option('--host <host>', 'host policy: qhee (base tree, no PAS IOMMU properties) or kvm (every enabled PAS has iommus)').choices(['qhee', 'kvm']))
-    .option('--require-devmem', 'iommus without qcom,devmem is an error (the originally proposed driver)');
+    .option('--require-devmem', 'iommus without qcom,devmem is an error (the originally proposed driver)')
+    .option('--page-size <size>', 'IOMMU page size for alignment checks', `${DEFAULT_IOMMU_PAGE_SIZE / 1024}K`);
+  addRuleOptions(cmd);
+  addReportOptions(cmd);
+  return cmd.addHelpText('after', `\n${inputHelp({ bindings: false })}`);
 }
 
 export const registerDevmem: RegisterCommand = (program, setExit) => {
   const devmem = program.command('devmem').description('Qualcomm PAS remote processors on a KVM host: qcom,devmem rows, iommus and carveouts');
-  common(devmem.command('decode').argument('<rows>', "rows as in a .dts ('<0x110000 0x110000 0x4000 0x1>, ...'), bare numbers, or - for stdin"))
-    .description('show qcom,devmem rows as a table and every problem in them')
-    .action((rows: string, opts: CommonOptions) => setExit(devmemDecode(rows, opts, processIo)));
-  boardOptions(devmem.command('check').argument('<board>', '.dts or .dtb'))
-    .description('show and check every PAS remote processor of a board: iommus, carveout, qcom,devmem')
-    .action((file: string, opts: BoardOptions) => setExit(devmemCheck(file, opts, processIo)));
-  common(devmem.command('encode'))
+  const decodeCmd = common(devmem.command('decode').argument('<rows>', "rows as in a .dts ('<0x110000 0x110000 0x4000 0x1>, ...'), bare numbers, or - for stdin"), ['text', 'json'])
+    .description('show qcom,devmem rows as a table and every problem in them');
+  addExample(decodeCmd, "dtkit devmem decode '<0x110000 0x110000 0x4000 0x1>, <0x123000 0x123000 0x1000 0x3>'");
+  decodeCmd.action((rows: string, opts: CommonOptions) => setExit(devmemDecode(rows, opts, processIo)));
+  const checkCmd = boardOptions(devmem.command('check').argument('<board>', 'DTS source or DTB (by content), - for standard input'))
+    .description('show and check every PAS remote processor of a board: iommus, carveout, qcom,devmem');
+  addExample(checkCmd, 'dtkit devmem check lemans-evk.dts --overlay lemans-el2.dtso --host kvm');
+  checkCmd.action((file: string, opts: BoardOptions) => setExit(devmemCheck(file, opts, processIo)));
+  const encodeCmd = common(devmem.command('encode'), ['text', 'json'])
     .description('print one valid qcom,devmem row, or why the values cannot form one')
-    .requiredOption('--da <addr>', 'device address (IOVA)')
+    .requiredOption('--da <addr>', '(required) device address (IOVA)')
     .option('--pa <addr>', 'physical address (default: same as --da)')
-    .requiredOption('--size <size>', 'size: 0x4000, 16K, 2M, ...')
-    .requiredOption('--flags <flags>', 'read,write,cache,noexec,mmio (or a number)')
-    .option('--numeric', 'write the flags as a number instead of QCOM_DEVMEM_* macros')
-    .action((opts: EncodeOptions) => setExit(devmemEncode(opts, processIo)));
-  boardOptions(devmem.command('map').argument('<board>', '.dts or .dtb'))
+    .requiredOption('--size <size>', '(required) size: 0x4000, 16K, 2M, ...')
+    .requiredOption('--flags <flags>', '(required) read,write,cache,noexec,mmio (or a number)')
+    .option('--numeric', 'write the flags as a number instead of QCOM_DEVMEM_* macros');
+  addExample(encodeCmd, 'dtkit devmem encode --da 0x110000 --size 16K --flags read,write');
+  encodeCmd.action((opts: EncodeOptions) => setExit(devmemEncode(opts, processIo)));
+  const mapCmd = boardOptions(devmem.command('map').argument('<board>', 'DTS source or DTB (by content), - for standard input'))
     .description('draw the IOVA and physical spaces of each PAS remote processor as SVG')
-    .option('-o, --output <file>', 'SVG file to write (default: standard output)')
-    .action((file: string, opts: MapOptions) => setExit(devmemMap(file, opts, processIo)));
+    .option('-o, --output <file>', 'SVG file to write (default: standard output)');
+  addExample(mapCmd, 'dtkit devmem map lemans-evk.dts --overlay lemans-el2.dtso -o map.svg');
+  mapCmd.action((file: string, opts: MapOptions) => setExit(devmemMap(file, opts, processIo)));
 };

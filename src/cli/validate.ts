@@ -1,37 +1,51 @@
-// `dtkit validate [-I DIR]... [--schemas DIR]... [--core-schemas DIR] [--format text|json]
-//  [-W [no-]NAME]... [-E [no-]NAME]... INPUT...`: dt-schema validation (what dt-validate
-// reports) plus dtc's structural checks, for .dts sources (findings at file:line:col with
-// the include chain) and .dtb blobs. Exit 0 clean, 1 any error, 2 usage.
-import * as path from 'node:path';
+// `dtkit validate [-I DIR]... [--schemas DIR]... [--overlay X.dtso]... [--format F]
+//  [-W [no-]RULE]... [-E [no-]RULE]... INPUT...`: dt-schema validation (what dt-validate
+// reports) plus dtc's structural checks and dtkit's Qualcomm rows, for sources (findings at
+// file:line:col with the include chain) and blobs. Inside a kernel tree the tree's include
+// folders and bindings are used without flags. With --overlay, the composite (base +
+// overlays, as fdtoverlay makes it) is checked, with locations in every source.
+// Exit 0 clean, 1 any error, 2 usage.
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import type { Host } from '../host.js';
-import { nodeHost } from '../host.js';
-import { readFdt } from '../fdt/reader.js';
-import { compileFile } from '../compile/compile.js';
-import { runChecks, parseCheckSwitch, resolveCheckLevels } from '../checks/run.js';
-import { defaultChecks } from '../checks/all.js';
+import { nodeHost, readText } from '../host.js';
+import { runChecks } from '../checks/run.js';
+import { dtcChecks } from '../checks/table.js';
+import type { CheckOptions } from '../checks/types.js';
+import { loadComposite } from '../input/composite.js';
+import type { InputOptions } from '../input/load.js';
+import { loadInput, sourceTreeOf } from '../input/load.js';
+import { describeSourceTree } from '../input/layout.js';
+import { STDIN_ARG } from '../input/paths.js';
 import { makeQcomChecks } from '../qcom/checks.js';
 import { parseSize } from '../qcom/format.js';
-import { includeDirsWithShipped } from '../qcom/include.js';
-import { readText } from '../host.js';
-import type { CheckLevel, CheckOptions } from '../checks/types.js';
 import type { Diagnostic } from '../report/diagnostic.js';
-import { renderText, sortDiagnostics, sourceLines, toJsonRecord } from '../report/render.js';
+import { sourceLines } from '../report/render.js';
 import type { Tree } from '../tree/model.js';
 import { stringsOf } from '../tree/value.js';
 import { openSchemaSet, validationContext } from '../schema/schema-set.js';
-import { UNMATCHED_RULE, SCHEMA_RULE, validateTree } from '../schema/validate.js';
+import { validateTree } from '../schema/validate.js';
 import type { ValidateContext } from '../schema/validate.js';
 import type { RegisterCommand } from './commands.js';
+import type { InputFlags, ReportFormat } from './options.js';
+import {
+  EXIT, inputHelp, UsageError, addExample, addInputOptions, addReportOptions, addRuleOptions, collect, inputSettings, withUsage,
+} from './options.js';
+import { Reporter } from './report.js';
+import type { ReportStreams } from './report.js';
+import { resolveRuleSwitches } from './rules.js';
+import type { RuleLevels } from './rules.js';
+import { readStdin } from './stdin.js';
 
-export interface ValidateCliOptions {
-  include: string[];
-  schemas: string[];
+export interface ValidateCliOptions extends InputFlags {
+  schemas?: string[];
   coreSchemas?: string;
-  format: string;
-  W: string[];
-  E: string[];
+  format?: ReportFormat;
+  color?: boolean;
+  warning?: string[];
+  error?: string[];
+  /** overlays applied to each input before checking */
+  overlay?: string[];
   unmatched: boolean;
   cache: boolean;
   cacheDir?: string;
@@ -41,158 +55,153 @@ export interface ValidateCliOptions {
   iommuPageSize?: string;
 }
 
-export interface ValidateIo {
+export interface ValidateIo extends ReportStreams {
   host: Host;
-  out(text: string): void;
-  err(text: string): void;
+  readStdin?: () => Uint8Array | undefined;
 }
-
-const EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2;
-const FDT_MAGIC = [0xd0, 0x0d, 0xfe, 0xed];
 
 export const processValidateIo: ValidateIo = {
   host: nodeHost,
   out: (t) => process.stdout.write(t),
   err: (t) => process.stderr.write(t),
+  readStdin,
+  outIsTTY: process.stdout.isTTY,
+  errIsTTY: process.stderr.isTTY,
 };
 
-interface FileResult {
-  input: string;
+interface InputFindings {
   diagnostics: Diagnostic[];
   tree?: Tree;
-  sources: Map<string, string>;
+  sourceText: (file: string) => string | undefined;
 }
 
-function isBlob(bytes: Uint8Array | undefined): boolean {
-  return !!bytes && bytes.length >= 4 && FDT_MAGIC.every((b, i) => bytes[i] === b);
+interface RunContext {
+  opts: ValidateCliOptions;
+  io: ValidateIo;
+  levels: RuleLevels;
+  checkOptions: CheckOptions;
+  input: InputOptions;
 }
 
-function validateInput(input: string, ctx: ValidateContext, checkOptions: CheckOptions, opts: ValidateCliOptions, host: Host): FileResult {
-  const levels = checkOptions.levels ?? new Map<string, CheckLevel>();
-  const bytes = host.readFile(input);
-  if (!bytes) {
-    return { input, sources: new Map(), diagnostics: [{ rule: 'io', severity: 'error', file: input, message: `cannot read '${input}'` }] };
-  }
-  if (isBlob(bytes)) {
-    const { tree, diagnostics } = readFdt(bytes, input);
-    if (!tree) return { input, diagnostics, sources: new Map() };
-    const checks = runChecks(tree, { checks: defaultChecks(), options: checkOptions, file: input });
-    return { input, tree, sources: new Map(), diagnostics: [...diagnostics, ...checks.diagnostics, ...validateTree(ctx, tree, input)] };
-  }
-  const includeDirs = includeDirsWithShipped([path.dirname(input), ...opts.include]);
-  // the compile runs dtc's table; the vendor rows run after it, locating bad rows by cell
-  const r = compileFile(input, { host, includeDirs, checkLevels: levels });
-  const diagnostics = [...r.diagnostics];
+/** dtc's rows run in the compile; the vendor rows and the schemas after it. */
+function validateOne(file: string, schemas: ValidateContext, rc: RunContext): InputFindings {
+  const loaded = loadInput(file, rc.input);
+  const sourceText = (f: string) => loaded.sources.get(f) ?? readText(rc.io.host, f);
+  const diagnostics = [...loaded.diagnostics];
   // a tree cut short by a syntax error would only add findings about what is missing
-  if (r.tree && r.parsed) {
-    const sourceText = (f: string) => r.sources.get(f) ?? readText(host, f);
-    diagnostics.push(...runChecks(r.tree, { checks: makeQcomChecks({ sourceText }), options: checkOptions, file: input }).diagnostics);
-    diagnostics.push(...validateTree(ctx, r.tree, input));
+  if (loaded.tree && loaded.parsed) {
+    diagnostics.push(...runChecks(loaded.tree, { checks: makeQcomChecks({ sourceText }), options: rc.checkOptions, file: loaded.file }).diagnostics);
+    diagnostics.push(...validateTree(schemas, loaded.tree, loaded.file));
   }
-  return { input, tree: r.tree, sources: r.sources, diagnostics };
+  return { diagnostics, tree: loaded.tree, sourceText };
 }
 
-function compatibleOf(tree: Tree | undefined, node: string | undefined): string[] | undefined {
-  if (!tree || !node) return undefined;
-  const p = tree.findByPath(node)?.getProperty('compatible');
-  return p ? stringsOf(p.value) : undefined;
+/** The composite: every check runs on it, so the inputs' own check warnings would repeat. */
+function validateWithOverlays(file: string, overlays: string[], schemas: ValidateContext, rc: RunContext): InputFindings {
+  const c = loadComposite(file, overlays, rc.input);
+  const dtcIds = new Set(dtcChecks().map((r) => r.id));
+  const diagnostics = c.diagnostics.filter((d) => d.severity === 'error' || !dtcIds.has(d.rule));
+  if (c.tree) {
+    // dtc's rows as on a blob (the composite is one): the reference fixups would find the
+    // markers carried over from the sources and resolve them a second time
+    // (and, as after a compile, the vendor rows in a run of their own: dtc's first error
+    // ends a run)
+    const rows = dtcChecks().filter((r) => !r.mutates || r.id === 'explicit_phandles');
+    diagnostics.push(...runChecks(c.tree, { checks: rows, options: rc.checkOptions, file: c.base.file }).diagnostics);
+    diagnostics.push(...runChecks(c.tree, { checks: makeQcomChecks({ sourceText: c.sourceText }), options: rc.checkOptions, file: c.base.file }).diagnostics);
+    diagnostics.push(...validateTree(schemas, c.tree, c.base.file));
+  }
+  return { diagnostics, tree: c.tree, sourceText: c.sourceText };
 }
 
-function jsonRecord(d: Diagnostic, fr: FileResult | undefined): Record<string, unknown> {
-  const compat = compatibleOf(fr?.tree, d.node);
-  const type = d.rule === SCHEMA_RULE ? 'validation' : d.rule === UNMATCHED_RULE ? 'unmatched' : d.rule;
-  return {
-    type,
-    ...toJsonRecord(d),
-    nodename: d.node ? (d.node === '/' ? '/' : d.node.slice(d.node.lastIndexOf('/') + 1)) : null,
-    compatible: type === 'unmatched' ? compat ?? null : compat?.[0] ?? null,
-    property_path: d.property ? d.property.split('/').map((x) => (/^\d+$/.test(x) ? Number(x) : x)) : [],
-    schema_path: d.schemaPath ? d.schemaPath.split('/').map((x) => (/^\d+$/.test(x) ? Number(x) : x)) : [],
+function compatibleOf(tree: Tree | undefined): (node: string) => string[] | undefined {
+  return (node) => {
+    const p = tree?.findByPath(node)?.getProperty('compatible');
+    return p ? stringsOf(p.value) : undefined;
   };
 }
 
-export function runValidate(inputs: string[], opts: ValidateCliOptions, io: ValidateIo): number {
-  if (opts.format !== 'text' && opts.format !== 'json') {
-    io.err(`dtkit validate: error: --format must be 'text' or 'json', not '${opts.format}'\n`);
-    return EXIT_USAGE;
-  }
-  const switches = [...opts.W.map((a) => parseCheckSwitch(a, 'W')), ...opts.E.map((a) => parseCheckSwitch(a, 'E'))];
-  const { levels, unknown } = resolveCheckLevels(switches, defaultChecks());
-  if (unknown.length) {
-    io.err(`dtkit validate: error: Unrecognized check name "${unknown[0]}"\n`);
-    return EXIT_USAGE;
-  }
-  const pageSize = opts.iommuPageSize === undefined ? 4096 : parseSize(opts.iommuPageSize);
+function pageSizeOf(text: string | undefined): number {
+  const pageSize = text === undefined ? 4096 : parseSize(text);
   if (pageSize === undefined || pageSize <= 0 || (pageSize & (pageSize - 1)) !== 0) {
-    io.err(`dtkit validate: error: --iommu-page-size must be a power of two such as 4K, not '${opts.iommuPageSize}'\n`);
-    return EXIT_USAGE;
+    throw new UsageError(`--iommu-page-size must be a power of two such as 4K, not '${text}'`);
   }
-  const checkOptions: CheckOptions = { levels, host: opts.host, requireDevmem: opts.requireDevmem, iommuPageSize: pageSize };
-  const set = openSchemaSet({
-    host: io.host,
-    schemaDirs: opts.schemas,
-    coreDir: opts.coreSchemas,
-    cacheDir: opts.cache ? opts.cacheDir : null,
-  });
-  // problems in the schemas themselves: reported, the rest of the schemas still apply
-  const loadText = set.diagnostics.map((d) => renderText(d)).join('\n');
-  if (loadText) io.err(`${loadText}\n`);
-  const ctx = validationContext(set, { unmatched: opts.unmatched });
-  // each input's output is rendered as soon as it is validated, so that its tree (and the
-  // decoded instance) can be freed: 391 boards' trees at once took ~0.5 GB
-  let errors = false;
-  const records: Record<string, unknown>[] = [];
-  const texts: string[] = [];
-  for (const input of inputs) {
-    const fr = validateInput(input, ctx, checkOptions, opts, io.host);
-    const sorted = sortDiagnostics(fr.diagnostics);
-    if (sorted.some((d) => d.severity === 'error')) errors = true;
-    if (opts.format === 'json') for (const d of sorted) records.push(jsonRecord(d, fr));
-    else if (sorted.length) {
-      const lineText = sourceLines(fr.sources);
-      texts.push(`${sorted.map((d) => renderText(d, { lineText })).join('\n')}\n`);
-    }
-  }
-  for (const d of ctx.engine.diagnostics) io.err(`${renderText(d)}\n`);
-  if (opts.format === 'json') io.out(`${JSON.stringify(records, null, 1)}\n`);
-  for (const t of texts) io.out(t);
-  return errors ? EXIT_INPUT : EXIT_OK;
+  return pageSize;
 }
 
-const collect = (v: string, prev: string[]): string[] => [...prev, v];
+export function runValidate(inputs: string[], opts: ValidateCliOptions, io: ValidateIo): number {
+  return withUsage(io.err, () => validateAll(inputs, opts, io));
+}
+
+function validateAll(inputs: string[], opts: ValidateCliOptions, io: ValidateIo): number {
+  const levels = resolveRuleSwitches(opts.warning, opts.error);
+  const settings = inputSettings(opts);
+  const overlays = opts.overlay ?? [];
+  if ([...inputs, ...overlays].filter((i) => i === STDIN_ARG).length > 1) throw new UsageError('standard input (-) can be read only once');
+  const rc: RunContext = {
+    opts, io, levels,
+    checkOptions: { levels: levels.checks, host: opts.host, requireDevmem: opts.requireDevmem, iommuPageSize: pageSizeOf(opts.iommuPageSize) },
+    input: {
+      host: io.host, includeDirs: settings.includeDirs, detect: settings.detect, format: settings.format,
+      checkBlobs: true, readStdin: io.readStdin, compile: { checkLevels: levels.checks },
+    },
+  };
+  const reporter = new Reporter({ command: 'validate', format: opts.format ?? 'text', color: opts.color, levels, textTo: 'out' }, io);
+
+  // one schema set per bindings folder (inputs from different trees use their own)
+  const contexts = new Map<string, ValidateContext>();
+  const schemasFor = (dirs: string[]): ValidateContext => {
+    const key = JSON.stringify(dirs);
+    let ctx = contexts.get(key);
+    if (!ctx) {
+      const set = openSchemaSet({ host: io.host, schemaDirs: dirs, coreDir: opts.coreSchemas, cacheDir: opts.cache ? opts.cacheDir : null });
+      // problems in the schemas themselves: reported, the rest of the schemas still apply
+      reporter.addRunFindings(set.diagnostics);
+      ctx = validationContext(set, { unmatched: opts.unmatched });
+      contexts.set(key, ctx);
+    }
+    return ctx;
+  };
+
+  const told = new Set<string>();
+  for (const input of inputs) {
+    const layout = sourceTreeOf(input, rc.input);
+    const explicit = (opts.schemas ?? []).length > 0;
+    if (layout && !told.has(layout.root)) {
+      told.add(layout.root);
+      reporter.info(`using the ${describeSourceTree(layout, { bindings: !explicit })}`);
+    }
+    const schemas = schemasFor(explicit ? opts.schemas! : layout ? [layout.bindings] : []);
+    const r = overlays.length ? validateWithOverlays(input, overlays, schemas, rc) : validateOne(input, schemas, rc);
+    // rendered now, so that the tree (and its decoded instance) can be freed: 391 boards'
+    // trees at once took ~0.5 GB
+    reporter.add(r.diagnostics, { lineText: sourceLines(new Map(), r.sourceText), compatibleOf: compatibleOf(r.tree) });
+  }
+  for (const ctx of contexts.values()) reporter.addRunFindings(ctx.engine.diagnostics);
+  reporter.finish();
+  return reporter.hasErrors ? EXIT.INPUT : EXIT.OK;
+}
 
 export const registerValidate: RegisterCommand = (program: Command, setExit) => {
-  program
+  const cmd = program
     .command('validate')
-    .description("check .dts/.dtb files against dt-schema YAML bindings (dt-validate's findings, at the source line) and dtc's checks")
-    .argument('<inputs...>', '.dts sources or .dtb blobs')
-    .option('-I, --include <dir>', 'include folder for #include and /include/ (repeatable)', collect, [])
-    .option('--schemas <dir>', 'binding schemas folder, e.g. the kernel\'s Documentation/devicetree/bindings (repeatable)', collect, [])
-    .option('--core-schemas <dir>', "core schemas folder (dt-schema's dtschema/schemas) instead of dtkit's own")
-    .option('--format <format>', 'text or json', 'text')
-    .option('-W, --warning <check>', 'dtc check switch: NAME or no-NAME (repeatable)', collect, [])
-    .option('-E, --error <check>', 'dtc check switch as error: NAME or no-NAME (repeatable)', collect, [])
+    .description("check .dts/.dtb files against dt-schema YAML bindings (dt-validate's findings, at the source line), dtc's checks and dtkit's Qualcomm rows")
+    .argument('<inputs...>', 'DTS sources or DTB blobs (by content), - for standard input');
+  addInputOptions(cmd)
+    .option('--overlay <file>', 'apply this overlay (.dtso or .dtbo) to each input first and check the composite (repeatable, in order)', collect)
+    .option('--schemas <dir>', "binding schemas folder, e.g. the kernel's Documentation/devicetree/bindings (repeatable; replaces the detected tree's)", collect)
+    .option('--core-schemas <dir>', "core schemas folder (dt-schema's dtschema/schemas) instead of dtkit's own");
+  addReportOptions(cmd);
+  addRuleOptions(cmd)
     .option('--no-unmatched', 'do not report compatibles that no schema documents')
     .option('--no-cache', 'do not read or write the processed-schema cache')
     .option('--cache-dir <dir>', 'processed-schema cache folder (default $XDG_CACHE_HOME/dtkit)')
     .addOption(new Option('--host <host>', 'Qualcomm PAS host policy: qhee (base tree: no iommus/qcom,devmem on PAS nodes) or kvm (every enabled PAS remoteproc has iommus)').choices(['qhee', 'kvm']))
     .option('--require-devmem', 'iommus without qcom,devmem is an error (the originally proposed driver)')
-    .option('--iommu-page-size <size>', 'IOMMU page size for qcom_devmem_alignment (default 4K)')
-    .action((inputs: string[], o: Record<string, unknown>) => {
-      const opts: ValidateCliOptions = {
-        include: o.include as string[],
-        schemas: o.schemas as string[],
-        coreSchemas: o.coreSchemas as string | undefined,
-        format: o.format as string,
-        W: o.warning as string[],
-        E: o.error as string[],
-        unmatched: o.unmatched as boolean,
-        cache: o.cache as boolean,
-        cacheDir: o.cacheDir as string | undefined,
-        host: o.host as 'qhee' | 'kvm' | undefined,
-        requireDevmem: o.requireDevmem as boolean | undefined,
-        iommuPageSize: o.iommuPageSize as string | undefined,
-      };
-      setExit(runValidate(inputs, opts, processValidateIo));
-    });
+    .option('--iommu-page-size <size>', 'IOMMU page size for qcom_devmem_alignment', '4K');
+  cmd.addHelpText('after', `\n${inputHelp({ bindings: true })}`);
+  addExample(cmd, 'dtkit validate lemans-evk.dts --overlay lemans-el2.dtso --host kvm --format sarif > dtkit.sarif');
+  cmd.action((inputs: string[], opts: ValidateCliOptions) => {
+    setExit(runValidate(inputs, opts, processValidateIo));
+  });
 };

@@ -6,13 +6,18 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { CheckLevel } from '../checks/types.js';
 import { printDts } from '../dts/print.js';
 import { writeFdt } from '../fdt/writer.js';
+import { loadInput } from '../input/load.js';
+import { writeFailure } from '../input/paths.js';
+import { nodeHost } from '../host.js';
+import { applyLevels } from '../report/levels.js';
+import type { RuleLevel } from '../report/levels.js';
 import { renderAllText, sourceLines } from '../report/render.js';
 import { latin1Bytes } from '../tree/value.js';
 import type { BatchJob, BatchOptions, BatchOutcome } from './batch.js';
 import { BoundedLexCache } from '../preprocessor/cache.js';
-import { compileFile } from './compile.js';
 
-const { compile, outFormat, quiet } = workerData as Pick<BatchOptions, 'compile' | 'outFormat' | 'quiet'>;
+const { compile, input, outFormat, quiet, render } = workerData as Pick<BatchOptions, 'compile' | 'input' | 'outFormat' | 'quiet' | 'render'>;
+const levels = new Map((render?.levels ?? []) as [string, RuleLevel][]);
 const checkLevels = new Map((compile.checkLevels ?? []) as [string, CheckLevel][]);
 /** one per worker: boards compiled here share most of their headers. Bounded to 512 KB of
  *  source text (~100k tokens): on the 332 qcom boards (2 workers) that keeps most hits
@@ -21,10 +26,11 @@ const checkLevels = new Map((compile.checkLevels ?? []) as [string, CheckLevel][
 const ppCache = { lexed: new BoundedLexCache(1 << 19) };
 
 function run(job: BatchJob): BatchOutcome {
-  const r = compileFile(job.input, { ...compile, checkLevels, ppCache });
-  const shown = quiet ? r.diagnostics.filter((d) => d.severity === 'error') : r.diagnostics;
-  const messages = shown.length ? renderAllText(shown, { lineText: sourceLines(r.sources) }) : '';
-  if (!r.ok || !r.tree) return { input: job.input, ok: false, messages };
+  const r = loadInput(job.input, { ...input, host: nodeHost, checkBlobs: true, compile: { ...compile, checkLevels, ppCache } });
+  const found = applyLevels(r.diagnostics, levels);
+  const shown = quiet ? found.filter((d) => d.severity === 'error') : found;
+  const messages = shown.length ? renderAllText(shown, { lineText: sourceLines(r.sources), color: render?.color }) : '';
+  if (!r.ok || !r.tree || found.some((d) => d.severity === 'error')) return { input: job.input, ok: false, messages };
   const data = outFormat === 'dts' ? latin1Bytes(printDts(r.tree)) : writeFdt(r.tree);
   const tmp = path.join(path.dirname(job.output), `.${path.basename(job.output)}.${process.pid}.tmp`);
   try {
@@ -32,7 +38,7 @@ function run(job: BatchJob): BatchOutcome {
     fs.renameSync(tmp, job.output);
   } catch (e) {
     fs.rmSync(tmp, { force: true });
-    return { input: job.input, ok: false, messages: `${messages}${messages ? '\n' : ''}dtkit compile: error: cannot write '${job.output}': ${(e as Error).message}` };
+    return { input: job.input, ok: false, messages: `${messages}${messages ? '\n' : ''}dtkit: error: cannot write '${job.output}': ${writeFailure(e as NodeJS.ErrnoException)}` };
   }
   return { input: job.input, ok: true, messages };
 }

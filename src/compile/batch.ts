@@ -16,10 +16,14 @@ export interface BatchJob {
 export interface BatchOptions {
   jobs?: number;
   /** options shared by every file; must be structured-clonable (no Host) */
-  compile: Omit<CompileOptions, 'host' | 'checkLevels'> & { checkLevels?: [string, string][] };
+  compile: Omit<CompileOptions, 'host' | 'checkLevels' | 'includeDirs'> & { checkLevels?: [string, string][] };
+  /** how the input stage finds includes (src/input/load.ts) */
+  input: { includeDirs: string[]; detect?: boolean; format?: 'dts' | 'dtb' };
   outFormat: 'dtb' | 'dts';
   /** report errors only */
   quiet?: boolean;
+  /** how findings are rendered: -W/-E levels of rules outside the check table, colour */
+  render?: { levels: [string, string][]; color: boolean };
 }
 
 export interface BatchOutcome {
@@ -31,8 +35,8 @@ export interface BatchOutcome {
 
 /** Output path for `input` in `outDir`: the input's base name with the format's extension. */
 export function batchOutput(input: string, outDir: string, outFormat: 'dtb' | 'dts'): string {
-  const ext = outFormat === 'dts' ? '.dts' : input.endsWith('.dtso') ? '.dtbo' : '.dtb';
-  return path.join(outDir, path.basename(input).replace(/\.dts[io]?$/, '') + ext);
+  const ext = outFormat === 'dts' ? '.dts' : /\.dt[sb]o$/.test(input) ? '.dtbo' : '.dtb';
+  return path.join(outDir, path.basename(input).replace(/\.dts[io]?$|\.dtbo?$/, '') + ext);
 }
 
 export async function compileBatch(jobs: BatchJob[], opts: BatchOptions): Promise<BatchOutcome[]> {
@@ -42,7 +46,7 @@ export async function compileBatch(jobs: BatchJob[], opts: BatchOptions): Promis
   const runWorker = () =>
     new Promise<void>((resolve, reject) => {
       const w = new Worker(new URL('./batch-worker.js', import.meta.url), {
-        workerData: { compile: opts.compile, outFormat: opts.outFormat, quiet: opts.quiet },
+        workerData: { compile: opts.compile, input: opts.input, outFormat: opts.outFormat, quiet: opts.quiet, render: opts.render },
         // a small young generation keeps two workers' peak well under 300 MB at the same
         // speed: each board's garbage is short-lived
         resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },

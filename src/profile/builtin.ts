@@ -14,11 +14,6 @@ export function builtinProfilesDir(): string {
   return path.join(packageRoot(), 'profiles');
 }
 
-/** Include folder holding the shipped dt-bindings headers (qcom,devmem.h). */
-export function shippedIncludeDir(): string {
-  return path.join(packageRoot(), 'schemas', 'include');
-}
-
 export function listBuiltinProfiles(): string[] {
   try {
     return fs.readdirSync(builtinProfilesDir()).filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -5)).sort();

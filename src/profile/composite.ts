@@ -5,6 +5,7 @@
 import type { Diagnostic, DiagnosticNote } from '../report/diagnostic.js';
 import type { SourceSpan } from '../report/source.js';
 import type { Tree } from '../tree/model.js';
+import type { CheckLevel } from '../checks/types.js';
 import { runChecks } from '../checks/run.js';
 import { qcomChecks } from '../qcom/checks.js';
 import { DEVMEM_PROPERTY } from '../qcom/devmem.js';
@@ -27,6 +28,8 @@ export interface CompositeInput {
   base: BaseIndex;
   composite: Tree;
   schemas?: SchemaValidation;
+  /** -W/-E levels of the qcom rows */
+  levels?: Map<string, CheckLevel>;
 }
 
 export interface CompositeResult {
@@ -99,7 +102,7 @@ export function validateComposite(input: CompositeInput): CompositeResult {
   if (!conflicts.length) checked.push('stream IDs: no collision with other users of the same SMMUs');
 
   const rows = qcomChecks.filter((c) => c.id !== 'qcom_sid_conflict');
-  const r = runChecks(composite, { checks: rows, options: { host: 'kvm' }, file: base.file });
+  const r = runChecks(composite, { checks: rows, options: { host: 'kvm', levels: input.levels }, file: base.file });
   let hostErrors = 0;
   for (const d of r.diagnostics) {
     const n = d.node ? touched.get(d.node) : undefined;

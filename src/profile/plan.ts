@@ -1,6 +1,7 @@
 // Profile + base tree -> the overlay to write (one `&target { ... }` block per base
 // node), checking on the way everything that can be checked against the base alone:
 // the board, every target, PAS compatibles, the SMMU, devmem rows, references.
+import type { CheckLevel } from '../checks/types.js';
 import type { Diagnostic, DiagnosticNote } from '../report/diagnostic.js';
 import type { SourceSpan } from '../report/source.js';
 import type { Node } from '../tree/model.js';
@@ -62,6 +63,12 @@ interface PlanContext {
   out: Diagnostic[];
   blocks: Map<Node, OverlayBlock>;
   checked: string[];
+  /** -W/-E levels of the qcom_devmem_* rules the rows are checked with */
+  levels?: Map<string, CheckLevel>;
+}
+
+export interface PlanOptions {
+  levels?: Map<string, CheckLevel>;
 }
 
 function error(ctx: PlanContext, rule: string, message: string, span: SourceSpan | undefined, notes: DiagnosticNote[] = []): void {
@@ -166,17 +173,21 @@ function planDevmem(ctx: PlanContext, rp: RemoteprocSpec, node: Node, block: Ove
   const rows: DevmemRow[] = rp.devmem.map((r) => ({ da: r.da.value, pa: r.pa.value, size: r.size.value, flags: r.flagBits }));
   const c = carveoutOf(node, ctx.base.phandles);
   const carveout = c && { pa: c.pa, size: c.size, description: `memory-region[0] (${c.node.path})` };
-  const before = ctx.out.length;
+  let refused = false, warned = 0;
   for (const p of rowProblems(rows, { carveout })) {
+    const level = ctx.levels?.get(p.rule) ?? 'error';
+    if (level === 'off') continue;
+    refused ||= level === 'error';
+    if (level === 'warning') warned++;
     const row = p.row === undefined ? undefined : rp.devmem[p.row];
     const cellSpan = row && (p.cell === 0 ? row.da.span : p.cell === 1 ? row.pa.span : p.cell === 2 ? row.size.span : p.cell === 3 ? row.flags[0]?.span : row.span);
     const other = p.otherRow === undefined ? undefined : rp.devmem[p.otherRow];
     ctx.out.push({
-      rule: p.rule, severity: 'error', message: `${where}: devmem ${p.message}`, span: cellSpan ?? row?.span ?? rp.span,
+      rule: p.rule, severity: level, message: `${where}: devmem ${p.message}`, span: cellSpan ?? row?.span ?? rp.span,
       notes: other ? [{ message: `row ${p.otherRow} is here`, span: other.span }] : undefined,
     });
   }
-  if (ctx.out.length > before) return;
+  if (refused) return;
   const groups = rp.devmem.map((r): OutCell[] => [
     { kind: 'num', text: hexText(r.da) },
     { kind: 'num', text: hexText(r.pa) },
@@ -184,7 +195,8 @@ function planDevmem(ctx: PlanContext, rp: RemoteprocSpec, node: Node, block: Ove
     { kind: 'expr', text: flagsExpr(r.flagBits) },
   ]);
   addProp(ctx, block, { name: DEVMEM_PROPERTY, value: { kind: 'cells', groups }, origin: { span: rp.devmem[0].span, rows: rp.devmem } }, where);
-  ctx.checked.push(`${where}: ${rows.length} qcom,devmem row${rows.length === 1 ? '' : 's'} pass qcom_devmem_flags, qcom_devmem_alignment, qcom_devmem_overlap${carveout ? ` (carveout ${carveout.description})` : ''}`);
+  const verdict = warned ? `are checked by (${warned} warning${warned === 1 ? '' : 's'})` : 'pass';
+  ctx.checked.push(`${where}: ${rows.length} qcom,devmem row${rows.length === 1 ? '' : 's'} ${verdict} qcom_devmem_flags, qcom_devmem_alignment, qcom_devmem_overlap${carveout ? ` (carveout ${carveout.description})` : ''}`);
 }
 
 function flagsExpr(bits: number): string {
@@ -251,8 +263,8 @@ function compareRefs(a: OverlayBlock, b: OverlayBlock): number {
 }
 
 /** Checks the profile against the base and lays out the overlay; no output when anything fails. */
-export function planOverlay(profile: Profile, base: BaseIndex): PlanResult {
-  const ctx: PlanContext = { base, out: [], blocks: new Map(), checked: [] };
+export function planOverlay(profile: Profile, base: BaseIndex, opts: PlanOptions = {}): PlanResult {
+  const ctx: PlanContext = { base, out: [], blocks: new Map(), checked: [], levels: opts.levels };
   if (!base.hasSymbols) {
     error(ctx, 'profile_symbols', `the base ${base.file} has no __symbols__ node: compile it with symbols (dtc -@) so the overlay's labels resolve`, undefined);
     return { diagnostics: ctx.out.map((d) => ({ ...d, file: base.file })) };

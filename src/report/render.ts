@@ -1,5 +1,5 @@
 // Rendering of diagnostics: gcc-style text (with include/expansion chain and a source
-// excerpt) and JSON; SARIF and GitHub commands live beside it (sarif.ts, github.ts).
+// excerpt); JSON, SARIF and GitHub commands live beside it (json.ts, sarif.ts, github.ts).
 // Sorting is deterministic: file, line, column, rule. Text shows input safely
 // (safe-text.ts: control characters escaped, excerpts and messages capped) and in colour
 // only when asked (style.ts).
@@ -76,25 +76,6 @@ export function renderText(d: Diagnostic, opts: RenderOptions = {}): string {
 
 export function renderAllText(ds: Diagnostic[], opts: RenderOptions = {}): string {
   return sortDiagnostics(ds).map((d) => renderText(d, opts)).join('\n');
-}
-
-/** JSON record with dt-validate's field names plus dtkit's own. */
-export function toJsonRecord(d: Diagnostic): Record<string, unknown> {
-  return {
-    file: fileOf(d),
-    line: d.span?.line ?? null,
-    column: d.span?.column ?? null,
-    node: d.node ?? null,
-    property_path: d.property ?? null,
-    schema_path: d.schemaPath ?? null,
-    schema: d.schema ?? null,
-    message: d.message,
-    level: d.severity,
-    rule: d.rule,
-    include_chain: d.span?.includedFrom?.map(formatPos) ?? [],
-    expanded_from: d.span?.expandedFrom ? formatPos(d.span.expandedFrom) : null,
-    notes: d.notes?.map((n) => ({ message: n.message, at: n.span ? formatPos(n.span) : null })) ?? [],
-  };
 }
 
 /** `lineText` for excerpts over the sources a stage read (falling back to `read`), splitting

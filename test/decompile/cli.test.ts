@@ -75,10 +75,10 @@ test('unreadable input and unwritable output', () => {
   let err = '';
   const io: DecompileIo = { ...processDecompileIo, host: memoryHost({}), out: () => undefined, err: (t) => (err += t) };
   assert.equal(runDecompile('missing.dtb', {}, io), 1);
-  assert.equal(err, "dtkit decompile: error: cannot read 'missing.dtb'\n");
+  assert.equal(err, "dtkit: error: cannot read 'missing.dtb': no such file [io]\n");
   const r = run(good(), '/no/such/dir/out.dts', processDecompileIo.writeFile);
   assert.equal(r.code, 1);
-  assert.equal(r.err, "dtkit decompile: error: cannot write '/no/such/dir/out.dts': no such directory\n");
+  assert.equal(r.err, "dtkit: error: cannot write '/no/such/dir/out.dts': no such folder '/no/such/dir'\n");
 });
 
 test('-o replaces the file atomically and leaves no temporary file', () => {

@@ -157,7 +157,7 @@ for (const c of REFUSALS) {
       const where = c.at.startsWith('board:') ? `${board}:${c.at.slice(6)}` : `${profile}:${c.at}`;
       const first = `${where}: error: ${c.message.replace(/BOARD/g, board)} [${c.rule}]`;
       assert.ok(r.err.split('\n').includes(first), `expected line:\n${first}\ngot:\n${r.err}`);
-      assert.match(r.err, /dtkit overlay: refused: \d+ errors?; nothing written\n$/);
+      assert.match(r.err, /dtkit: error: refused: \d+ errors?; nothing written\n$/);
     } finally {
       if (c.board) fs.rmSync(board, { force: true });
     }
@@ -183,7 +183,7 @@ test('usage errors exit 2', () => {
   assert.equal(runOverlay([exampleBoard], { profile: exampleProfile }).code, 2);
   const r = runOverlay([exampleBoard], { profile: 'nosuch', output: '/tmp/x.dtso' });
   assert.equal(r.code, 2);
-  assert.equal(r.err, "dtkit overlay: error: no built-in profile 'nosuch' (built-in: lemans, monaco, sc7180, sc8280xp, talos, x1)\n");
+  assert.equal(r.err, "dtkit: error: no built-in profile 'nosuch' (built-in: lemans, monaco, sc7180, sc8280xp, talos, x1)\n");
 });
 
 test('--list-profiles names every built-in with its boards', () => {

@@ -46,5 +46,5 @@ test('a binding that forbids what the profile sets: refused at the devmem row, n
   // the resulting "unevaluated" findings are the base's, so warnings
   assert.ok(r.err.includes(`${exampleProfile}:46:10: warning: /soc@0/remoteproc@2a300000: Unevaluated properties are not allowed ('iommus' was unexpected)`), r.err);
   assert.ok(r.err.includes('note: the base node itself fails this schema ('), r.err);
-  assert.ok(r.err.endsWith('dtkit overlay: refused: 1 error; nothing written\n'), r.err);
+  assert.ok(r.err.endsWith('dtkit: error: refused: 1 error; nothing written\n'), r.err);
 });

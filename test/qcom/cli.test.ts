@@ -125,13 +125,13 @@ describe('dtkit devmem decode', () => {
   test('unreadable standard input is an input error', () => {
     const io = capture(null);
     assert.equal(devmemDecode('-', common, io), 1);
-    assert.equal(io.stderr, 'dtkit devmem decode: error: cannot read standard input\n');
+    assert.equal(io.stderr, 'dtkit: error: cannot read standard input\n');
   });
 
   test('a bad page size is a usage error', () => {
     const io = capture();
     assert.equal(devmemDecode('1 2 3 4', { ...common, pageSize: '3K' }, io), 2);
-    assert.equal(io.stderr, "dtkit devmem: error: --page-size '3K' is not a power of two such as 4K or 64K\n");
+    assert.equal(io.stderr, "dtkit: error: --page-size '3K' is not a power of two such as 4K or 64K\n");
   });
 });
 
@@ -153,19 +153,19 @@ describe('dtkit devmem encode', () => {
     const io = capture();
     assert.equal(devmemEncode({ ...common, da: '0x110800', size: '6000', flags: 'read,priv' }, io), 1);
     assert.equal(io.stdout, '');
-    assert.equal(io.stderr, "dtkit devmem encode: error: --flags: unknown flag 'priv' (known: read, write, cache, noexec, mmio)\n");
+    assert.equal(io.stderr, "dtkit: error: --flags: unknown flag 'priv' (known: read, write, cache, noexec, mmio)\n");
     const io2 = capture();
     assert.equal(devmemEncode({ ...common, da: '0x110800', size: '0x1000', flags: 'read' }, io2), 1);
     assert.equal(io2.stderr, [
-      'dtkit devmem encode: error: device address 0x110800 is not a multiple of the 4 KiB IOMMU page (off by 0x800)',
-      'dtkit devmem encode: error: physical address 0x110800 is not a multiple of the 4 KiB IOMMU page (off by 0x800)',
+      'dtkit: error: device address 0x110800 is not a multiple of the 4 KiB IOMMU page (off by 0x800)',
+      'dtkit: error: physical address 0x110800 is not a multiple of the 4 KiB IOMMU page (off by 0x800)',
       '',
     ].join('\n'));
     const io3 = capture();
     assert.equal(devmemEncode({ ...common, da: '0x1_0000', size: '8G', flags: '0' }, io3), 1);
     assert.equal(io3.stderr, [
-      "dtkit devmem encode: error: --da '0x1_0000' is not a number (0x.., decimal, or with K/M/G)",
-      'dtkit devmem encode: error: --size 8G does not fit in 32 bits',
+      "dtkit: error: --da '0x1_0000' is not a number (0x.., decimal, or with K/M/G)",
+      'dtkit: error: --size 8G does not fit in 32 bits',
       '',
     ].join('\n'));
   });
@@ -198,7 +198,7 @@ describe('dtkit devmem check and map', () => {
     const out = JSON.parse(io.stdout) as { remoteprocs: Array<{ path: string }>; diagnostics: Array<Record<string, unknown>> };
     assert.equal(out.remoteprocs.length, 5);
     assert.deepEqual(out.diagnostics.map((d) => [d.rule, d.file, d.line, d.column, d.node, d.property_path]), [
-      ['qcom_devmem_flags', file, 7, 42, '/soc@0/remoteproc@30000000', 'qcom,devmem'],
+      ['qcom_devmem_flags', file, 7, 42, '/soc@0/remoteproc@30000000', ['qcom,devmem']],
     ]);
   });
 
@@ -214,7 +214,7 @@ describe('dtkit devmem check and map', () => {
   test('check: an unknown --node is an input error', () => {
     const io = capture();
     assert.equal(devmemCheck(example18File, { ...board, node: 'remoteproc_nope' }, io), 1);
-    assert.equal(io.stderr, `dtkit devmem: error: --node 'remoteproc_nope' matches no node of ${example18File}\n`);
+    assert.equal(io.stderr, `dtkit: error: --node 'remoteproc_nope' matches no node of ${example18File}\n`);
   });
 
   test('map: well-formed SVG with the carveout, 18 rows in both spaces and no overlap', () => {

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { nodeHost } from '../../src/host.js';
 import { runChecks } from '../../src/checks/run.js';
 import type { CheckOptions } from '../../src/checks/types.js';
-import { loadBoard } from '../../src/qcom/board.js';
+import { loadComposite } from '../../src/input/composite.js';
 import { makeQcomChecks } from '../../src/qcom/checks.js';
 import { corpusDir, linuxDtDir } from '../support/corpus.js';
 
@@ -54,7 +54,7 @@ function main(argv: string[]): number {
   const list = jobs(linux, corpus, boards, filter);
   const t0 = performance.now();
   for (const job of list) {
-    const board = loadBoard(job.base, { host: nodeHost, includeDirs, overlays: job.overlays });
+    const board = loadComposite(job.base, job.overlays, { host: nodeHost, includeDirs });
     if (!board.tree) {
       failed++;
       process.stdout.write(`${job.name}: cannot build: ${board.diagnostics.find((d) => d.severity === 'error')?.message ?? '?'}\n`);

@@ -7,8 +7,8 @@ import { nodeHost } from '../../src/host.js';
 import { runChecks } from '../../src/checks/run.js';
 import type { CheckOptions } from '../../src/checks/types.js';
 import type { Diagnostic } from '../../src/report/diagnostic.js';
-import { loadBoard } from '../../src/qcom/board.js';
-import type { LoadedBoard } from '../../src/qcom/board.js';
+import { loadComposite } from '../../src/input/composite.js';
+import type { LoadedComposite } from '../../src/input/composite.js';
 import { makeQcomChecks } from '../../src/qcom/checks.js';
 import { projectRoot } from '../support/corpus.js';
 
@@ -47,13 +47,13 @@ export function writeVariant(dir: string, name: string, body: string): { file: s
 }
 
 export interface QcomRun {
-  board: LoadedBoard;
+  board: LoadedComposite;
   findings: Diagnostic[];
 }
 
 /** Compiles `file` with dtkit (fixtures folder on the include path by default). */
-export function buildBoard(file: string, overlays: string[] = [], includeDirs = [fixturesDir]): LoadedBoard {
-  const board = loadBoard(file, { host: nodeHost, includeDirs, overlays });
+export function buildBoard(file: string, overlays: string[] = [], includeDirs = [fixturesDir]): LoadedComposite {
+  const board = loadComposite(file, overlays, { host: nodeHost, includeDirs });
   if (!board.tree) {
     const why = board.diagnostics.map((d) => `${d.span ? `${d.span.file}:${d.span.line}: ` : ''}${d.message}`).join('\n');
     throw new Error(`fixture ${file} did not build:\n${why}`);
@@ -62,7 +62,7 @@ export function buildBoard(file: string, overlays: string[] = [], includeDirs = 
 }
 
 /** The qcom rows' findings on a built board, with row locations. */
-export function qcomFindings(board: LoadedBoard, options: CheckOptions = {}): Diagnostic[] {
+export function qcomFindings(board: LoadedComposite, options: CheckOptions = {}): Diagnostic[] {
   return runChecks(board.tree!, { checks: makeQcomChecks({ sourceText: board.sourceText }), options }).diagnostics;
 }
 

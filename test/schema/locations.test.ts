@@ -81,10 +81,10 @@ test('validate stops at a syntax error: one located error, no findings about the
     const file = path.join(dir, 'broken.dts');
     fs.writeFileSync(file, '/dts-v1/;\n/ {\n\tcompatible = "acme,board";\n\tnode {\n\t\tx = <1>\n\t};\n};\n');
     const out: string[] = [];
-    const code = runValidate([file], { include: [], schemas: [], format: 'json', W: [], E: [], unmatched: true, cache: false },
+    const code = runValidate([file], { format: 'json', unmatched: true, cache: false },
       { host: nodeHost, out: (t) => out.push(t), err: () => undefined });
     assert.equal(code, 1);
-    const records = JSON.parse(out.join('')) as { line?: number; level: string; message: string }[];
+    const records = (JSON.parse(out.join('')) as { diagnostics: { line?: number; level: string; message: string }[] }).diagnostics;
     assert.deepEqual(records.map((r) => [r.level, r.line]), [['error', 6]], JSON.stringify(records));
     assert.match(records[0].message, /syntax error/);
   } finally {
