@@ -230,7 +230,7 @@ function inspectBoard(file: string, opts: BoardOptions, io: DevmemIo, reporter: 
     return EXIT.INPUT;
   }
   const options: CheckOptions = { iommuPageSize: pageSize, host: opts.host, requireDevmem: opts.requireDevmem, levels: levels.checks };
-  const result = runChecks(board.tree, { checks: makeQcomChecks({ sourceText: board.sourceText }), options, file: board.base.file });
+  const result = runChecks(board.tree, { checks: makeQcomChecks(), options, file: board.base.file });
   const selected = new Set(nodes.map((n) => n.path));
   diagnostics.push(...result.diagnostics.filter((d) => opts.node === undefined || (d.node !== undefined && selected.has(d.node))));
   const lookup = phandleLookup(board.tree);

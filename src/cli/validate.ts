@@ -90,7 +90,7 @@ function validateOne(file: string, schemas: ValidateContext, rc: RunContext): In
   const diagnostics = [...loaded.diagnostics];
   // a tree cut short by a syntax error would only add findings about what is missing
   if (loaded.tree && loaded.parsed) {
-    diagnostics.push(...runChecks(loaded.tree, { checks: makeQcomChecks({ sourceText }), options: rc.checkOptions, file: loaded.file }).diagnostics);
+    diagnostics.push(...runChecks(loaded.tree, { checks: makeQcomChecks(), options: rc.checkOptions, file: loaded.file }).diagnostics);
     diagnostics.push(...validateTree(schemas, loaded.tree, loaded.file));
   }
   return { diagnostics, tree: loaded.tree, sourceText };
@@ -108,7 +108,7 @@ function validateWithOverlays(file: string, overlays: string[], schemas: Validat
     // ends a run)
     const rows = dtcChecks().filter((r) => !r.mutates || r.id === 'explicit_phandles');
     diagnostics.push(...runChecks(c.tree, { checks: rows, options: rc.checkOptions, file: c.base.file }).diagnostics);
-    diagnostics.push(...runChecks(c.tree, { checks: makeQcomChecks({ sourceText: c.sourceText }), options: rc.checkOptions, file: c.base.file }).diagnostics);
+    diagnostics.push(...runChecks(c.tree, { checks: makeQcomChecks(), options: rc.checkOptions, file: c.base.file }).diagnostics);
     diagnostics.push(...validateTree(schemas, c.tree, c.base.file));
   }
   return { diagnostics, tree: c.tree, sourceText: c.sourceText };
