@@ -11,12 +11,12 @@
 // when the source already has them.
 import type { Diagnostics } from '../report/diagnostic.js';
 import type { Node, Property, Tree } from '../tree/model.js';
-import { Property as PropertyClass } from '../tree/model.js';
+import { Node as NodeClass, Property as PropertyClass } from '../tree/model.js';
 import type { Marker } from '../tree/value.js';
 import { ValueBuilder } from '../tree/value.js';
 // the compile's own resolver, so that "unresolved" here means exactly what it meant there
 import { RefResolver } from '../compile/resolve.js';
-import { childOrNew, rootChild } from './symbols.js';
+import { rootChild } from './symbols.js';
 
 export const FIXUPS_RULE = 'overlay_fixups';
 
@@ -47,10 +47,22 @@ function references(tree: Tree): Reference[] {
 /** Values appended to properties of generated nodes, assigned once at the end. */
 class Appender {
   private readonly pending = new Map<Property, ValueBuilder>();
+  /** per generated node, its live properties by name (one lookup per reference, however
+   *  many labels or nodes the overlay has) */
+  private readonly props = new Map<Node, Map<string, Property>>();
 
   builderFor(node: Node, name: string): ValueBuilder {
-    let prop = node.getProperty(name);
-    if (!prop) prop = node.addProperty(new PropertyClass(name));
+    let byName = this.props.get(node);
+    if (!byName) {
+      byName = new Map();
+      for (const p of node.props) if (!byName.has(p.name)) byName.set(p.name, p);
+      this.props.set(node, byName);
+    }
+    let prop = byName.get(name);
+    if (!prop) {
+      prop = node.addProperty(new PropertyClass(name));
+      byName.set(name, prop);
+    }
     let vb = this.pending.get(prop);
     if (!vb) {
       vb = new ValueBuilder().append(prop.value);
@@ -90,17 +102,52 @@ export function generateLocalFixups(tree: Tree, _diags: Diagnostics): void {
   const local = rootChild(tree, '__local_fixups__');
   const values = new Appender();
   const mirrors = new Map<Node, Node>();
+  const children = new ChildIndex();
   for (const { node, prop, marker } of resolved) {
-    values.builderFor(mirrorOf(node, local, mirrors), prop.name).type('u32').u32(marker.offset);
+    values.builderFor(mirrorOf(node, local, mirrors, children), prop.name).type('u32').u32(marker.offset);
   }
   values.finish();
 }
 
-/** The node under `local` whose path mirrors `node`'s, created (in walk order) as needed. */
-function mirrorOf(node: Node, local: Node, cache: Map<Node, Node>): Node {
-  const hit = cache.get(node);
-  if (hit) return hit;
-  const mirror = node.parent ? childOrNew(mirrorOf(node.parent, local, cache), node.name) : local;
-  cache.set(node, mirror);
-  return mirror;
+/** The node under `local` whose path mirrors `node`'s, created (in walk order) as needed.
+ *  Walks up to the nearest ancestor already mirrored (a loop: depth is the input's). */
+function mirrorOf(node: Node, local: Node, cache: Map<Node, Node>, children: ChildIndex): Node {
+  const chain: Node[] = [];
+  let n: Node | null = node;
+  let mirror: Node | undefined;
+  for (; n; n = n.parent) {
+    mirror = cache.get(n);
+    if (mirror) break;
+    if (!n.parent) {
+      mirror = local;
+      cache.set(n, local);
+      break;
+    }
+    chain.push(n);
+  }
+  for (let i = chain.length - 1; i >= 0; i--) {
+    mirror = children.childOrNew(mirror!, chain[i].name);
+    cache.set(chain[i], mirror);
+  }
+  return mirror!;
+}
+
+/** dtc's build_root_node (childOrNew) with the live children of each node indexed by name. */
+class ChildIndex {
+  private readonly byParent = new Map<Node, Map<string, Node>>();
+
+  childOrNew(parent: Node, name: string): Node {
+    let byName = this.byParent.get(parent);
+    if (!byName) {
+      byName = new Map();
+      for (const c of parent.nodes) if (!byName.has(c.name)) byName.set(c.name, c);
+      this.byParent.set(parent, byName);
+    }
+    let child = byName.get(name);
+    if (!child) {
+      child = parent.addChild(new NodeClass(name));
+      byName.set(name, child);
+    }
+    return child;
+  }
 }

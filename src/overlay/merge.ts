@@ -60,7 +60,28 @@ export function mergeFragments(ctx: ApplyStepContext): boolean {
   return true;
 }
 
+/** Merges `from` (an overlay node) into `target`: its properties, then each child in
+ *  order, depth first, as libfdt's recursion does (the order decides the bytes). An
+ *  explicit stack: nesting depth is the input's. */
 function mergeNode(ctx: ApplyStepContext, target: BlobNode, from: BlobNode): boolean {
+  const stack: Array<{ target: BlobNode; from: BlobNode; child: number }> = [];
+  if (!mergeProps(ctx, target, from)) return false;
+  stack.push({ target, from, child: 0 });
+  while (stack.length) {
+    const f = stack[stack.length - 1];
+    if (f.child >= f.from.children.length) {
+      stack.pop();
+      continue;
+    }
+    const child = f.from.children[f.child++];
+    const { node } = ctx.base.addSubnode(f.target, child.name);
+    if (!mergeProps(ctx, node, child)) return false;
+    stack.push({ target: node, from: child, child: 0 });
+  }
+  return true;
+}
+
+function mergeProps(ctx: ApplyStepContext, target: BlobNode, from: BlobNode): boolean {
   const { base, overlay } = ctx;
   for (const p of overlay.props(from)) {
     const name = overlay.nameOf(p);
@@ -77,10 +98,6 @@ function mergeNode(ctx: ApplyStepContext, target: BlobNode, from: BlobNode): boo
       warn(ctx, finding);
     }
     base.setProp(target, name, p.value);
-  }
-  for (const child of from.children) {
-    const { node } = base.addSubnode(target, child.name);
-    if (!mergeNode(ctx, node, child)) return false;
   }
   return true;
 }

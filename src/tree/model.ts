@@ -73,10 +73,13 @@ export class Node extends Located {
     return at < 0 ? '' : this.name.slice(at + 1);
   }
 
+  /** Full path; built by walking up (a loop, not recursion: depth is input-controlled). */
   get path(): string {
     if (!this.parent) return '/';
-    const pp = this.parent.path;
-    return pp === '/' ? `/${this.name}` : `${pp}/${this.name}`;
+    const names: string[] = [];
+    for (let n: Node | null = this; n.parent; n = n.parent) names.push(n.name);
+    names.reverse();
+    return `/${names.join('/')}`;
   }
 
   get liveLabels(): string[] {
