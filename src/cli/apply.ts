@@ -2,7 +2,6 @@
 // named and located. BASE may be a .dts (compiled here with -@) and overlays .dtso
 // (compiled here, as the kernel does, with -@), so findings point at source lines.
 // All-or-nothing: on any error nothing is written (an existing OUT is left as it was).
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Option } from 'commander';
 import type { Host } from '../host.js';
@@ -11,6 +10,7 @@ import type { ApplyResult, OverlayInput } from '../overlay/apply.js';
 import { applyOverlays } from '../overlay/apply.js';
 import type { Diagnostic } from '../report/diagnostic.js';
 import type { Tree } from '../tree/model.js';
+import { writeFileAtomically } from './output.js';
 import type { RegisterCommand } from './commands.js';
 
 export interface ApplyCommandOptions {
@@ -35,17 +35,7 @@ export const applyProcessIo: ApplyIo = {
   host: nodeHost,
   err: (t) => process.stderr.write(t),
   out: (t) => process.stdout.write(t),
-  writeFile(file, bytes) {
-    const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
-    try {
-      fs.writeFileSync(tmp, bytes);
-      fs.renameSync(tmp, file);
-      return undefined;
-    } catch (e) {
-      fs.rmSync(tmp, { force: true });
-      return (e as Error).message;
-    }
-  },
+  writeFile: writeFileAtomically,
 };
 
 const EXIT_OK = 0, EXIT_INPUT = 1;

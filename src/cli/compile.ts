@@ -147,6 +147,7 @@ export async function runCompileBatch(inputs: string[], opts: CompileCliOptions,
       outFormat: format,
       quiet: opts.quiet,
       compile: { ...settings.compile, checkLevels: [...settings.compile.checkLevels] },
+      write: writeFileAtomically,
     },
   );
   let failed = 0;

@@ -1,14 +1,13 @@
 // `dtkit decompile INPUT.dtb [-o OUT.dts]`: the DTS text `dtc -I dtb -O dts` prints.
 // A corrupt blob gives one error naming the byte offset and exit 1; -o is written
 // atomically (temp file + rename), so a failed run never leaves a partial file.
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { Command } from 'commander';
 import type { Host } from '../host.js';
 import { nodeHost } from '../host.js';
 import { readFdt } from '../fdt/reader.js';
 import { printDts } from '../dts/print.js';
 import { renderAllText } from '../report/render.js';
+import { writeFileAtomically } from './output.js';
 import type { RegisterCommand } from './commands.js';
 
 export interface DecompileIo {
@@ -30,17 +29,8 @@ export const processDecompileIo: DecompileIo = {
   // latin1: a name byte >= 0x80 goes out as that one byte, as dtc writes it
   out: (t) => process.stdout.write(Buffer.from(t, 'latin1')),
   err: (t) => process.stderr.write(t),
-  writeFile(file, data) {
-    const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
-    try {
-      fs.writeFileSync(tmp, data, 'latin1');
-      fs.renameSync(tmp, file);
-      return undefined;
-    } catch (e) {
-      fs.rmSync(tmp, { force: true });
-      return (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such directory' : (e as Error).message;
-    }
-  },
+  // latin1: the text's bytes as dtc writes them
+  writeFile: (file, data) => writeFileAtomically(file, Buffer.from(data, 'latin1')),
 };
 
 export function runDecompile(input: string, opts: DecompileOptions, io: DecompileIo): number {

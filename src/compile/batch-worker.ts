@@ -1,7 +1,5 @@
 // One batch worker: compiles the files it is handed, one at a time, keeping the
 // preprocessor's lexed-header cache across files (boards of one SoC share most headers).
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { CheckLevel } from '../checks/types.js';
 import { printDts } from '../dts/print.js';
@@ -26,16 +24,10 @@ function run(job: BatchJob): BatchOutcome {
   const messages = shown.length ? renderAllText(shown, { lineText: sourceLines(r.sources) }) : '';
   if (!r.ok || !r.tree) return { input: job.input, ok: false, messages };
   const data = outFormat === 'dts' ? latin1Bytes(printDts(r.tree)) : writeFdt(r.tree);
-  const tmp = path.join(path.dirname(job.output), `.${path.basename(job.output)}.${process.pid}.tmp`);
-  try {
-    fs.writeFileSync(tmp, data);
-    fs.renameSync(tmp, job.output);
-  } catch (e) {
-    fs.rmSync(tmp, { force: true });
-    return { input: job.input, ok: false, messages: `${messages}${messages ? '\n' : ''}dtkit compile: error: cannot write '${job.output}': ${(e as Error).message}` };
-  }
-  return { input: job.input, ok: true, messages };
+  // written by the main thread (one atomic-write helper, which holds signals while temps exist)
+  return { input: job.input, ok: true, messages, data };
 }
+
 
 parentPort!.on('message', (m: { index: number; job: BatchJob }) => {
   let outcome: BatchOutcome;
@@ -44,5 +36,8 @@ parentPort!.on('message', (m: { index: number; job: BatchJob }) => {
   } catch (e) {
     outcome = { input: m.job.input, ok: false, messages: `dtkit: internal error compiling ${m.job.input}: ${(e as Error).message}` };
   }
-  parentPort!.postMessage({ index: m.index, outcome });
+  const d = outcome.data;
+  // hand the bytes over without a copy when they own their whole buffer
+  const own = d && d.byteOffset === 0 && d.byteLength === d.buffer.byteLength;
+  parentPort!.postMessage({ index: m.index, outcome }, own ? [d.buffer as ArrayBuffer] : []);
 });
