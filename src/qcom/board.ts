@@ -124,19 +124,24 @@ function carryProperty(into: Property, from: Property): void {
   into.value = { bytes: into.value.bytes, markers: from.value.markers };
 }
 
-/** Walks composite and source side by side by node name. */
-function carryOver(into: Node, from: Node, opts: { labels: boolean }): void {
-  if (from.span) into.span ??= from.span;
-  if (opts.labels && into.labels.length === 0) into.labels = from.labels.map((l) => ({ ...l }));
-  const props = new Map(from.props.map((p) => [p.name, p]));
-  for (const p of into.props) {
-    const src = props.get(p.name);
-    if (src) carryProperty(p, src);
-  }
-  const kids = new Map(from.nodes.map((c) => [c.name, c]));
-  for (const c of into.nodes) {
-    const src = kids.get(c.name);
-    if (src) carryOver(c, src, opts);
+/** Walks composite and source side by side by node name (an explicit stack: nesting
+ *  depth is the input's). */
+function carryOver(top: Node, topFrom: Node, opts: { labels: boolean }): void {
+  const stack: Array<[Node, Node]> = [[top, topFrom]];
+  while (stack.length) {
+    const [into, from] = stack.pop()!;
+    if (from.span) into.span ??= from.span;
+    if (opts.labels && into.labels.length === 0) into.labels = from.labels.map((l) => ({ ...l }));
+    const props = new Map(from.props.map((p) => [p.name, p]));
+    for (const p of into.props) {
+      const src = props.get(p.name);
+      if (src) carryProperty(p, src);
+    }
+    const kids = new Map(from.nodes.map((c) => [c.name, c]));
+    for (const c of into.nodes) {
+      const src = kids.get(c.name);
+      if (src) stack.push([c, src]);
+    }
   }
 }
 
