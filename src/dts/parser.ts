@@ -11,7 +11,7 @@ import type { MemReserve } from '../tree/model.js';
 import type { Label } from '../tree/model.js';
 import { Node, Property, Tree } from '../tree/model.js';
 import type { LabelSite } from '../tree/ops.js';
-import { addLabelAt, addLabelsAt, deleteNode, deletionMarkerNode, deletionMarkerProperty, mergeNodes } from '../tree/ops.js';
+import { addLabelsAt, deleteNode, deletionMarkerNode, deletionMarkerProperty, mergeNodes } from '../tree/ops.js';
 import type { ValueType } from '../tree/value.js';
 import { ValueBuilder } from '../tree/value.js';
 import { RefMarker } from '../tree/located.js';
@@ -76,6 +76,11 @@ export class DtsParser implements ExprStream {
   private readonly scratch = new ValueBuilder();
   /** set when a parse error was reported (dtc then refuses the input) */
   failed = false;
+  /** `label: &ref { }` labels not yet prepended to their node, in order: each prepend
+   *  moves the whole list, so 100,000 of them on one node are added in one pass, before
+   *  anything reads the node's labels (a merge bringing labels, a deletion, a label-index
+   *  rebuild, the end of the parse) */
+  private pendingLabels = new Map<Node, LabelSite[]>();
 
   constructor(private source: LexSource, private opts: ParseOptions) {
     this.lexer = new Lexer(source, opts);
@@ -134,6 +139,7 @@ export class DtsParser implements ExprStream {
     } catch (e) {
       if (!(e instanceof SyntaxAbort)) throw e;
     }
+    this.flushLabels();
     this.tree.bootCpuid = guessBootCpuid(this.tree);
     return this.tree;
   }
@@ -205,6 +211,7 @@ export class DtsParser implements ExprStream {
       return base && findBelow(base, ref.slice(slash + 1));
     }
     if (!this.labelIndex || this.indexDirty) {
+      this.flushLabels();
       this.labelIndex = this.tree.labelIndex();
       this.indexDirty = false;
     }
@@ -228,8 +235,22 @@ export class DtsParser implements ExprStream {
     }
   }
 
+  private addPendingLabel(target: Node, label: Token): void {
+    const site: LabelSite = { name: label.str, from: label.src.map, offset: label.offset, length: label.length };
+    const list = this.pendingLabels.get(target);
+    if (list) list.push(site);
+    else this.pendingLabels.set(target, [site]);
+  }
+
+  /** Prepends the pending top-level labels, node by node, each list in one pass. */
+  private flushLabels(): void {
+    for (const [node, sites] of this.pendingLabels) addLabelsAt(node.labels, sites);
+    this.pendingLabels.clear();
+  }
+
   /** mergeNodes, collecting the labels it gives to tree nodes (for `edited`). */
   private merge(target: Node, update: Node): Array<[Node, readonly Label[]]> {
+    if (this.pendingLabels.size && touchesLabels(update)) this.flushLabels();
     const added: Array<[Node, readonly Label[]]> = [];
     mergeNodes(target, update, (n, labels) => added.push([n, labels]));
     return added;
@@ -266,7 +287,7 @@ export class DtsParser implements ExprStream {
         const node = this.parseNodedef('', ref);
         const target = this.findRef(ref.str);
         if (target) {
-          addLabelAt(target.labels, label.str, label.src.map, label.offset, label.length);
+          this.addPendingLabel(target, label);
           this.labelsSeen++;
           const added = this.merge(target, node);
           added.push([target, [{ name: label.str, deleted: false }]]);
@@ -294,6 +315,7 @@ export class DtsParser implements ExprStream {
         const target = this.findRef(ref.str);
         if (!target) this.error(ref, `Label or path ${clipText(ref.str)} not found`);
         else if (t.kind === 'delete-node') {
+          this.flushLabels();
           deleteNode(target);
           this.indexDirty = true;
         }
@@ -564,6 +586,18 @@ export class DtsParser implements ExprStream {
     const end = length === undefined ? bytes.length : Math.min(bytes.length, start + Number(length));
     vb.type('bytes').bytes(bytes.subarray(start, end));
   }
+}
+
+/** Whether merging `node` reads or changes labels of the tree: it carries labels, or
+ *  deletes nodes (whose labels are deleted with them). */
+function touchesLabels(node: Node): boolean {
+  const stack: Node[] = [node];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.labels.length || n.deleted) return true;
+    for (const c of n.children) stack.push(c);
+  }
+  return false;
 }
 
 /** The node at `rel` (a/b/c) below `base`; empty components are skipped. */

@@ -37,6 +37,18 @@ function findLabel(labels: Label[], name: string): Label | undefined {
 /** dtc's add_label for each of `items` in turn: a label of that name is revived, a new
  *  one prepended (so the last new item ends up first). One pass for the whole batch. */
 function addLabelEntries<T>(labels: Label[], items: readonly T[], nameOf: (item: T) => string, made: (entry: LabelEntry, item: T) => void): void {
+  if (items.length === 1 && labels.length < INDEX_FROM) {
+    // the common case: one label on a node with few
+    const name = nameOf(items[0]);
+    const old = findLabel(labels, name);
+    if (old) old.deleted = false;
+    else {
+      const entry = new LabelEntry(name);
+      made(entry, items[0]);
+      labels.unshift(entry);
+    }
+    return;
+  }
   const fresh: LabelEntry[] = [];
   const freshByName = new Map<string, LabelEntry>();
   for (const item of items) {
