@@ -47,22 +47,11 @@ function references(tree: Tree): Reference[] {
 /** Values appended to properties of generated nodes, assigned once at the end. */
 class Appender {
   private readonly pending = new Map<Property, ValueBuilder>();
-  /** per generated node, its live properties by name (one lookup per reference, however
-   *  many labels or nodes the overlay has) */
-  private readonly props = new Map<Node, Map<string, Property>>();
+  /** per generated node, its live properties by name: one lookup per reference */
+  private readonly props = new ByName<Property>((n) => n.props, (n, name) => n.addProperty(new PropertyClass(name)));
 
   builderFor(node: Node, name: string): ValueBuilder {
-    let byName = this.props.get(node);
-    if (!byName) {
-      byName = new Map();
-      for (const p of node.props) if (!byName.has(p.name)) byName.set(p.name, p);
-      this.props.set(node, byName);
-    }
-    let prop = byName.get(name);
-    if (!prop) {
-      prop = node.addProperty(new PropertyClass(name));
-      byName.set(name, prop);
-    }
+    const prop = this.props.get(node, name);
     let vb = this.pending.get(prop);
     if (!vb) {
       vb = new ValueBuilder().append(prop.value);
@@ -102,7 +91,7 @@ export function generateLocalFixups(tree: Tree, _diags: Diagnostics): void {
   const local = rootChild(tree, '__local_fixups__');
   const values = new Appender();
   const mirrors = new Map<Node, Node>();
-  const children = new ChildIndex();
+  const children = new ByName<Node>((n) => n.nodes, (n, name) => n.addChild(new NodeClass(name)));
   for (const { node, prop, marker } of resolved) {
     values.builderFor(mirrorOf(node, local, mirrors, children), prop.name).type('u32').u32(marker.offset);
   }
@@ -111,7 +100,7 @@ export function generateLocalFixups(tree: Tree, _diags: Diagnostics): void {
 
 /** The node under `local` whose path mirrors `node`'s, created (in walk order) as needed.
  *  Walks up to the nearest ancestor already mirrored (a loop: depth is the input's). */
-function mirrorOf(node: Node, local: Node, cache: Map<Node, Node>, children: ChildIndex): Node {
+function mirrorOf(node: Node, local: Node, cache: Map<Node, Node>, children: ByName<Node>): Node {
   const chain: Node[] = [];
   let n: Node | null = node;
   let mirror: Node | undefined;
@@ -126,28 +115,33 @@ function mirrorOf(node: Node, local: Node, cache: Map<Node, Node>, children: Chi
     chain.push(n);
   }
   for (let i = chain.length - 1; i >= 0; i--) {
-    mirror = children.childOrNew(mirror!, chain[i].name);
+    mirror = children.get(mirror!, chain[i].name);
     cache.set(chain[i], mirror);
   }
   return mirror!;
 }
 
-/** dtc's build_root_node (childOrNew) with the live children of each node indexed by name. */
-class ChildIndex {
-  private readonly byParent = new Map<Node, Map<string, Node>>();
+/** Per node, its live items of one kind (first of each name), indexed on first use; a
+ *  name not there is made (dtc's build_root_node for children, a new property). */
+class ByName<T extends { name: string }> {
+  private readonly index = new Map<Node, Map<string, T>>();
+  constructor(
+    private readonly items: (node: Node) => readonly T[],
+    private readonly make: (node: Node, name: string) => T,
+  ) {}
 
-  childOrNew(parent: Node, name: string): Node {
-    let byName = this.byParent.get(parent);
+  get(node: Node, name: string): T {
+    let byName = this.index.get(node);
     if (!byName) {
       byName = new Map();
-      for (const c of parent.nodes) if (!byName.has(c.name)) byName.set(c.name, c);
-      this.byParent.set(parent, byName);
+      for (const x of this.items(node)) if (!byName.has(x.name)) byName.set(x.name, x);
+      this.index.set(node, byName);
     }
-    let child = byName.get(name);
-    if (!child) {
-      child = parent.addChild(new NodeClass(name));
-      byName.set(name, child);
+    let x = byName.get(name);
+    if (!x) {
+      x = this.make(node, name);
+      byName.set(name, x);
     }
-    return child;
+    return x;
   }
 }

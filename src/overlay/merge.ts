@@ -2,6 +2,7 @@
 // `__overlay__` node into its target (`target` phandle, else `target-path`), then publish
 // the overlay's labels in the base's `/__symbols__` with their paths in the result.
 import { readU32 } from '../tree/value.js';
+import { depthFirst } from '../tree/walk.js';
 import type { BlobNode } from './blob.js';
 import { cString } from './blob.js';
 import type { ApplyStepContext } from './context.js';
@@ -64,21 +65,12 @@ export function mergeFragments(ctx: ApplyStepContext): boolean {
  *  order, depth first, as libfdt's recursion does (the order decides the bytes). An
  *  explicit stack: nesting depth is the input's. */
 function mergeNode(ctx: ApplyStepContext, target: BlobNode, from: BlobNode): boolean {
-  const stack: Array<{ target: BlobNode; from: BlobNode; child: number }> = [];
   if (!mergeProps(ctx, target, from)) return false;
-  stack.push({ target, from, child: 0 });
-  while (stack.length) {
-    const f = stack[stack.length - 1];
-    if (f.child >= f.from.children.length) {
-      stack.pop();
-      continue;
-    }
-    const child = f.from.children[f.child++];
+  return depthFirst({ target, from }, (f) => f.from.children.length, (f, i) => {
+    const child = f.from.children[i];
     const { node } = ctx.base.addSubnode(f.target, child.name);
-    if (!mergeProps(ctx, node, child)) return false;
-    stack.push({ target: node, from: child, child: 0 });
-  }
-  return true;
+    return mergeProps(ctx, node, child) && { target: node, from: child };
+  });
 }
 
 function mergeProps(ctx: ApplyStepContext, target: BlobNode, from: BlobNode): boolean {

@@ -3,6 +3,7 @@
 // `/__local_fixups__`) by the same amount, then fill every reference to a base label
 // (listed in `/__fixups__`) with the phandle of the node the base's `/__symbols__` names.
 import { readU32, writeU32 } from '../tree/value.js';
+import { depthFirst } from '../tree/walk.js';
 import type { BlobNode } from './blob.js';
 import { cString } from './blob.js';
 import type { ApplyStepContext } from './context.js';
@@ -40,25 +41,17 @@ export function updateLocalReferences(ctx: ApplyStepContext, delta: number): boo
   // the overlay and its __local_fixups__ mirror side by side, depth first in libfdt's
   // recursion order (it decides which error is reported), on an explicit stack
   const { overlay } = ctx;
-  const root = ctx.overlay.root;
+  const root = overlay.root;
   if (!updateLocalProps(ctx, root, fixups, delta)) return false;
-  const stack: Array<{ node: BlobNode; fixups: BlobNode; child: number }> = [{ node: root, fixups, child: 0 }];
-  while (stack.length) {
-    const f = stack[stack.length - 1];
-    if (f.child >= f.fixups.children.length) {
-      stack.pop();
-      continue;
-    }
-    const fc = f.fixups.children[f.child++];
+  return depthFirst({ node: root, fixups }, (f) => f.fixups.children.length, (f, i) => {
+    const fc = f.fixups.children[i];
     const child = overlay.subnode(f.node, fc.name);
     if (!child) {
       const path = f.node.path;
       return fail(ctx, { rule: R.badFixup, message: `local fixups name node ${path === '/' ? '' : path}/${fc.name}, which the overlay does not have`, node: path, span: ctx.locate.node(path) });
     }
-    if (!updateLocalProps(ctx, child, fc, delta)) return false;
-    stack.push({ node: child, fixups: fc, child: 0 });
-  }
-  return true;
+    return updateLocalProps(ctx, child, fc, delta) && { node: child, fixups: fc };
+  });
 }
 
 /** The references one node's local fixups list, shifted by `delta`. */

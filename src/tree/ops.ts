@@ -8,6 +8,7 @@
 import type { Label, SpanLocator } from './model.js';
 import { Node, Property } from './model.js';
 import { LabelEntry, Located } from './located.js';
+import { depthFirst } from './walk.js';
 
 /** Lists shorter than this are scanned; longer ones get a name index. */
 const INDEX_FROM = 32;
@@ -169,43 +170,33 @@ function* subtree(node: Node): Generator<Node> {
   }
 }
 
-/** One node pair being merged: the state a recursive merge would keep in its frame. */
+/** One node pair being merged. */
 interface MergeFrame {
   target: Node;
   update: Node;
-  /** next child of `update` to merge */
-  child: number;
   children?: NameIndex<Node>;
 }
 
 /**
  * Merges `update` (a redefinition parsed as a detached node, possibly carrying
  * deleted-property / deleted-node markers) into `target`. `update` is consumed.
- * Depth first with an explicit stack, in exactly the order a recursive merge takes.
+ * Depth first in exactly the order a recursive merge takes (see depthFirst).
  */
 export function mergeNodes(target: Node, update: Node, onLabels?: LabelsAdded): Node {
-  const stack: MergeFrame[] = [enterMerge(target, update, onLabels)];
-  while (stack.length) {
-    const f = stack[stack.length - 1];
-    if (f.child >= f.update.children.length) {
-      stack.pop();
-      continue;
-    }
-    const nc = f.update.children[f.child++];
-    const siblings = f.target.children;
+  depthFirst(enterMerge(target, update, onLabels), (f) => f.update.children.length, (f, i) => {
+    const nc = f.update.children[i];
     if (nc.deleted) {
       const live = f.children ? f.children.all(nc.name).find((c) => !c.deleted) : f.target.getChild(nc.name);
       if (live) deleteNode(live);
-      continue;
+      return undefined;
     }
-    const old = f.children ? f.children.all(nc.name)[0] : siblings.find((c) => c.name === nc.name);
-    if (old) stack.push(enterMerge(old, nc, onLabels));
-    else {
-      f.target.addChild(nc);
-      f.children?.added(nc);
-      if (onLabels) for (const n of subtree(nc)) if (n.labels.length) onLabels(n, n.labels);
-    }
-  }
+    const old = f.children ? f.children.all(nc.name)[0] : f.target.children.find((c) => c.name === nc.name);
+    if (old) return enterMerge(old, nc, onLabels);
+    f.target.addChild(nc);
+    f.children?.added(nc);
+    if (onLabels) for (const n of subtree(nc)) if (n.labels.length) onLabels(n, n.labels);
+    return undefined;
+  });
   return target;
 }
 
@@ -236,7 +227,7 @@ function enterMerge(target: Node, update: Node, onLabels: LabelsAdded | undefine
     }
   }
   const children = target.children.length + update.children.length >= INDEX_FROM ? new NameIndex(target.children) : undefined;
-  return { target, update, child: 0, children };
+  return { target, update, children };
 }
 
 /** A property marked for deletion, as `/delete-property/ name;` records it in a node body. */
