@@ -78,7 +78,7 @@ test('unreadable input and unwritable output', () => {
   assert.equal(err, "dtkit decompile: error: cannot read 'missing.dtb'\n");
   const r = run(good(), '/no/such/dir/out.dts', processDecompileIo.writeFile);
   assert.equal(r.code, 1);
-  assert.equal(r.err, "dtkit decompile: error: cannot write '/no/such/dir/out.dts': no such directory\n");
+  assert.equal(r.err, "dtkit decompile: error: cannot write '/no/such/dir/out.dts': the folder '/no/such/dir' does not exist\n");
 });
 
 test('-o replaces the file atomically and leaves no temporary file', () => {
