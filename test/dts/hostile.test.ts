@@ -118,6 +118,14 @@ test('a NUL-filled or binary file given to compile: one short located error, no 
   assert.deepEqual(errors(inc.diagnostics), ['2:1: /include/ "x.bin": NUL byte in the input: this is a binary file, not device-tree source text']);
 });
 
+test('a NUL byte inside a string literal is kept, as dtc keeps it (cpp too)', () => {
+  for (const cpp of [false, true]) {
+    const r = compileText('/dts-v1/;\n/ {\n\ts = "a\0b";\n};\n', '/t/nul.dts', { host: memoryHost({}), cpp });
+    assert.deepEqual(errors(r.diagnostics), []);
+    assert.deepEqual([...r.tree!.root.getProperty('s')!.value.bytes], [97, 0, 98, 0]);
+  }
+});
+
 test('a huge token in an error message is clipped: the excerpt shows the text', () => {
   const r = compileDts(`/dts-v1/;\n/ {\n\tp = <${'A'.repeat(100_000)}>;\n};\n`);
   assert.deepEqual(errors(r.diagnostics), ["3:7: unexpected identifier 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA... (100000 characters)' (an undefined macro?)"]);
