@@ -30,6 +30,7 @@ import type { ReportStreams } from './report.js';
 import { resolveRuleSwitches } from './rules.js';
 import type { RuleLevels } from './rules.js';
 import { readStdin } from './stdin.js';
+import { writeFileAtomically } from './output.js';
 import { outputPathError, writeOutputs } from './write.js';
 
 export interface CompileCliOptions extends InputFlags {
@@ -166,6 +167,7 @@ async function compileMany(inputs: string[], opts: CompileCliOptions, io: Compil
     inputs.map((i) => ({ input: i, output: batchOutput(i, opts.outDir!, format) })),
     {
       jobs, outFormat: format, quiet: opts.quiet, compile: { ...compile, checkLevels: [...compile.checkLevels] }, input,
+      write: writeFileAtomically,
       render: { levels: [...settings.levels.all], color: colorEnabled({ flag: opts.color, isTTY: io.stderrIsTTY }) },
     },
   );

@@ -1,13 +1,10 @@
 // One batch worker: compiles the files it is handed, one at a time, keeping the
 // preprocessor's lexed-header cache across files (boards of one SoC share most headers).
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { CheckLevel } from '../checks/types.js';
 import { printDts } from '../dts/print.js';
 import { writeFdt } from '../fdt/writer.js';
 import { loadInput } from '../input/load.js';
-import { writeFailure } from '../input/paths.js';
 import { nodeHost } from '../host.js';
 import { applyLevels } from '../report/levels.js';
 import type { RuleLevel } from '../report/levels.js';
@@ -32,15 +29,8 @@ function run(job: BatchJob): BatchOutcome {
   const messages = shown.length ? renderAllText(shown, { lineText: sourceLines(r.sources), color: render?.color }) : '';
   if (!r.ok || !r.tree || found.some((d) => d.severity === 'error')) return { input: job.input, ok: false, messages };
   const data = outFormat === 'dts' ? latin1Bytes(printDts(r.tree)) : writeFdt(r.tree);
-  const tmp = path.join(path.dirname(job.output), `.${path.basename(job.output)}.${process.pid}.tmp`);
-  try {
-    fs.writeFileSync(tmp, data);
-    fs.renameSync(tmp, job.output);
-  } catch (e) {
-    fs.rmSync(tmp, { force: true });
-    return { input: job.input, ok: false, messages: `${messages}${messages ? '\n' : ''}dtkit: error: cannot write '${job.output}': ${writeFailure(e as NodeJS.ErrnoException)}` };
-  }
-  return { input: job.input, ok: true, messages };
+  // written by the main thread (one atomic-write helper, which holds signals while temps exist)
+  return { input: job.input, ok: true, messages, data };
 }
 
 parentPort!.on('message', (m: { index: number; job: BatchJob }) => {
@@ -50,5 +40,8 @@ parentPort!.on('message', (m: { index: number; job: BatchJob }) => {
   } catch (e) {
     outcome = { input: m.job.input, ok: false, messages: `dtkit: internal error compiling ${m.job.input}: ${(e as Error).message}` };
   }
-  parentPort!.postMessage({ index: m.index, outcome });
+  const d = outcome.data;
+  // hand the bytes over without a copy when they own their whole buffer
+  const own = d && d.byteOffset === 0 && d.byteLength === d.buffer.byteLength;
+  parentPort!.postMessage({ index: m.index, outcome }, own ? [d.buffer as ArrayBuffer] : []);
 });

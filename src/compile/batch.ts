@@ -1,6 +1,7 @@
 // Batch compilation over worker threads: many boards, one process, all cores. Each
 // worker compiles whole files (the unit dtc and make parallelise on too) and reports
-// rendered diagnostics back; output files are written by the worker that made them.
+// rendered diagnostics and the output bytes back; the main thread writes the files (through
+// the caller's atomic writer).
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -24,6 +25,8 @@ export interface BatchOptions {
   quiet?: boolean;
   /** how findings are rendered: -W/-E levels of rules outside the check table, colour */
   render?: { levels: [string, string][]; color: boolean };
+  /** writes one output whole, or returns why it could not (run on the main thread) */
+  write(file: string, data: Uint8Array): string | undefined;
 }
 
 export interface BatchOutcome {
@@ -31,6 +34,8 @@ export interface BatchOutcome {
   ok: boolean;
   /** diagnostics rendered as text, '' when none */
   messages: string;
+  /** the output, from the worker (written by compileBatch, then dropped) */
+  data?: Uint8Array;
 }
 
 /** Output path for `input` in `outDir`: the input's base name with the format's extension. */
@@ -60,7 +65,17 @@ export async function compileBatch(jobs: BatchJob[], opts: BatchOptions): Promis
         w.postMessage({ index: i, job: jobs[i] });
       };
       w.on('message', (m: { index: number; outcome: BatchOutcome }) => {
-        outcomes[m.index] = m.outcome;
+        const o = m.outcome;
+        if (o.ok && o.data) {
+          const output = jobs[m.index].output;
+          const why = opts.write(output, o.data);
+          if (why) {
+            o.ok = false;
+            o.messages = `${o.messages}${o.messages ? '\n' : ''}dtkit: error: cannot write '${output}': ${why}`;
+          }
+        }
+        delete o.data;
+        outcomes[m.index] = o;
         feed();
       });
       w.on('error', reject);

@@ -11,6 +11,7 @@ import { parseDts } from '../dts/parser.js';
 import type { LexSource } from '../dts/source.js';
 import { rawSource } from '../dts/source.js';
 import type { PreprocessCache, PreprocessIndex } from '../preprocessor/types.js';
+import { binaryInput } from '../preprocessor/lexer.js';
 import { preprocessSource } from './preprocess.js';
 import { checkAndResolve, addOverlayNodes } from './stages.js';
 
@@ -83,6 +84,11 @@ export function compileFile(file: string, opts: CompileOptions = {}): CompileRes
     }
     sources.set(file, text);
     source = rawSource(file, text);
+    const binary = binaryInput(text);
+    if (binary) {
+      diags.error('syntax', binary.message, source.map.spanAt(binary.pos, 1));
+      return { diagnostics: diags.items, ok: false, sources };
+    }
   }
   if (diags.hasErrors) return { diagnostics: diags.items, ok: false, sources, preprocessed };
 

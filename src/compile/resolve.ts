@@ -4,6 +4,7 @@
 // tree parents-first; phandles are allocated in the order references are met, each new
 // `phandle` property appended to its node, exactly as dtc's get_node_phandle does.
 import { Diagnostics } from '../report/diagnostic.js';
+import { MAX_QUOTED, clipText } from '../report/safe-text.js';
 import type { Node, Tree } from '../tree/model.js';
 import type { Property } from '../tree/model.js';
 import { deleteNode } from '../tree/ops.js';
@@ -129,8 +130,8 @@ export function phandleReferences(tree: Tree, diags: Diagnostics): void {
         if (!target) {
           // a plugin's unresolved label becomes a fixup; fixups cannot name a path (dtc 1.8)
           if (tree.plugin && !m.ref.includes('/')) writeU32(bytes, m.offset, 0xffffffff);
-          else if (tree.plugin) diags.error('phandle_references', `Can't generate fixup for reference to path &{${m.ref}}`, m.span ?? prop.span, { node: node.path });
-          else diags.error('phandle_references', `Reference to non-existent node or label "${m.ref}"`, m.span ?? prop.span, { node: node.path });
+          else if (tree.plugin) diags.error('phandle_references', `Can't generate fixup for reference to path &{${clipText(m.ref, MAX_QUOTED)}}`, m.span ?? prop.span, { node: node.path });
+          else diags.error('phandle_references', `Reference to non-existent node or label "${clipText(m.ref, MAX_QUOTED)}"`, m.span ?? prop.span, { node: node.path });
           continue;
         }
         writeU32(bytes, m.offset, alloc.phandleOf(target));
@@ -162,7 +163,7 @@ export function pathReferences(tree: Tree, diags: Diagnostics): void {
         if (m.kind !== 'path-ref') continue;
         const target = refs.find(m.ref);
         if (!target) {
-          diags.error('path_references', `Reference to non-existent node or label "${m.ref}"`, m.span ?? prop.span, { node: node.path });
+          diags.error('path_references', `Reference to non-existent node or label "${clipText(m.ref, MAX_QUOTED)}"`, m.span ?? prop.span, { node: node.path });
           continue;
         }
         vb.bytes(latin1Bytes(target.path)).u8(0);
@@ -196,14 +197,16 @@ function shiftElements(elements: ValueElements, inserted: Array<[number, number]
 
 /** omit_unused_nodes: /omit-if-no-ref/ nodes that nothing referenced are deleted. */
 export function omitUnusedNodes(tree: Tree, _diags: Diagnostics, opts: ResolveOptions = {}): void {
-  const visit = (node: Node): void => {
+  if (tree.root.deleted) return;
+  const stack: Node[] = [tree.root];
+  while (stack.length) {
+    const node = stack.pop()!;
     if (node.omitIfNoRef && !node.referenced && !(opts.symbols && node.labels.length > 0)) {
       deleteNode(node);
-      return;
+      continue;
     }
-    for (const c of node.children) if (!c.deleted) visit(c);
-  };
-  if (!tree.root.deleted) visit(tree.root);
+    for (let i = node.children.length - 1; i >= 0; i--) if (!node.children[i].deleted) stack.push(node.children[i]);
+  }
 }
 
 /** The passes by dtc check name, bound to the options (for the check table's fixup rows). */
