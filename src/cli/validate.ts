@@ -13,11 +13,11 @@ import { runChecks } from '../checks/run.js';
 import { dtcChecks } from '../checks/table.js';
 import type { CheckOptions } from '../checks/types.js';
 import { loadComposite } from '../input/composite.js';
-import type { InputOptions } from '../input/load.js';
+import type { InputOptions, LoadedInput } from '../input/load.js';
 import { loadInput, sourceTreeOf } from '../input/load.js';
 import { describeSourceTree } from '../input/layout.js';
 import { STDIN_ARG } from '../input/paths.js';
-import { makeQcomChecks } from '../qcom/checks.js';
+import { qcomChecks } from '../qcom/checks.js';
 import { parseSize } from '../qcom/format.js';
 import type { Diagnostic } from '../report/diagnostic.js';
 import { sourceLines } from '../report/render.js';
@@ -69,35 +69,59 @@ export const processValidateIo: ValidateIo = {
   errIsTTY: process.stderr.isTTY,
 };
 
-interface InputFindings {
+/** What checking one input found (before -W/-E levels are applied). */
+export interface InputFindings {
   diagnostics: Diagnostic[];
   tree?: Tree;
   sourceText: (file: string) => string | undefined;
+  /** the input as loaded (the base, with overlays) */
+  base: LoadedInput;
+  overlays: LoadedInput[];
 }
 
-interface RunContext {
-  opts: ValidateCliOptions;
-  io: ValidateIo;
+/** How every input of a run is checked: levels, check options, input options. Built from
+ *  the command line here, and from the editor's settings by `dtkit lsp`. */
+export interface ValidateSetup {
   levels: RuleLevels;
   checkOptions: CheckOptions;
   input: InputOptions;
 }
 
+export function validateSetup(opts: ValidateCliOptions, io: Pick<ValidateIo, 'host' | 'readStdin'>): ValidateSetup {
+  const levels = resolveRuleSwitches(opts.warning, opts.error);
+  const settings = inputSettings(opts);
+  return {
+    levels,
+    checkOptions: { levels: levels.checks, host: opts.host, requireDevmem: opts.requireDevmem, iommuPageSize: pageSizeOf(opts.iommuPageSize) },
+    input: {
+      host: io.host, includeDirs: settings.includeDirs, detect: settings.detect, format: settings.format,
+      checkBlobs: true, readStdin: io.readStdin, compile: { checkLevels: levels.checks },
+    },
+  };
+}
+
+/** The bindings folders for `input`: --schemas, else the tree's, else none (dtkit's own). */
+export function bindingDirsFor(input: string, opts: Pick<ValidateCliOptions, 'schemas'>, setup: ValidateSetup): string[] {
+  if ((opts.schemas ?? []).length > 0) return opts.schemas!;
+  const layout = sourceTreeOf(input, setup.input);
+  return layout ? [layout.bindings] : [];
+}
+
 /** dtc's rows run in the compile; the vendor rows and the schemas after it. */
-function validateOne(file: string, schemas: ValidateContext, rc: RunContext): InputFindings {
+function validateOne(file: string, schemas: ValidateContext, rc: ValidateSetup): InputFindings {
   const loaded = loadInput(file, rc.input);
-  const sourceText = (f: string) => loaded.sources.get(f) ?? readText(rc.io.host, f);
+  const sourceText = (f: string) => loaded.sources.get(f) ?? readText(rc.input.host, f);
   const diagnostics = [...loaded.diagnostics];
   // a tree cut short by a syntax error would only add findings about what is missing
   if (loaded.tree && loaded.parsed) {
-    diagnostics.push(...runChecks(loaded.tree, { checks: makeQcomChecks({ sourceText }), options: rc.checkOptions, file: loaded.file }).diagnostics);
+    diagnostics.push(...runChecks(loaded.tree, { checks: qcomChecks, options: rc.checkOptions, file: loaded.file }).diagnostics);
     diagnostics.push(...validateTree(schemas, loaded.tree, loaded.file));
   }
-  return { diagnostics, tree: loaded.tree, sourceText };
+  return { diagnostics, tree: loaded.tree, sourceText, base: loaded, overlays: [] };
 }
 
 /** The composite: every check runs on it, so the inputs' own check warnings would repeat. */
-function validateWithOverlays(file: string, overlays: string[], schemas: ValidateContext, rc: RunContext): InputFindings {
+function validateWithOverlays(file: string, overlays: string[], schemas: ValidateContext, rc: ValidateSetup): InputFindings {
   const c = loadComposite(file, overlays, rc.input);
   const dtcIds = new Set(dtcChecks().map((r) => r.id));
   const diagnostics = c.diagnostics.filter((d) => d.severity === 'error' || !dtcIds.has(d.rule));
@@ -108,13 +132,18 @@ function validateWithOverlays(file: string, overlays: string[], schemas: Validat
     // ends a run)
     const rows = dtcChecks().filter((r) => !r.mutates || r.id === 'explicit_phandles');
     diagnostics.push(...runChecks(c.tree, { checks: rows, options: rc.checkOptions, file: c.base.file }).diagnostics);
-    diagnostics.push(...runChecks(c.tree, { checks: makeQcomChecks({ sourceText: c.sourceText }), options: rc.checkOptions, file: c.base.file }).diagnostics);
+    diagnostics.push(...runChecks(c.tree, { checks: qcomChecks, options: rc.checkOptions, file: c.base.file }).diagnostics);
     diagnostics.push(...validateTree(schemas, c.tree, c.base.file));
   }
-  return { diagnostics, tree: c.tree, sourceText: c.sourceText };
+  return { diagnostics, tree: c.tree, sourceText: c.sourceText, base: c.base, overlays: c.overlays };
 }
 
-function compatibleOf(tree: Tree | undefined): (node: string) => string[] | undefined {
+/** Everything `dtkit validate` finds about `file` (with `overlays` applied), before levels. */
+export function validateInput(file: string, overlays: string[], schemas: ValidateContext, setup: ValidateSetup): InputFindings {
+  return overlays.length ? validateWithOverlays(file, overlays, schemas, setup) : validateOne(file, schemas, setup);
+}
+
+export function compatibleOf(tree: Tree | undefined): (node: string) => string[] | undefined {
   return (node) => {
     const p = tree?.findByPath(node)?.getProperty('compatible');
     return p ? stringsOf(p.value) : undefined;
@@ -134,19 +163,10 @@ export function runValidate(inputs: string[], opts: ValidateCliOptions, io: Vali
 }
 
 function validateAll(inputs: string[], opts: ValidateCliOptions, io: ValidateIo): number {
-  const levels = resolveRuleSwitches(opts.warning, opts.error);
-  const settings = inputSettings(opts);
+  const setup = validateSetup(opts, io);
   const overlays = opts.overlay ?? [];
   if ([...inputs, ...overlays].filter((i) => i === STDIN_ARG).length > 1) throw new UsageError('standard input (-) can be read only once');
-  const rc: RunContext = {
-    opts, io, levels,
-    checkOptions: { levels: levels.checks, host: opts.host, requireDevmem: opts.requireDevmem, iommuPageSize: pageSizeOf(opts.iommuPageSize) },
-    input: {
-      host: io.host, includeDirs: settings.includeDirs, detect: settings.detect, format: settings.format,
-      checkBlobs: true, readStdin: io.readStdin, compile: { checkLevels: levels.checks },
-    },
-  };
-  const reporter = new Reporter({ command: 'validate', format: opts.format ?? 'text', color: opts.color, levels, textTo: 'out' }, io);
+  const reporter = new Reporter({ command: 'validate', format: opts.format ?? 'text', color: opts.color, levels: setup.levels, textTo: 'out' }, io);
 
   // one schema set per bindings folder (inputs from different trees use their own)
   const contexts = new Map<string, ValidateContext>();
@@ -165,14 +185,13 @@ function validateAll(inputs: string[], opts: ValidateCliOptions, io: ValidateIo)
 
   const told = new Set<string>();
   for (const input of inputs) {
-    const layout = sourceTreeOf(input, rc.input);
+    const layout = sourceTreeOf(input, setup.input);
     const explicit = (opts.schemas ?? []).length > 0;
     if (layout && !told.has(layout.root)) {
       told.add(layout.root);
       reporter.info(`using the ${describeSourceTree(layout, { bindings: !explicit })}`);
     }
-    const schemas = schemasFor(explicit ? opts.schemas! : layout ? [layout.bindings] : []);
-    const r = overlays.length ? validateWithOverlays(input, overlays, schemas, rc) : validateOne(input, schemas, rc);
+    const r = validateInput(input, overlays, schemasFor(bindingDirsFor(input, opts, setup)), setup);
     // rendered now, so that the tree (and its decoded instance) can be freed: 391 boards'
     // trees at once took ~0.5 GB
     reporter.add(r.diagnostics, { lineText: sourceLines(new Map(), r.sourceText), compatibleOf: compatibleOf(r.tree) });
