@@ -95,8 +95,16 @@ export class SchemaEngine {
     this.diagnostics.push({ rule: SCHEMA_LOAD_RULE, severity: 'warning', file, message });
   }
 
+  /** schemas by id, parsed from the cache once (the index's own lookup is a lazy getter) */
+  private readonly roots = new Map<string, Json | undefined>();
+
   private schemaOf(id: string): Json | undefined {
-    return this.index.schemas[id]?.schema;
+    let s = this.roots.get(id);
+    if (s === undefined && !this.roots.has(id)) {
+      s = Object.prototype.hasOwnProperty.call(this.index.schemas, id) ? this.index.schemas[id].schema : undefined;
+      this.roots.set(id, s);
+    }
+    return s;
   }
 
   /** Reports a $ref cycle once, at the $ref that closes it; false when the recursion is the

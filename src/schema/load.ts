@@ -73,11 +73,12 @@ function loadYaml(file: string, text: string): unknown {
       return yaml.load(src, { filename: file });
     } catch (e) {
       const err = e as { reason?: string; mark?: { position: number } };
-      const at = err.mark?.position ?? -1;
-      // `-` right before the flow indicator js-yaml stopped at, after an entry separator
+      const pos = err.mark?.position ?? -1;
+      // js-yaml stops at (or right after) a lone `-` entry: `, -]`, `[-,`
+      const at = src[pos] === '-' ? pos : pos - 1;
       if (tries < 100 && err.reason === 'missed comma between flow collection entries' && at > 0 &&
-          src[at - 1] === '-' && /[\s,[{]/.test(src[at - 2] ?? ' ') && /[\]},]/.test(src[at] ?? '')) {
-        src = `${src.slice(0, at - 1)}"-"${src.slice(at)}`;
+          src[at] === '-' && /[\s,[{]/.test(src[at - 1]) && /[\]},]/.test(src[at + 1] ?? '')) {
+        src = `${src.slice(0, at)}"-"${src.slice(at + 1)}`;
         continue;
       }
       throw e;

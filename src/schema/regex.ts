@@ -561,17 +561,15 @@ export function pyRegex(pattern: string): PyRegex {
   const dangerous = risky(ast, false);
   const repeats = repeatCount(ast);
   const multiline = flags.m;
-  return {
-    source: pattern,
-    search(s: string): boolean {
-      if (dangerous || (repeats > 1 && s.length > LONG_INPUT) || !v8) {
-        const pr = program();
-        if (pr) return pikeSearch(pr, s, multiline);
-        if (!v8 || (dangerous && s.length > MAX_BACKTRACK_INPUT)) return false;
-      }
-      return v8.test(s);
-    },
+  const run = (s: string): boolean => {
+    if (dangerous || (repeats > 1 && s.length > LONG_INPUT) || !v8) {
+      const pr = program();
+      if (pr) return pikeSearch(pr, s, multiline);
+      if (!v8 || (dangerous && s.length > MAX_BACKTRACK_INPUT)) return false;
+    }
+    return v8.test(s);
   };
+  return { source: pattern, search: run };
 }
 
 /** Whether the pattern is one the cost guard sends to the linear engine (for tests and docs). */

@@ -124,7 +124,7 @@ function extendWithShipped(user: SchemaFile, shipped: SchemaFile): Diagnostic | 
   for (const k of added) target[k] = ours[k];
   return {
     rule: EXTENDED_RULE, severity: 'info', file: user.file,
-    message: `${user.file}: extended with dtkit's ${added.map((k) => `'${k}'`).join(', ')} (from ${shipped.file}); everything else is the binding's own`,
+    message: `extended with dtkit's ${added.map((k) => `'${k}'`).join(', ')} (from ${shipped.file}); everything else is the binding's own`,
   };
 }
 

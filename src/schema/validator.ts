@@ -56,8 +56,12 @@ export interface ValidatorHost {
 
 /** Evaluation went deeper than MAX_DEPTH schema applications. */
 export class SchemaRecursion extends Error {
-  constructor(readonly refs: string[]) {
+  /** the $refs being followed when the limit was hit, as "base#ref@instance level" */
+  readonly refs: string[];
+  constructor(chain: (string | number)[]) {
     super('schema evaluation too deep');
+    this.refs = [];
+    for (let i = 0; i + 1 < chain.length; i += 2) this.refs.push(`${chain[i]}@${chain[i + 1]}`);
   }
 }
 
@@ -73,10 +77,10 @@ interface Cursor {
   depth: number;
   /** instance levels below the validated value (a $ref met twice at one level is a cycle) */
   idepth: number;
-  /** the $refs being followed, as "base#ref@idepth" (to name a cycle) */
-  refs: string[];
+  /** the $refs being followed: "base#ref", instance level, ... (to name a cycle) */
+  refs: (string | number)[];
   /** validity of subschemas on nodes, for unevaluatedProperties (per run) */
-  memo: Map<Check, WeakMap<object, boolean>>;
+  memo: Map<Check, WeakMap<object, boolean>> | undefined;
 }
 
 type Out = SchemaError[] | null;
@@ -263,12 +267,22 @@ export class SchemaValidator {
   }
 
   private cursor(): Cursor {
-    return { ipath: [], spath: [], owner: undefined, prop: undefined, depth: 0, idepth: 0, refs: [], memo: new Map() };
+    return { ipath: [], spath: [], owner: undefined, prop: undefined, depth: 0, idepth: 0, refs: [], memo: undefined };
   }
+
+  /** the cursor of validity checks, reused (they never nest) */
+  private readonly validityCursor = this.cursor();
 
   /** Whether `instance` is valid against schema `s` of resource `base`. */
   isValid(s: Json, base: string, instance: unknown): boolean {
-    return this.compile(s, base)(instance, this.cursor(), null);
+    const cx = this.validityCursor;
+    cx.depth = 0;
+    cx.idepth = 0;
+    cx.refs.length = 0;
+    cx.memo = undefined;
+    cx.owner = undefined;
+    cx.prop = undefined;
+    return this.compile(s, base)(instance, cx, null);
   }
 
   /** python-jsonschema's iter_errors: the top-level errors (with their context), in order. */
@@ -417,7 +431,6 @@ export class SchemaValidator {
     let target: Check | undefined;
     const label = `${base}#${v}`;
     return (d, cx, out) => {
-      const at = `${label}@${cx.idepth}`;
       if (!target) {
         const r = this.host.resolve(base, v);
         if (!r) {
@@ -425,9 +438,9 @@ export class SchemaValidator {
           target = TRUE;
         } else target = this.compile(r.schema, r.base);
       }
-      cx.refs.push(at);
+      cx.refs.push(label, cx.idepth);
       const ok = target(d, cx, out);
-      cx.refs.pop();
+      cx.refs.length -= 2;
       return ok;
     };
   }
@@ -905,6 +918,7 @@ export class SchemaValidator {
   // ---------------------------------------------------------------- unevaluated*
   /** Validity of `c` on node `d`, remembered for the run (unevaluated* re-ask it often). */
   private validOn(c: Check, d: DtNode, cx: Cursor): boolean {
+    cx.memo ??= new Map();
     let m = cx.memo.get(c);
     if (!m) cx.memo.set(c, (m = new WeakMap()));
     let r = m.get(d);
