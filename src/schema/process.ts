@@ -221,7 +221,8 @@ export function processSchemas(files: SchemaFile[]): ProcessedSet {
 
   // dt-validate reads the processed schema back with its keys sorted
   const ids = Object.keys(schemas).sort(byCodePoint);
-  const compatMap: Record<string, string> = {};
+  // no prototype: a compatible named like an Object.prototype member is an ordinary key
+  const compatMap: Record<string, string> = Object.create(null) as Record<string, string>;
   const always: string[] = [];
   const enumSet = new Set<string>();
   const patterns = new Set<string>();

@@ -49,6 +49,8 @@ export interface SchemaSet {
   bindings: boolean;
   /** whether the processed schemas came from the disk cache */
   fromCache: boolean;
+  /** the text of a schema file (to locate problems found while validating) */
+  sourceOf?: (file: string) => string | undefined;
   /** settles when a freshly processed set is on disk (writes go on in the background) */
   cacheWritten?: Promise<void>;
 }
@@ -184,7 +186,7 @@ function readCache(cacheDir: string, key: string): ProcessedSet | undefined {
     for (const c of Object.values(index.schemas)) end = Math.max(end, c.body[1]);
     if (end !== bodies.length) return undefined;
     const ids = Object.keys(index.schemas);
-    const compatMap: Record<string, string> = {};
+    const compatMap: Record<string, string> = Object.create(null) as Record<string, string>;
     for (const [c, at] of Object.entries(index.compatMap)) compatMap[c] = ids[at];
     return { ...index, compatMap, schemas: lazySchemas(index.schemas, bodies) };
   } catch {
@@ -223,7 +225,7 @@ function writeCache(cacheDir: string, key: string, set: ProcessedSet, after?: [s
   }
   const bodies = parts.join('');
   const position = new Map(Object.keys(schemas).map((id, i) => [id, i]));
-  const compatMap: Record<string, number> = {};
+  const compatMap: Record<string, number> = Object.create(null) as Record<string, number>;
   for (const [c, id] of Object.entries(set.compatMap)) compatMap[c] = position.get(id)!;
   const index = JSON.stringify({ ...set, schemas, compatMap } satisfies CachedIndex);
   return writeAtomic(p.bodies, bodies)
@@ -257,8 +259,12 @@ function statKeyOf(files: string[]): string | undefined {
 export function openSchemaSet(opts: SchemaSetOptions): SchemaSet {
   const { files, shipped, bindings, diagnostics } = schemaFileList(opts);
   const cacheDir = opts.cacheDir === undefined ? defaultCacheDir() : opts.cacheDir;
+  const sourceOf = (file: string): string | undefined => {
+    const bytes = opts.host.readFile(file);
+    return bytes ? Buffer.from(bytes).toString('utf8') : undefined;
+  };
   const done = (set: ProcessedSet, fromCache: boolean, cacheWritten?: Promise<void>): SchemaSet =>
-    ({ index: indexOf(set), diagnostics: [...diagnostics, ...set.diagnostics], bindings, fromCache, cacheWritten });
+    ({ index: indexOf(set), diagnostics: [...diagnostics, ...set.diagnostics], bindings, fromCache, cacheWritten, sourceOf });
   // Fast path: unchanged file stats map straight to the content key of a previous run,
   // so a warm start reads no schema file at all.
   const statKey = cacheDir ? statKeyOf(files) : undefined;
@@ -304,7 +310,7 @@ export function openSchemaSet(opts: SchemaSetOptions): SchemaSet {
 
 /** A validation context over an opened set: one engine, compiled lazily. */
 export function validationContext(set: SchemaSet, options: ValidateOptions = {}): ValidateContext {
-  const engine = new SchemaEngine(set.index, readText);
+  const engine = new SchemaEngine(set.index, set.sourceOf);
   return {
     index: set.index,
     engine,
@@ -326,5 +332,9 @@ export function schemaSetFromTexts(texts: { file: string; text: string }[], opts
     if (schema) parsed.push(schema);
   }
   const set = processSchemas(dedupe(parsed, new Set(), diagnostics));
-  return { index: indexOf(set), diagnostics: [...diagnostics, ...set.diagnostics], bindings: opts.bindings ?? true, fromCache: false };
+  const sources = new Map(texts.map(({ file, text }) => [file, text]));
+  return {
+    index: indexOf(set), diagnostics: [...diagnostics, ...set.diagnostics], bindings: opts.bindings ?? true, fromCache: false,
+    sourceOf: (file) => sources.get(file),
+  };
 }
