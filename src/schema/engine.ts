@@ -157,13 +157,30 @@ export class SchemaEngine {
     }
   }
 
+  /** answers of selects that look at `compatible` alone, by schema and compatible list */
+  private readonly selectMemo = new Map<string, Map<string, boolean>>();
+
   /** Whether the `select` of schema `id` accepts the node. */
   selects(id: string, instance: unknown): boolean {
     if (this.cyclic.has(id)) return false;
     const s = this.schemaOf(id);
     if (!isObject(s) || !('select' in s)) return false;
+    const sel = this.index.schemas[id].select;
+    let memo: Map<string, boolean> | undefined, key: string | undefined;
+    if (sel?.kind === 'schema' && sel.compatibleOnly && instance instanceof Map) {
+      const c: unknown = instance.get('compatible');
+      if (Array.isArray(c) && c.every((x) => typeof x === 'string')) {
+        key = c.join('\0');
+        memo = this.selectMemo.get(id);
+        if (!memo) this.selectMemo.set(id, (memo = new Map()));
+        const known = memo.get(key);
+        if (known !== undefined) return known;
+      }
+    }
     try {
-      return this.validator.isValid(s.select, id, instance);
+      const ok = this.validator.isValid(s.select, id, instance);
+      if (memo && key !== undefined && memo.size < 10_000) memo.set(key, ok);
+      return ok;
     } catch (e) {
       if (e instanceof SchemaRecursion && this.recursion(id, e)) return false;
       throw e;

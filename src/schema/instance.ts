@@ -39,8 +39,6 @@ export interface DecodeOptions {
 
 interface DecodeContext {
   table: PropTypeTable;
-  typeMemo: Map<string, Set<string>>;
-  dimMemo: Map<string, Dim | undefined>;
   phandles: Map<number, DtNode>;
   /** "path:prop:byte offset" of each phandle cell an overlay's fixups name */
   phandleLoc: Set<string>;
@@ -50,17 +48,11 @@ interface DecodeContext {
 }
 
 function cachedTypes(ctx: DecodeContext, name: string): Set<string> {
-  let t = ctx.typeMemo.get(name);
-  if (!t) {
-    t = typesOf(ctx.table, name);
-    ctx.typeMemo.set(name, t);
-  }
-  return t;
+  return typesOf(ctx.table, name);
 }
 
 function cachedDim(ctx: DecodeContext, name: string): Dim | undefined {
-  if (!ctx.dimMemo.has(name)) ctx.dimMemo.set(name, dimOf(ctx.table, name));
-  return ctx.dimMemo.get(name);
+  return dimOf(ctx.table, name);
 }
 
 function latin1(b: Uint8Array): string {
@@ -489,7 +481,7 @@ function collectPhandleLocations(tree: Tree, out: Set<string>): void {
 
 /** The whole tree as dt-schema's instance (dtb.py's fdt_unflatten and its fixups). */
 export function buildInstanceTree(tree: Tree, table: PropTypeTable, opts: DecodeOptions = {}): InstanceTree {
-  const ctx: DecodeContext = { table, typeMemo: new Map(), dimMemo: new Map(), phandles: new Map(), phandleLoc: new Set(), guess: !!opts.guessUntyped, lastBits: 32 };
+  const ctx: DecodeContext = { table, phandles: new Map(), phandleLoc: new Set(), guess: !!opts.guessUntyped, lastBits: 32 };
   collectPhandleLocations(tree, ctx.phandleLoc);
   const nodeOf = new Map<DtNode, Node>();
   const root = new DtNode();

@@ -22,8 +22,9 @@ export type SelectKind =
   | { kind: 'compatible'; compatibles: string[] }
   /** the node name matches a regular expression (or equals a constant) */
   | { kind: 'nodename'; pattern?: string; name?: string }
-  /** evaluated per node; `requires`: properties the select needs (a cheap pre-test) */
-  | { kind: 'schema'; requires: string[] };
+  /** evaluated per node; `requires`: properties the select needs (a cheap pre-test);
+   *  `compatibleOnly`: it looks at nothing but `compatible` (its answer depends on that alone) */
+  | { kind: 'schema'; requires: string[]; compatibleOnly?: boolean };
 
 export interface ProcessedSchema {
   id: string;
@@ -163,7 +164,10 @@ function classifySelect(sel: Json): SelectKind | undefined {
   const byName = nodenameSelect(sel);
   if (byName) return byName;
   const req = isObject(sel) && Array.isArray(sel.required) ? sel.required.filter((x): x is string => typeof x === 'string') : [];
-  return { kind: 'schema', requires: req };
+  const compatibleOnly = isObject(sel) && Object.keys(sel).every((k) => k === 'properties' || k === 'required') &&
+    isObject(sel.properties) && Object.keys(sel.properties).every((k) => k === 'compatible') && req.every((r) => r === 'compatible') &&
+    (!('required' in sel) || (Array.isArray(sel.required) && sel.required.length === req.length));
+  return compatibleOnly ? { kind: 'schema', requires: req, compatibleOnly } : { kind: 'schema', requires: req };
 }
 
 /** `select: {required: [$nodename], properties: {$nodename: {items: [{pattern|const}]}}}` */

@@ -26,6 +26,8 @@ export interface PropTypeTable {
   props: Map<string, PropType[]>;
   /** pattern properties with a type, sorted by pattern */
   patterns: { pattern: string; re: PyRegex; types: PropType[] }[];
+  /** answers of typesOf / dimOf by property name (names repeat across nodes and trees) */
+  memo?: { types: Map<string, Set<string>>; dims: Map<string, Dim | undefined> };
 }
 
 const TYPE_RE = /(address|flag|u?int(8|16|32|64)(-(array|matrix))?|string(-array)?|phandle(-array)?)/;
@@ -235,8 +237,17 @@ export function tableFromJson(j: JsonObject): PropTypeTable {
   return { props, patterns };
 }
 
-/** The types a property name can have (dt-schema's property_get_type). */
+const MEMO_NAMES = 100_000;
+
+function memoOf(t: PropTypeTable): NonNullable<PropTypeTable['memo']> {
+  return (t.memo ??= { types: new Map(), dims: new Map() });
+}
+
+/** The types a property name can have (dt-schema's property_get_type); do not modify the result. */
 export function typesOf(t: PropTypeTable, name: string): Set<string> {
+  const memo = memoOf(t);
+  const known = memo.types.get(name);
+  if (known) return known;
   const out = new Set<string>();
   for (const v of t.props.get(name) ?? []) if (v.type) out.add(v.type);
   if (out.size === 0) {
@@ -246,16 +257,31 @@ export function typesOf(t: PropTypeTable, name: string): Set<string> {
     }
   }
   if (out.size > 1) out.delete('node');
+  if (memo.types.size < MEMO_NAMES) memo.types.set(name, out);
   return out;
 }
 
 export function dimOf(t: PropTypeTable, name: string): Dim | undefined {
-  for (const v of t.props.get(name) ?? []) if (v.dim) return v.dim;
-  for (const p of t.patterns) {
-    const d = p.types[0].dim;
-    if (p.types[0].type && d && p.re.search(name)) return d;
+  const memo = memoOf(t);
+  if (memo.dims.has(name)) return memo.dims.get(name);
+  let dim: Dim | undefined;
+  for (const v of t.props.get(name) ?? []) {
+    if (v.dim) {
+      dim = v.dim;
+      break;
+    }
   }
-  return undefined;
+  if (!dim) {
+    for (const p of t.patterns) {
+      const d = p.types[0].dim;
+      if (p.types[0].type && d && p.re.search(name)) {
+        dim = d;
+        break;
+      }
+    }
+  }
+  if (memo.dims.size < MEMO_NAMES) memo.dims.set(name, dim);
+  return dim;
 }
 
 export function hasFixedDim(t: PropTypeTable, name: string): boolean {

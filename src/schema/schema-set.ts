@@ -21,7 +21,7 @@ import { buildSelectIndex } from './select-index.js';
 import type { ValidateContext, ValidateOptions } from './validate.js';
 
 /** Bump when processing changes in a way that invalidates cached results. */
-const CACHE_FORMAT = 4;
+const CACHE_FORMAT = 5;
 
 /** Info: no binding folder was given or found; only dtkit's shipped bindings apply. */
 export const NO_BINDINGS_RULE = 'schema-no-bindings';

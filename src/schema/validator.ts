@@ -963,8 +963,8 @@ export class SchemaValidator {
       }
     }
     if (isObject(s.patternProperties)) {
-      const res = Object.keys(s.patternProperties).map((p) => this.host.regex(p));
-      steps.push((d, _cx, out) => { for (const k of d.keys()) if (res.some((re) => re.search(k))) out.add(k); });
+      const match = this.nameMatcher(Object.keys(s.patternProperties).map((p) => this.host.regex(p)));
+      steps.push((d, _cx, out) => { for (const k of d.keys()) if (match(k).length) out.add(k); });
     }
     if (isObject(s.dependentSchemas)) {
       const deps = s.dependentSchemas;
