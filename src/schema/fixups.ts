@@ -90,10 +90,11 @@ const UNIT_MATRIX_RE = /-(hz|microvolt)$/;
 
 function fixUnitSuffixProps(s: JsonObject, path: string[]): void {
   // the property is named after the innermost properties/$defs/definitions in the path
-  const rev = [...path].reverse();
-  const at = rev.findIndex((p) => p === 'properties' || p === '$defs' || p === 'definitions');
+  let at = path.length - 1;
+  while (at >= 0 && path[at] !== 'properties' && path[at] !== '$defs' && path[at] !== 'definitions') at--;
   if (at < 0) return;
-  const propName = rev[at === 0 ? rev.length - 1 : at - 1];
+  // the name after it (dt-schema's reversed-list lookup wraps to the first element at the end)
+  const propName = at === path.length - 1 ? path[0] : path[at + 1];
   if ('$ref' in s) return;
   if (UNIT_ARRAY_RE.test(propName) && isIntSchema(s)) {
     s.items = [takeScalarKeywords(s)];

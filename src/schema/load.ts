@@ -124,6 +124,9 @@ function measure(doc: unknown): { nodes: number; depth: number; cycle: boolean }
   return { nodes: size.get(doc)!, depth: depth.get(doc)!, cycle: false };
 }
 
+/** a YAML anchor (`&name`) where a node may start */
+const HAS_ANCHOR = /(^|[\s[{,:-])&[^\s,\]}]/m;
+
 /** Where the first alias (`*name`) of a text is, for locating an alias problem. */
 function firstAlias(text: string): { line: number; column: number } {
   const m = /(^|[\s[{,:-])\*[^\s,\]}]+/m.exec(text);
@@ -141,7 +144,9 @@ export function parseSchemaText(file: string, text: string): { schema?: SchemaFi
     const why = err instanceof RangeError ? 'nested too deeply' : err.reason ?? err.message ?? String(e);
     return { diagnostic: loadError(file, `malformed YAML: ${why}`, m ? m.line + 1 : 0, m ? m.column + 1 : 0) };
   }
-  const { nodes, depth, cycle } = measure(doc);
+  // only aliases can make a document larger or deeper than its text (js-yaml itself stops
+  // at 100 levels of nesting), and an alias needs an anchor
+  const { nodes, depth, cycle } = HAS_ANCHOR.test(text) ? measure(doc) : { nodes: 0, depth: 0, cycle: false };
   if (cycle) {
     const at = firstAlias(text);
     return { diagnostic: loadError(file, 'YAML alias refers to a value that contains it (a recursive structure); the file is ignored', at.line, at.column) };

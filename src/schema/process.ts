@@ -56,6 +56,13 @@ export interface SchemaIndex extends Omit<ProcessedSet, 'types'> {
 /** Resolves a `$ref` against the id of the schema it appears in. */
 export function refTarget(ref: string, baseId: string): { id: string; fragment: string } | undefined {
   if (ref.startsWith('#')) return { id: baseId, fragment: ref.slice(1) };
+  // the common case, a path on the base's origin ('/schemas/types.yaml#/...'), without URL parsing
+  const origin = /^https?:\/\/[^/?#]+/.exec(baseId)?.[0];
+  if (origin && ref.startsWith('/') && !ref.startsWith('//') && /^[\w\-./,+]*(#|$)/.test(ref)) {
+    const hash = ref.indexOf('#');
+    const p = hash < 0 ? ref : ref.slice(0, hash);
+    if (!/(^|\/)\.\.?(\/|$)/.test(p)) return { id: origin + p, fragment: hash < 0 ? '' : ref.slice(hash + 1) };
+  }
   try {
     const u = new URL(ref, baseId);
     const fragment = u.hash.replace(/^#/, '');

@@ -38,6 +38,13 @@ interface Entry extends PropType {
 }
 type RawTable = Map<string, Entry[]>;
 
+/** Whether `id` is among the entry's ids. Schemas are walked one after another and an entry
+ *  only ever gains the id of the schema being walked, so it can only be the last: this keeps
+ *  the walk linear where `reg` alone gathers thousands of ids. */
+function hasId(p: Entry, id: string): boolean {
+  return p.ids[p.ids.length - 1] === id;
+}
+
 function mergeDim(a: Dim, b: Dim): Dim {
   const out: [number, number][] = [];
   for (let i = 0; i < 2; i++) {
@@ -94,7 +101,7 @@ function extractPropType(table: RawTable, schema: JsonObject, id: string, name: 
   const ref = typeof sub.$ref === 'string' ? sub.$ref : undefined;
   if (ref !== undefined) {
     if (ref.startsWith('#/')) {
-      if (table.get(name)?.some((p) => p.ids.includes(id))) return;
+      if (table.get(name)?.some((p) => hasId(p, id))) return;
       const target = resolveLocal(schema, ref);
       if (target !== undefined) extractPropType(table, schema, id, name, target, isPattern, depth + 1);
     } else if (ref.includes('/properties/')) {
@@ -146,18 +153,18 @@ function extractPropType(table: RawTable, schema: JsonObject, id: string, name: 
     }
     if (dim && (p.type === 'phandle-array' || p.type.endsWith('-matrix'))) {
       p.dim = p.dim ? mergeDim(p.dim, dim) : dim;
-      if (!p.ids.includes(id)) p.ids.push(id);
+      if (!hasId(p, id)) p.ids.push(id);
       keep = undefined;
       break;
     }
     if (p.type === propType) {
       keep = undefined;
-      if (!p.ids.includes(id)) p.ids.push(id);
+      if (!hasId(p, id)) p.ids.push(id);
       break;
     }
     if (propType.includes('string') && p.type.includes('string')) {
       if (propType === 'string-array') p.type = propType;
-      if (!p.ids.includes(id)) p.ids.push(id);
+      if (!hasId(p, id)) p.ids.push(id);
       keep = undefined;
       break;
     }
