@@ -13,21 +13,8 @@ import { pyRegex } from './regex.js';
 import type { Resolved, SchemaError } from './validator.js';
 import { SchemaRecursion, SchemaValidator } from './validator.js';
 
-/** A finding of one schema on one node, as dt-validate reports it. */
-export interface SchemaFinding {
-  message: string;
-  keyword: string | null;
-  /** instance path below the validated node (dt-validate's property_path) */
-  propertyPath: (string | number)[];
-  /** schema path within the selected schema (dt-validate's schema_path) */
-  schemaPath: (string | number)[];
-  /** the instance path to point at in the source */
-  where: (string | number)[];
-  /** the value the error is about */
-  instance: unknown;
-  /** sub-errors of an anyOf/oneOf */
-  context: SchemaError[];
-}
+/** A finding of one schema on one node: python-jsonschema's error as dt-validate reports it. */
+export type SchemaFinding = SchemaError;
 
 /** Python's urllib.parse.unquote: %XX sequences as UTF-8, anything else left as written. */
 export function pyUnquote(s: string): string {
@@ -148,9 +135,7 @@ export class SchemaEngine {
     if (s === undefined) return [];
     try {
       if (this.validator.isValid(s, id, instance)) return [];
-      return this.validator.errors(s, id, instance, prefix).map((e) => ({
-        message: e.message, keyword: e.keyword, propertyPath: e.path, schemaPath: e.schemaPath, where: e.where, instance: e.instance, context: e.context,
-      }));
+      return this.validator.errors(s, id, instance, prefix);
     } catch (e) {
       if (e instanceof SchemaRecursion && this.recursion(id, e)) return [];
       throw e;

@@ -398,10 +398,11 @@ export class SchemaValidator {
         case 'minimum': case 'maximum': case 'exclusiveMinimum': case 'exclusiveMaximum': add(kw, this.bound(s, kw, v)); break;
         case 'multipleOf': add(kw, this.multipleOf(s, v)); break;
         case 'pattern': add(kw, this.pattern(s, v)); break;
-        case 'minLength': case 'maxLength': add(kw, this.length(s, kw, v)); break;
+        case 'minLength': case 'maxLength': case 'minItems': case 'maxItems': case 'minProperties': case 'maxProperties':
+          add(kw, this.sizeBound(s, kw, v));
+          break;
         case 'items': add(kw, this.items(v, base)); break;
         case 'additionalItems': add(kw, this.additionalItems(s, v, base)); break;
-        case 'minItems': case 'maxItems': add(kw, this.count(s, kw, v)); break;
         case 'uniqueItems': if (v) add(kw, (d, cx, out) => {
           if (!Array.isArray(d) || unique(d)) return true;
           if (out) out.push(this.error(cx, kw, `${pyRepr(d)} has non-unique elements`, d, s));
@@ -417,7 +418,6 @@ export class SchemaValidator {
         case 'dependentRequired': add(kw, this.dependentRequired(s, v)); break;
         case 'dependentSchemas': add(kw, this.dependentSchemas(v, base)); break;
         case 'propertyNames': add(kw, this.propertyNames(v, base)); break;
-        case 'minProperties': case 'maxProperties': add(kw, this.propertyCount(s, kw, v)); break;
         case 'typeSize': add(kw, this.typeSize(s, v)); break;
         default: break; // annotations and keywords Draft 2019-09 does not validate
       }
@@ -601,19 +601,6 @@ export class SchemaValidator {
     };
   }
 
-  private length(s: JsonObject, kw: string, m: Json): Check | undefined {
-    if (typeof m !== 'number') return undefined;
-    const min = kw === 'minLength';
-    const msg = min ? (m === 1 ? 'should be non-empty' : 'is too short') : m === 0 ? 'is expected to be empty' : 'is too long';
-    return (d, cx, out) => {
-      if (typeof d !== 'string') return true;
-      const n = pyLen(d);
-      if (min ? n >= m : n <= m) return true;
-      if (out) out.push(this.error(cx, kw, `${pyRepr(d)} ${msg}`, d, s));
-      return false;
-    };
-  }
-
   // ---------------------------------------------------------------- arrays
   private items(v: Json, base: string): Check {
     if (Array.isArray(v)) {
@@ -666,17 +653,6 @@ export class SchemaValidator {
     return (d, cx, out) => {
       if (!Array.isArray(d) || d.length <= n) return true;
       if (out) out.push(this.error(cx, 'additionalItems', `Additional items are not allowed (${extrasMsg(d.slice(n))} unexpected)`, d, s));
-      return false;
-    };
-  }
-
-  private count(s: JsonObject, kw: string, m: Json): Check | undefined {
-    if (typeof m !== 'number') return undefined;
-    const min = kw === 'minItems';
-    const msg = min ? (m === 1 ? 'should be non-empty' : 'is too short') : m === 0 ? 'is expected to be empty' : 'is too long';
-    return (d, cx, out) => {
-      if (!Array.isArray(d) || (min ? d.length >= m : d.length <= m)) return true;
-      if (out) out.push(this.error(cx, kw, `${pyRepr(d)} ${msg}`, d, s));
       return false;
     };
   }
@@ -895,12 +871,20 @@ export class SchemaValidator {
     };
   }
 
-  private propertyCount(s: JsonObject, kw: string, m: Json): Check | undefined {
+  /** min/maxItems, min/maxLength, min/maxProperties: one shape, python-jsonschema's words for each. */
+  private sizeBound(s: JsonObject, kw: string, m: Json): Check | undefined {
     if (typeof m !== 'number') return undefined;
-    const min = kw === 'minProperties';
-    const msg = min ? (m === 1 ? 'should be non-empty' : 'does not have enough properties') : m === 0 ? 'is expected to be empty' : 'has too many properties';
+    const min = kw.startsWith('min');
+    const what = kw.slice(3);
+    const sizeOf: (d: unknown) => number | undefined =
+      what === 'Items' ? (d) => (Array.isArray(d) ? d.length : undefined)
+        : what === 'Length' ? (d) => (typeof d === 'string' ? pyLen(d) : undefined)
+          : (d) => (d instanceof Map ? d.size : undefined);
+    const [short, long] = what === 'Properties' ? ['does not have enough properties', 'has too many properties'] : ['is too short', 'is too long'];
+    const msg = min ? (m === 1 ? 'should be non-empty' : short) : m === 0 ? 'is expected to be empty' : long;
     return (d, cx, out) => {
-      if (!(d instanceof Map) || (min ? d.size >= m : d.size <= m)) return true;
+      const n = sizeOf(d);
+      if (n === undefined || (min ? n >= m : n <= m)) return true;
       if (out) out.push(this.error(cx, kw, `${pyRepr(d)} ${msg}`, d, s));
       return false;
     };

@@ -43,6 +43,6 @@ test('a binding that forbids what the profile sets: refused at the devmem row, n
   assert.ok(line?.startsWith(`${exampleProfile}:20:9: error: /soc@0/remoteproc@30000000:qcom,devmem: False schema does not allow [[1114112, 1114112, 16384, 1], `), r.err);
   assert.ok(line?.endsWith(' [schema: http://devicetree.org/schemas/test/dtkit-no-devmem.yaml]'), line);
   // the example's PAS nodes are complete (as lemans.dtsi), so nothing else is reported
-  assert.equal(r.err.split('\n').filter((l) => / (error|warning): /.test(l)).length, 1, r.err);
+  assert.equal(r.err.split('\n').filter((l) => / (error|warning): /.test(l) && !l.startsWith('dtkit')).length, 1, r.err);
   assert.ok(r.err.endsWith('dtkit overlay: refused: 1 error; nothing written\n'), r.err);
 });
