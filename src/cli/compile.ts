@@ -8,7 +8,6 @@ import * as fs from 'node:fs';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { CheckLevel } from '../checks/types.js';
-import { batchOutput, compileBatch } from '../compile/batch.js';
 import type { CompileOptions } from '../compile/compile.js';
 import { printDts } from '../dts/print.js';
 import { writeFdt } from '../fdt/writer.js';
@@ -163,6 +162,8 @@ async function compileMany(inputs: string[], opts: CompileCliOptions, io: Compil
   }
   const { format } = settings;
   const { host: _host, readStdin: _stdin, compile, ...input } = settings.input;
+  // worker threads only for a batch: one board is compiled in this thread
+  const { batchOutput, compileBatch } = await import('../compile/batch.js');
   const outcomes = await compileBatch(
     inputs.map((i) => ({ input: i, output: batchOutput(i, opts.outDir!, format) })),
     {

@@ -5,6 +5,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { tierUpAsUsual } from '../tier-up.js';
 import type { CompileOptions } from './compile.js';
 
 const YOUNG_GENERATION_MB = 4;
@@ -45,6 +46,7 @@ export function batchOutput(input: string, outDir: string, outFormat: 'dtb' | 'd
 }
 
 export async function compileBatch(jobs: BatchJob[], opts: BatchOptions): Promise<BatchOutcome[]> {
+  tierUpAsUsual();
   const workers = Math.max(1, Math.min(opts.jobs ?? os.availableParallelism(), jobs.length));
   const outcomes: BatchOutcome[] = new Array(jobs.length);
   let next = 0;

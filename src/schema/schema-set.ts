@@ -17,16 +17,15 @@ import type { SchemaFile } from './load.js';
 import { SCHEMA_LOAD_RULE, listYamlFiles, parseSchemaText } from './load.js';
 import type { ProcessedSchema, ProcessedSet, SchemaIndex } from './process.js';
 import { indexOf, processSchemas } from './process.js';
+import { EXTENDED_RULE, NO_BINDINGS_RULE } from './rules.js';
 import { buildSelectIndex } from './select-index.js';
 import type { ValidateContext, ValidateOptions } from './validate.js';
+
+export { EXTENDED_RULE, NO_BINDINGS_RULE };
 
 /** Bump when processing changes in a way that invalidates cached results. */
 const CACHE_FORMAT = 5;
 
-/** Info: no binding folder was given or found; only dtkit's shipped bindings apply. */
-export const NO_BINDINGS_RULE = 'schema-no-bindings';
-/** Info: a binding of the user's (the kernel's) was extended with properties of dtkit's copy. */
-export const EXTENDED_RULE = 'schema-extended';
 
 export interface SchemaSetOptions {
   host: Host;
