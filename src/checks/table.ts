@@ -9,7 +9,7 @@ import type { Check } from './types.js';
 import { addressRows, addressRows161 } from './rows/addresses.js';
 import { busRows, busRows161 } from './rows/buses.js';
 import { chosenRows, chosenRows161 } from './rows/chosen.js';
-import { fixupRows } from './rows/fixups.js';
+import { fixupRows } from './rows/references.js';
 import { graphRows, graphRows161 } from './rows/graph.js';
 import { interruptRows, interruptRows161 } from './rows/interrupts.js';
 import { phandleRows } from './rows/phandles.js';

@@ -15,7 +15,7 @@ import { Node as NodeClass, Property as PropertyClass } from '../tree/model.js';
 import type { Marker } from '../tree/value.js';
 import { ValueBuilder } from '../tree/value.js';
 // the compile's own resolver, so that "unresolved" here means exactly what it meant there
-import { RefResolver } from '../compile/resolve.js';
+import { RefResolver } from '../tree/refs.js';
 import { rootChild } from './symbols.js';
 
 export const FIXUPS_RULE = 'overlay_fixups';

@@ -2,7 +2,7 @@
 // /omit-if-no-ref/ nodes, delete redundant "name" properties). The passes themselves live
 // in src/compile/resolve.ts (one implementation); these rows only schedule them at
 // dtc's place in the table and re-tag what they report with the row's id and level.
-import { resolvePasses } from '../../compile/resolve.js';
+import { resolvePasses } from '../../tree/refs.js';
 import { Diagnostics } from '../../report/diagnostic.js';
 import type { Check } from '../types.js';
 

@@ -5,12 +5,12 @@
 // `phandle` property appended to its node, exactly as dtc's get_node_phandle does.
 import { Diagnostics } from '../report/diagnostic.js';
 import { MAX_QUOTED, clipText } from '../report/safe-text.js';
-import type { Node, Tree } from '../tree/model.js';
-import type { Property } from '../tree/model.js';
-import { deleteNode } from '../tree/ops.js';
-import { isValidPhandle, PhandleAllocator } from '../tree/phandles.js';
-import type { Marker } from '../tree/value.js';
-import { latin1Bytes, markerAt, readU32, ValueBuilder, writeU32 } from '../tree/value.js';
+import type { Node, Tree } from './model.js';
+import type { Property } from './model.js';
+import { deleteNode } from './ops.js';
+import { isValidPhandle, PhandleAllocator } from './phandles.js';
+import type { Marker } from './value.js';
+import { latin1Bytes, markerAt, readU32, ValueBuilder, writeU32 } from './value.js';
 
 export interface ResolveOptions {
   /** -@: labelled nodes survive /omit-if-no-ref/ (they will be in __symbols__) */
