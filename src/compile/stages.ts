@@ -3,7 +3,7 @@
 // compile.ts reads like dtc.c's main.
 import { runChecks } from '../checks/run.js';
 import type { CheckLevel } from '../checks/types.js';
-import { addOverlayNodes as overlayTransforms } from '../overlay/transforms.js';
+import { addOverlayNodes as overlayTransforms } from '../overlay/emit/transforms.js';
 import type { Diagnostics } from '../report/diagnostic.js';
 import type { Tree } from '../tree/model.js';
 

@@ -17,7 +17,7 @@ import { readFdt } from '../../src/fdt/reader.js';
 import { writeFdt } from '../../src/fdt/writer.js';
 import type { Host } from '../../src/host.js';
 import { memoryHost, nodeHost } from '../../src/host.js';
-import { applyOverlays } from '../../src/overlay/apply.js';
+import { applyOverlays } from '../../src/overlay/apply/apply.js';
 import { createPreprocessCache } from '../../src/preprocessor/index.js';
 import type { Diagnostic } from '../../src/report/diagnostic.js';
 import { Node, Property, Tree } from '../../src/tree/model.js';

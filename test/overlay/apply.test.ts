@@ -2,7 +2,7 @@
 // findings; byte-identical to fdtoverlay where it is installed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyOverlays } from '../../src/overlay/apply.js';
+import { applyOverlays } from '../../src/overlay/apply/apply.js';
 import { skipUnless } from '../support/corpus.js';
 import { fdtoverlayApply, sameBytes } from './oracle.js';
 import { BASE, CONFLICT, OVERLAY } from './fixtures.js';

@@ -2,7 +2,7 @@
 // (independent of dtc and of dtkit's writer).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Blob, BlobError, nodeNameMatches } from '../../src/overlay/blob.js';
+import { Blob, BlobError, nodeNameMatches } from '../../src/overlay/apply/blob.js';
 import { readU32 } from '../../src/tree/value.js';
 import { handmade } from '../fdt/handmade.js';
 

@@ -14,11 +14,11 @@
 // Bytes are the truth; an index of nodes (offsets, parent, children in order) makes
 // lookups cheap and is shifted on every splice. Reading is bounds-checked: a corrupt blob
 // ends in a BlobError naming the byte offset.
-import { latin1Bytes, latin1String, readU32, writeU32 } from '../tree/value.js';
+import { latin1Bytes, latin1String, readU32, writeU32 } from '../../tree/value.js';
 import {
   FDT_BEGIN_NODE, FDT_END, FDT_END_NODE, FDT_MAGIC, FDT_NOP, FDT_PROP, HDR, HEADER_SIZE_V17,
   RESERVE_ENTRY_SIZE,
-} from '../fdt/format.js';
+} from '../../fdt/format.js';
 
 export class BlobNode {
   children: BlobNode[] = [];
