@@ -15,7 +15,7 @@ import { OVERLAY_RULES } from '../overlay/apply/context.js';
 import { FIXUPS_RULE } from '../overlay/emit/fixups.js';
 import { SYMBOLS_RULE } from '../overlay/emit/symbols.js';
 import { qcomChecks } from '../qcom/checks.js';
-import { SHADOWED_HEADER_RULE } from '../qcom/include.js';
+import { SHADOWED_HEADER_RULE } from '../input/shipped.js';
 import type { Diagnostic } from '../report/diagnostic.js';
 import { applyLevels } from '../report/levels.js';
 import type { RuleInfo } from '../report/rules.js';

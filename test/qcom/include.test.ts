@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { cellsOf } from '../../src/tree/value.js';
-import { SHADOWED_HEADER_RULE, includeDirsWithShipped, shippedIncludeDir } from '../../src/qcom/include.js';
+import { SHADOWED_HEADER_RULE, includeDirsWithShipped, shippedIncludeDir } from '../../src/input/shipped.js';
 import { buildBoard, fixturesDir, scratchDir, writeVariant } from './support.js';
 
 const HEADER = path.join('dt-bindings', 'iommu', 'qcom,devmem.h');
