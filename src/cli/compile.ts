@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { CheckLevel } from '../checks/types.js';
-import { batchOutput, compileBatch } from '../compile/batch.js';
+import { batchOutput, compileBatch } from '../batch/batch.js';
 import type { CompileOptions } from '../compile/compile.js';
 import { printDts } from '../dts/print.js';
 import { writeFdt } from '../fdt/writer.js';
