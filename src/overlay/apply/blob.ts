@@ -14,7 +14,7 @@
 // Bytes are the truth; an index of nodes (offsets, parent, children in order) makes
 // lookups cheap and is shifted on every splice. Reading is bounds-checked: a corrupt blob
 // ends in a BlobError naming the byte offset.
-import { latin1Bytes, latin1String, readU32, writeU32 } from '../../tree/value.js';
+import { cString, latin1Bytes, readU32, writeU32 } from '../../tree/value.js';
 import {
   FDT_BEGIN_NODE, FDT_END, FDT_END_NODE, FDT_MAGIC, FDT_NOP, FDT_PROP, HDR, HEADER_SIZE_V17,
   RESERVE_ENTRY_SIZE,
@@ -88,12 +88,6 @@ function isString(buf: Uint8Array, off: number, name: Uint8Array): boolean {
 /** Bytes [start, end) as a latin1 string (dtkit holds text as latin1). */
 function latin1(buf: Buffer, start: number, end: number): string {
   return buf.toString('latin1', start, end);
-}
-
-/** The value as a C string (up to its first NUL), or undefined without a NUL. */
-export function cString(value: Uint8Array): string | undefined {
-  const end = nulAt(value, 0);
-  return end < 0 ? undefined : latin1String(value.subarray(0, end));
 }
 
 export class Blob {

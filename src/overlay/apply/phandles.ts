@@ -2,10 +2,9 @@
 // phandles above the base's largest one, shift the references to them (listed in
 // `/__local_fixups__`) by the same amount, then fill every reference to a base label
 // (listed in `/__fixups__`) with the phandle of the node the base's `/__symbols__` names.
-import { readU32, writeU32 } from '../../tree/value.js';
+import { cString, readU32, writeU32 } from '../../tree/value.js';
 import { depthFirst } from '../../tree/walk.js';
 import type { BlobNode } from './blob.js';
-import { cString } from './blob.js';
 import type { ApplyStepContext } from './context.js';
 import { OVERLAY_RULES as R, fail } from './context.js';
 import { similarNames } from '../../report/suggest.js';
