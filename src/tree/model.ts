@@ -172,14 +172,7 @@ export class Tree {
 
   /** dtc's get_node_by_path: exact names per component, leading slashes ignored. */
   findByPath(path: string): Node | undefined {
-    let node: Node | undefined = this.root;
-    if (node.deleted) return undefined;
-    for (const part of path.split('/')) {
-      if (part === '') continue;
-      node = node.getChild(part);
-      if (!node) return undefined;
-    }
-    return node;
+    return this.root.deleted ? undefined : findBelow(this.root, path);
   }
 
   findByLabel(label: string): Node | undefined {
@@ -195,4 +188,16 @@ export class Tree {
     for (const n of this.walk()) for (const l of n.labels) if (!l.deleted && !m.has(l.name)) m.set(l.name, n);
     return m;
   }
+}
+
+/** The node at `rel` (`a/b/c`) below `base`, exact names per component; empty components
+ *  are skipped. */
+export function findBelow(base: Node, rel: string): Node | undefined {
+  let node: Node | undefined = base;
+  for (const part of rel.split('/')) {
+    if (part === '') continue;
+    node = node.getChild(part);
+    if (!node) return undefined;
+  }
+  return node;
 }
