@@ -39,10 +39,6 @@ export function firstCell(p: Property): number {
   return cellAt(p.value, 0);
 }
 
-export function phandleIsValid(ph: number): boolean {
-  return ph !== 0 && ph !== 0xffffffff;
-}
-
 /** dtc's node_is_compatible: one of the compatible strings equals `compat`. */
 export function isCompatible(node: Node, compat: string): boolean {
   const p = node.getProperty('compatible');

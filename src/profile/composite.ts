@@ -9,7 +9,7 @@ import type { CheckLevel } from '../checks/types.js';
 import { runChecks } from '../checks/run.js';
 import { qcomChecks } from '../qcom/checks.js';
 import { DEVMEM_PROPERTY } from '../qcom/devmem.js';
-import { phandleLookup } from '../qcom/pas.js';
+import { phandleLookup } from '../tree/refs.js';
 import { streamConflicts } from '../qcom/streams.js';
 import type { ValidateContext } from '../schema/validate.js';
 import { validateTree } from '../schema/validate.js';

@@ -12,8 +12,9 @@ import {
 import { devmemFormatProblems, devmemRowsOf } from './devmem-value.js';
 import { hex32 } from './format.js';
 import { ValueLocator } from './locate.js';
-import { carveoutOf, isArmSmmu, isEnabledInTree, isPasNode, nodeName, parseIommus, phandleLookup } from './pas.js';
-import type { PhandleLookup } from './pas.js';
+import type { PhandleLookup } from '../tree/refs.js';
+import { phandleLookup } from '../tree/refs.js';
+import { carveoutOf, isArmSmmu, isEnabledInTree, isPasNode, nodeName, parseIommus } from './pas.js';
 import { streamConflicts } from './streams.js';
 
 export interface QcomCheckSetup {

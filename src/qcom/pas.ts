@@ -1,6 +1,7 @@
 // Tree facts about Qualcomm PAS remote processors: which nodes they are, their `iommus`
 // specifiers (resolved against the IOMMU's #iommu-cells) and their firmware carveout.
 import type { Node, Property, Tree } from '../tree/model.js';
+import type { PhandleLookup } from '../tree/refs.js';
 import { cellsOf, stringsOf } from '../tree/value.js';
 import { hex32 } from './format.js';
 
@@ -37,16 +38,6 @@ export function isStatusEnabled(node: Node): boolean {
 export function isEnabledInTree(node: Node): boolean {
   for (let n: Node | null = node; n; n = n.parent) if (!isStatusEnabled(n)) return false;
   return true;
-}
-
-/** Finds the node a phandle value points at. */
-export type PhandleLookup = (phandle: number) => Node | undefined;
-
-/** A lookup over one walk of the tree (first node in walk order wins, as in dtc). */
-export function phandleLookup(tree: Tree): PhandleLookup {
-  const m = new Map<number, Node>();
-  for (const n of tree.walk()) if (n.phandle !== 0 && !m.has(n.phandle)) m.set(n.phandle, n);
-  return (ph) => (ph === 0 || ph === 0xffffffff ? undefined : m.get(ph));
 }
 
 /** Label or path a reference was written as, when the value remembers it. */

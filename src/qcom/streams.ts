@@ -7,7 +7,7 @@
 // that stream's domain with the firmware carveout and device memory on a KVM host.
 import type { Node, Property, Tree } from '../tree/model.js';
 import { hex32 } from './format.js';
-import type { PhandleLookup } from './pas.js';
+import type { PhandleLookup } from '../tree/refs.js';
 import { isArmSmmu, isEnabledInTree, isPasNode, nodeName, parseIommus } from './pas.js';
 
 export interface StreamUse {

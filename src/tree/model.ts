@@ -159,27 +159,13 @@ export class Tree {
   constructor(public root: Node = new Node('')) {}
 
   /** Live nodes, depth first, parents before children (dtc's walk order). */
-  *walk(from: Node = this.root): Generator<Node> {
-    // an explicit stack: recursive generators cost a frame per level per node
-    const stack: Node[] = [from];
-    while (stack.length) {
-      const n = stack.pop()!;
-      if (n !== from && n.deleted) continue;
-      yield n;
-      for (let i = n.children.length - 1; i >= 0; i--) if (!n.children[i].deleted) stack.push(n.children[i]);
-    }
+  walk(): Node[] {
+    return liveNodes(this.root);
   }
 
   /** dtc's get_node_by_path: exact names per component, leading slashes ignored. */
   findByPath(path: string): Node | undefined {
     return this.root.deleted ? undefined : findBelow(this.root, path);
-  }
-
-  findByLabel(label: string): Node | undefined {
-    for (const n of this.walk()) {
-      for (const l of n.labels) if (!l.deleted && l.name === label) return n;
-    }
-    return undefined;
   }
 
   /** Every live label with the node that carries it (first in walk order wins). */
@@ -200,4 +186,20 @@ export function findBelow(base: Node, rel: string): Node | undefined {
     if (!node) return undefined;
   }
   return node;
+}
+
+/**
+ * `from` and its live descendants, depth first, parents before children (dtc's walk order),
+ * as a list taken before the caller looks at any of them: a caller that deletes nodes
+ * skips those found deleted. An explicit stack: depth is the input's.
+ */
+export function liveNodes(from: Node): Node[] {
+  const out: Node[] = [];
+  const stack: Node[] = [from];
+  while (stack.length) {
+    const n = stack.pop()!;
+    out.push(n);
+    for (let i = n.children.length - 1; i >= 0; i--) if (!n.children[i].deleted) stack.push(n.children[i]);
+  }
+  return out;
 }

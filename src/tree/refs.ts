@@ -165,13 +165,9 @@ export function pathReferences(tree: Tree, diags: Diagnostics): void {
 /** omit_unused_nodes: /omit-if-no-ref/ nodes that nothing referenced are deleted. */
 export function omitUnusedNodes(tree: Tree, _diags: Diagnostics, opts: ResolveOptions = {}): void {
   if (tree.root.deleted) return;
-  const stack: Node[] = [tree.root];
-  while (stack.length) {
-    const node = stack.pop()!;
-    if (node.omitIfNoRef && !node.referenced && !(opts.symbols && node.labels.length > 0)) {
-      deleteNode(node);
-      continue;
-    }
-    for (let i = node.children.length - 1; i >= 0; i--) if (!node.children[i].deleted) stack.push(node.children[i]);
+  for (const node of tree.walk()) {
+    // below a node deleted here: gone with it
+    if (node.deleted) continue;
+    if (node.omitIfNoRef && !node.referenced && !(opts.symbols && node.labels.length > 0)) deleteNode(node);
   }
 }

@@ -39,7 +39,7 @@ describe('real lemans boards', () => {
       assert.deepEqual(qcomFindings(base, { host: 'qhee' }), []);
       const kvm = runQcom(file, { host: 'kvm' }, [el2!], kernelIncludes(linux!));
       assert.deepEqual(kvm.findings, []);
-      const adsp = kvm.board.tree!.findByLabel('remoteproc_adsp');
+      const adsp = kvm.board.tree!.labelIndex().get('remoteproc_adsp');
       assert.equal(adsp?.getProperty('iommus')?.value.bytes.length, 12, 'the overlay reached the composite');
       // without the overlay, a KVM host has five remote processors nobody maps
       assert.deepEqual(qcomFindings(base, { host: 'kvm' }).map((d) => [d.rule, d.node]), [

@@ -2,7 +2,8 @@
 import type { Node } from '../../tree/model.js';
 import type { DtcVersion } from '../table.js';
 import type { Check, CheckContext } from '../types.js';
-import { firstCell, hex, phandleIsValid } from '../values.js';
+import { isValidPhandle } from '../../tree/phandles.js';
+import { firstCell, hex } from '../values.js';
 import { factsOf } from './addresses.js';
 
 export const graphNodes: Check = {
@@ -72,7 +73,7 @@ function remoteEndpoint(ctx: CheckContext, endpoint: Node): Node | undefined {
   const p = endpoint.getProperty('remote-endpoint');
   if (!p) return undefined;
   const phandle = firstCell(p);
-  if (!phandleIsValid(phandle)) return undefined;
+  if (!isValidPhandle(phandle)) return undefined;
   const node = factsOf(ctx).nodeByPhandle(phandle);
   if (!node) ctx.report(endpoint, 'graph phandle is not valid', { property: p });
   return node;

@@ -39,7 +39,7 @@ function pathValue(path: string) {
 
 export function generateLabelTree(tree: Tree, diags: Diagnostics, opts: LabelTreeOptions): void {
   // dtc asks whether any live node has a label list at all (deleted labels count)
-  const nodes = [...tree.walk()];
+  const nodes = tree.walk();
   if (!nodes.some((n) => n.labels.length > 0)) return;
   const target = rootChild(tree, opts.nodeName);
   const phandles = opts.allocatePhandles ? new PhandleAllocator(tree, opts.phandleFormat) : undefined;
