@@ -43,7 +43,7 @@ function rule(id: string, level: RuleInfo['level'], switching: Switching, descri
 export function ruleCatalog(): CatalogRule[] {
   const out: CatalogRule[] = [];
   for (const c of dtcChecks()) out.push(rule(c.id, c.level, 'dtc', c.description, dtcCheckHelpUri(c.id)));
-  for (const c of qcomChecks) out.push(rule(c.id, c.level, 'row', c.description));
+  for (const c of qcomChecks()) out.push(rule(c.id, c.level, 'row', c.description));
   out.push(
     rule(SCHEMA_RULE, 'error', 'finding', 'a node or property does not match its binding (dt-schema)', DT_SCHEMA_URI),
     rule(UNMATCHED_RULE, 'warning', 'finding', 'no binding documents a compatible string (dt-validate -m)', DT_SCHEMA_URI),

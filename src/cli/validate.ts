@@ -11,13 +11,13 @@ import type { Host } from '../host.js';
 import { nodeHost, readText } from '../host.js';
 import { runChecks } from '../checks/run.js';
 import { dtcChecks } from '../checks/table.js';
-import type { CheckOptions } from '../checks/types.js';
 import { loadComposite } from '../input/composite.js';
 import type { InputOptions } from '../input/load.js';
 import { loadInput, sourceTreeOf } from '../input/load.js';
 import { describeSourceTree } from '../input/layout.js';
 import { STDIN_ARG } from '../input/paths.js';
-import { makeQcomChecks } from '../qcom/checks.js';
+import { qcomChecks } from '../qcom/checks.js';
+import type { PasPolicy, QcomCheckOptions } from '../qcom/checks.js';
 import { parseSize } from '../qcom/format.js';
 import type { Diagnostic } from '../report/diagnostic.js';
 import { sourceLines } from '../report/render.js';
@@ -49,8 +49,8 @@ export interface ValidateCliOptions extends InputFlags {
   unmatched: boolean;
   cache: boolean;
   cacheDir?: string;
-  /** host policy for the qcom PAS rows */
-  host?: 'qhee' | 'kvm';
+  /** --host: the PAS policy of the qcom rows (commander names the attribute after the flag) */
+  host?: PasPolicy;
   requireDevmem?: boolean;
   iommuPageSize?: string;
 }
@@ -79,7 +79,8 @@ interface RunContext {
   opts: ValidateCliOptions;
   io: ValidateIo;
   levels: RuleLevels;
-  checkOptions: CheckOptions;
+  /** the qcom rows' options (the rows are made per input, with its source text) */
+  qcom: QcomCheckOptions;
   input: InputOptions;
 }
 
@@ -90,7 +91,7 @@ function validateOne(file: string, schemas: ValidateContext, rc: RunContext): In
   const diagnostics = [...loaded.diagnostics];
   // a tree cut short by a syntax error would only add findings about what is missing
   if (loaded.tree && loaded.parsed) {
-    diagnostics.push(...runChecks(loaded.tree, { checks: makeQcomChecks({ sourceText }), options: rc.checkOptions, file: loaded.file }).diagnostics);
+    diagnostics.push(...runChecks(loaded.tree, { checks: qcomChecks({ ...rc.qcom, sourceText }), options: { levels: rc.levels.checks }, file: loaded.file }).diagnostics);
     diagnostics.push(...validateTree(schemas, loaded.tree, loaded.file));
   }
   return { diagnostics, tree: loaded.tree, sourceText };
@@ -107,8 +108,8 @@ function validateWithOverlays(file: string, overlays: string[], schemas: Validat
     // (and, as after a compile, the vendor rows in a run of their own: dtc's first error
     // ends a run)
     const rows = dtcChecks().filter((r) => !r.mutates || r.id === 'explicit_phandles');
-    diagnostics.push(...runChecks(c.tree, { checks: rows, options: rc.checkOptions, file: c.base.file }).diagnostics);
-    diagnostics.push(...runChecks(c.tree, { checks: makeQcomChecks({ sourceText: c.sourceText }), options: rc.checkOptions, file: c.base.file }).diagnostics);
+    diagnostics.push(...runChecks(c.tree, { checks: rows, options: { levels: rc.levels.checks }, file: c.base.file }).diagnostics);
+    diagnostics.push(...runChecks(c.tree, { checks: qcomChecks({ ...rc.qcom, sourceText: c.sourceText }), options: { levels: rc.levels.checks }, file: c.base.file }).diagnostics);
     diagnostics.push(...validateTree(schemas, c.tree, c.base.file));
   }
   return { diagnostics, tree: c.tree, sourceText: c.sourceText };
@@ -140,7 +141,7 @@ function validateAll(inputs: string[], opts: ValidateCliOptions, io: ValidateIo)
   if ([...inputs, ...overlays].filter((i) => i === STDIN_ARG).length > 1) throw new UsageError('standard input (-) can be read only once');
   const rc: RunContext = {
     opts, io, levels,
-    checkOptions: { levels: levels.checks, host: opts.host, requireDevmem: opts.requireDevmem, iommuPageSize: pageSizeOf(opts.iommuPageSize) },
+    qcom: { policy: opts.host, requireDevmem: opts.requireDevmem, iommuPageSize: pageSizeOf(opts.iommuPageSize) },
     input: {
       host: io.host, includeDirs: settings.includeDirs, detect: settings.detect, format: settings.format,
       checkBlobs: true, readStdin: io.readStdin, compile: { checkLevels: levels.checks },

@@ -101,24 +101,24 @@ export function validateComposite(input: CompositeInput): CompositeResult {
   }
   if (!conflicts.length) checked.push('stream IDs: no collision with other users of the same SMMUs');
 
-  const rows = qcomChecks.filter((c) => c.id !== 'qcom_sid_conflict');
-  const r = runChecks(composite, { checks: rows, options: { host: 'kvm', levels: input.levels }, file: base.file });
-  let hostErrors = 0;
+  const rows = qcomChecks({ policy: 'kvm' }).filter((c) => c.id !== 'qcom_sid_conflict');
+  const r = runChecks(composite, { checks: rows, options: { levels: input.levels }, file: base.file });
+  let policyErrors = 0;
   for (const d of r.diagnostics) {
     const n = d.node ? touched.get(d.node) : undefined;
     if (n) {
       out.push({ ...d, span: profileSpan(n, d.property, d.message) ?? d.span });
-      if (d.severity === 'error') hostErrors++;
+      if (d.severity === 'error') policyErrors++;
     } else if (d.rule === 'qcom_pas_host') {
       // a PAS remoteproc the profile does not mention: the profile's choice (as upstream's
       // sc8280xp and sc7180 overlays make it), said out loud
       out.push({ ...d, severity: 'warning', span: base.tree.findByPath(d.node ?? '')?.span, message: `${d.message}; the profile leaves it alone` });
     } else {
       out.push(d);
-      if (d.severity === 'error') hostErrors++;
+      if (d.severity === 'error') policyErrors++;
     }
   }
-  if (!hostErrors) checked.push(`composite passes ${rows.map((c) => c.id).join(', ')} (host kvm)`);
+  if (!policyErrors) checked.push(`composite passes ${rows.map((c) => c.id).join(', ')} (host kvm)`);
 
   if (input.schemas) {
     // only what the overlay is answerable for: the properties it sets, and nodes it adds

@@ -117,8 +117,8 @@ function checkBoard(ctx: PlanContext, profile: Profile): boolean {
 
 /** QHEE-clean: the base is the tree the hypervisor boots, so no PAS node carries IOMMU properties. */
 function checkQheeClean(ctx: PlanContext): void {
-  const hostRow = qcomChecks.filter((c) => c.id === 'qcom_pas_host');
-  const r = runChecks(ctx.base.tree, { checks: hostRow, options: { host: 'qhee' }, file: ctx.base.file });
+  const policyRow = qcomChecks({ policy: 'qhee' }).filter((c) => c.id === 'qcom_pas_host');
+  const r = runChecks(ctx.base.tree, { checks: policyRow, file: ctx.base.file });
   for (const d of r.diagnostics) {
     ctx.out.push({ ...d, rule: 'profile_base_not_qhee_clean', message: `base is not QHEE-clean: ${d.message}` });
   }

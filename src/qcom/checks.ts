@@ -1,6 +1,8 @@
-// The qcom_* rows of the check table: what a KVM-host (EL2) tree must get right for the
-// Qualcomm PAS remote processors, and what a QHEE-host tree must leave out. Each row
-// reports at the property (or the exact devmem row) with the node path.
+// The qcom_* rows: what a KVM-host (EL2) tree must get right for the Qualcomm PAS remote
+// processors, and what a QHEE-host tree must leave out. Each row reports at the property
+// (or the exact devmem row) with the node path. The rows and their options are this
+// folder's: qcomChecks(options) hands the generic runner (checks/run.ts) a table whose rows
+// carry the options they were made with, so the runner knows no vendor.
 import type { Check, CheckContext } from '../checks/types.js';
 import type { DiagnosticNote } from '../report/diagnostic.js';
 import type { SourceSpan } from '../report/source.js';
@@ -17,7 +19,18 @@ import { phandleLookup } from '../tree/refs.js';
 import { carveoutOf, isArmSmmu, isEnabledInTree, isPasNode, nodeName, parseIommus } from './pas.js';
 import { streamConflicts } from './streams.js';
 
-export interface QcomCheckSetup {
+/** Which hypervisor owns the PAS remote processors' IOMMU streams (`--host` on the command
+ *  line): QHEE (the base tree, no PAS IOMMU properties) or KVM (the EL2 overlay adds them). */
+export type PasPolicy = 'qhee' | 'kvm';
+
+export interface QcomCheckOptions {
+  /** the PAS policy qcom_pas_host enforces (none: the row has nothing to check) and
+   *  qcom_sid_conflict weighs */
+  policy?: PasPolicy;
+  /** iommus without qcom,devmem is an error (the originally proposed driver) */
+  requireDevmem?: boolean;
+  /** IOMMU page size for qcom_devmem_alignment (default 4096) */
+  iommuPageSize?: number;
   /** Text of a source file: lets findings point at the exact row's cells, not just the property. */
   sourceText?: (file: string) => string | undefined;
 }
@@ -78,8 +91,9 @@ function rowCheck({ id, description, locate, problems }: RowCheckSpec): Check {
   };
 }
 
-export function makeQcomChecks(setup: QcomCheckSetup = {}): Check[] {
-  const locator = setup.sourceText ? new ValueLocator(setup.sourceText) : undefined;
+/** The qcom rows, made with `options` (a table for runChecks). */
+export function qcomChecks(options: QcomCheckOptions = {}): Check[] {
+  const locator = options.sourceText ? new ValueLocator(options.sourceText) : undefined;
   const locate: Locate = (prop, byteOffset) =>
     (byteOffset !== undefined ? locator?.spanAt(prop, byteOffset) : undefined) ?? prop.span;
 
@@ -100,7 +114,7 @@ export function makeQcomChecks(setup: QcomCheckSetup = {}): Check[] {
 
   const alignment = rowCheck({
     id: 'qcom_devmem_alignment', description: 'qcom,devmem addresses and sizes are IOMMU-page aligned and fit 32 bits', locate,
-    problems: (ctx, _node, rows) => rows.flatMap((r, i) => alignmentProblems(r, i, ctx.options.iommuPageSize ?? DEFAULT_IOMMU_PAGE_SIZE)),
+    problems: (_ctx, _node, rows) => rows.flatMap((r, i) => alignmentProblems(r, i, options.iommuPageSize ?? DEFAULT_IOMMU_PAGE_SIZE)),
   });
 
   const overlap = rowCheck({
@@ -148,7 +162,7 @@ export function makeQcomChecks(setup: QcomCheckSetup = {}): Check[] {
           if (sid !== undefined && sid > SMMU_FIELD_MAX) report(`stream ID ${hex32(sid)} does not fit in 16 bits (${nodeName(first.iommu)} is an arm,mmu-500)`);
           if (mask !== undefined && mask > SMMU_FIELD_MAX) report(`SMR mask ${hex32(mask)} does not fit in 16 bits (${nodeName(first.iommu)} is an arm,mmu-500)`);
         }
-        if (ctx.options.requireDevmem && !node.getProperty(DEVMEM_PROPERTY)) {
+        if (options.requireDevmem && !node.getProperty(DEVMEM_PROPERTY)) {
           report(`iommus without ${DEVMEM_PROPERTY}: the proposed driver refuses to probe a remote processor whose device memory is not described`);
         }
       }
@@ -163,7 +177,7 @@ export function makeQcomChecks(setup: QcomCheckSetup = {}): Check[] {
     id: 'qcom_sid_conflict', level: 'warning',
     description: 'no two enabled devices share an SMMU stream with a PAS remote processor, or partly overlap',
     tree(ctx) {
-      const kvm = ctx.options.host === 'kvm';
+      const kvm = options.policy === 'kvm';
       for (const c of streamConflicts(ctx.tree, lookupOf(ctx))) {
         const notes: DiagnosticNote[] = [{ message: `the other device's iommus (${c.other.node.path})`, span: c.other.prop.span }];
         if (c.pas && kvm) notes.push({ message: KVM_SHARED_STREAM });
@@ -172,11 +186,11 @@ export function makeQcomChecks(setup: QcomCheckSetup = {}): Check[] {
     },
   };
 
-  const host: Check = {
+  const pasPolicy: Check = {
     id: 'qcom_pas_host', level: 'error',
     description: 'host policy: a QHEE base tree leaves PAS IOMMU properties out; a KVM tree gives every enabled PAS remote processor iommus',
     tree(ctx) {
-      const policy = ctx.options.host;
+      const policy = options.policy;
       if (!policy) return;
       for (const node of ctx.tree.walk()) {
         if (!isPasNode(node)) continue;
@@ -195,14 +209,5 @@ export function makeQcomChecks(setup: QcomCheckSetup = {}): Check[] {
     },
   };
 
-  return [format, flags, alignment, overlap, ignored, pasIommus, sidConflict, host];
+  return [format, flags, alignment, overlap, ignored, pasIommus, sidConflict, pasPolicy];
 }
-
-/** Ids of the qcom rows, e.g. to switch them off in a compile whose findings are re-run elsewhere. */
-export const QCOM_CHECK_IDS: readonly string[] = [
-  'qcom_devmem_format', 'qcom_devmem_flags', 'qcom_devmem_alignment', 'qcom_devmem_overlap',
-  'qcom_devmem_ignored', 'qcom_pas_iommus', 'qcom_sid_conflict', 'qcom_pas_host',
-];
-
-/** The qcom rows without source-text lookup (findings point at the property). */
-export const qcomChecks: Check[] = makeQcomChecks();

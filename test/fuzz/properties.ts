@@ -9,7 +9,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { defaultChecks } from '../../src/checks/all.js';
+import { dtcChecks } from '../../src/checks/table.js';
+import { qcomChecks } from '../../src/qcom/checks.js';
 import { runChecks } from '../../src/checks/run.js';
 import { compileFile, compileText } from '../../src/compile/compile.js';
 import { printDts } from '../../src/dts/print.js';
@@ -191,7 +192,7 @@ export function dtbMutation(dtbs: Array<{ name: string; bytes: Uint8Array }>, be
     if (read.tree) {
       printDts(read.tree);
       writeFdt(read.tree);
-      checkDiagnostics(runChecks(read.tree, { checks: defaultChecks(), file: name }).diagnostics, `checking ${name}`);
+      checkDiagnostics(runChecks(read.tree, { checks: [...dtcChecks(), ...qcomChecks()], file: name }).diagnostics, `checking ${name}`);
     } else if (!read.diagnostics.some((d) => d.severity === 'error')) {
       throw new Error('no tree and no error');
     }

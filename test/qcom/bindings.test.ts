@@ -71,7 +71,7 @@ describe('shipped remoteproc bindings', () => {
       assert.ok(result.ok && result.tree);
       const node = result.tree.findByPath('/example-0/remoteproc@30000000');
       assert.ok(node?.getProperty('iommus') && node.getProperty('qcom,devmem'), 'the example uses both properties');
-      assert.deepEqual(runChecks(result.tree, { checks: qcomChecks }).diagnostics, []);
+      assert.deepEqual(runChecks(result.tree, { checks: qcomChecks() }).diagnostics, []);
     });
   }
 
