@@ -127,6 +127,7 @@ function runRow(state: RunState, c: Check, level: CheckLevel): void {
         message,
         node: node.path,
         ...(prop ? { property: prop.name } : {}),
+        ...(prop && extra.element !== undefined ? { element: extra.element } : {}),
         span: extra.span ?? prop?.span ?? node.span,
         ...(extra.notes ? { notes: extra.notes } : {}),
       });

@@ -182,7 +182,7 @@ function encode(opts: EncodeOptions, io: DevmemIo): number {
   if ('error' in f) reasons.push(`--flags: ${f.error}`);
   if (da !== undefined && pa !== undefined && size !== undefined && 'flags' in f) {
     const row: DevmemRow = { da, pa, size, flags: f.flags };
-    for (const p of rowProblems([row], { pageSize })) reasons.push(p.message.replace(/^row 0: /, ''));
+    for (const p of rowProblems([row], { pageSize })) reasons.push(p.detail ?? p.message);
     if (reasons.length === 0) {
       const dts = `<${hexPadded(da)} ${hexPadded(pa)} ${hexPadded(size, 1)} ${flagsText(row.flags, !!opts.numeric)}>`;
       if (opts.format === 'json') io.out(`${JSON.stringify({ ...rowJson(row, 0), cells: [da, pa, size, row.flags], dts }, null, 2)}\n`);
@@ -230,7 +230,7 @@ function inspectBoard(file: string, opts: BoardOptions, io: DevmemIo, reporter: 
     io.err(errorLine(`--node '${opts.node}' matches no node of ${board.base.file}`));
     return EXIT.INPUT;
   }
-  const checks = qcomChecks({ iommuPageSize: pageSize, policy: opts.host, requireDevmem: opts.requireDevmem, sourceText: board.sourceText });
+  const checks = qcomChecks({ iommuPageSize: pageSize, policy: opts.host, requireDevmem: opts.requireDevmem });
   const result = runChecks(board.tree, { checks, options: { levels: levels.checks }, file: board.base.file });
   const selected = new Set(nodes.map((n) => n.path));
   diagnostics.push(...result.diagnostics.filter((d) => opts.node === undefined || (d.node !== undefined && selected.has(d.node))));

@@ -12,12 +12,13 @@ import { nodeHost, readText } from '../host.js';
 import { runChecks } from '../checks/run.js';
 import { dtcChecks } from '../checks/table.js';
 import { loadComposite } from '../input/composite.js';
-import type { InputOptions } from '../input/load.js';
+import type { InputOptions, LoadedInput } from '../input/load.js';
 import { loadInput, sourceTreeOf } from '../input/load.js';
 import { describeSourceTree } from '../input/layout.js';
 import { STDIN_ARG } from '../input/paths.js';
 import { qcomChecks } from '../qcom/checks.js';
-import type { PasPolicy, QcomCheckOptions } from '../qcom/checks.js';
+import type { PasPolicy } from '../qcom/checks.js';
+import type { CheckOptions, Check } from '../checks/types.js';
 import { parseSize } from '../qcom/format.js';
 import type { Diagnostic } from '../report/diagnostic.js';
 import { sourceLines } from '../report/render.js';
@@ -69,36 +70,63 @@ export const processValidateIo: ValidateIo = {
   errIsTTY: process.stderr.isTTY,
 };
 
-interface InputFindings {
+/** What checking one input found (before -W/-E levels are applied). */
+export interface InputFindings {
   diagnostics: Diagnostic[];
   tree?: Tree;
   sourceText: (file: string) => string | undefined;
+  /** the input as loaded (the base, with overlays) */
+  base: LoadedInput;
+  overlays: LoadedInput[];
 }
 
-interface RunContext {
-  opts: ValidateCliOptions;
-  io: ValidateIo;
+/** How every input of a run is checked: levels, check options, input options. Built from
+ *  the command line here, and from the editor's settings by `dtkit lsp`. */
+export interface ValidateSetup {
   levels: RuleLevels;
-  /** the qcom rows' options (the rows are made per input, with its source text) */
-  qcom: QcomCheckOptions;
+  /** what the runner needs for every table (the -W/-E levels) */
+  checkOptions: CheckOptions;
+  /** dtkit's vendor rows, made with their options (--host, --require-devmem, ...) */
+  vendorChecks: Check[];
   input: InputOptions;
 }
 
+export function validateSetup(opts: ValidateCliOptions, io: Pick<ValidateIo, 'host' | 'readStdin'>): ValidateSetup {
+  const levels = resolveRuleSwitches(opts.warning, opts.error);
+  const settings = inputSettings(opts);
+  return {
+    levels,
+    checkOptions: { levels: levels.checks },
+    vendorChecks: qcomChecks({ policy: opts.host, requireDevmem: opts.requireDevmem, iommuPageSize: pageSizeOf(opts.iommuPageSize) }),
+    input: {
+      host: io.host, includeDirs: settings.includeDirs, detect: settings.detect, format: settings.format,
+      checkBlobs: true, readStdin: io.readStdin, compile: { checkLevels: levels.checks },
+    },
+  };
+}
+
+/** The bindings folders for `input`: --schemas, else the tree's, else none (dtkit's own). */
+export function bindingDirsFor(input: string, opts: Pick<ValidateCliOptions, 'schemas'>, setup: ValidateSetup): string[] {
+  if ((opts.schemas ?? []).length > 0) return opts.schemas!;
+  const layout = sourceTreeOf(input, setup.input);
+  return layout ? [layout.bindings] : [];
+}
+
 /** dtc's rows run in the compile; the vendor rows and the schemas after it. */
-function validateOne(file: string, schemas: ValidateContext, rc: RunContext): InputFindings {
+function validateOne(file: string, schemas: ValidateContext, rc: ValidateSetup): InputFindings {
   const loaded = loadInput(file, rc.input);
-  const sourceText = (f: string) => loaded.sources.get(f) ?? readText(rc.io.host, f);
+  const sourceText = (f: string) => loaded.sources.get(f) ?? readText(rc.input.host, f);
   const diagnostics = [...loaded.diagnostics];
   // a tree cut short by a syntax error would only add findings about what is missing
   if (loaded.tree && loaded.parsed) {
-    diagnostics.push(...runChecks(loaded.tree, { checks: qcomChecks({ ...rc.qcom, sourceText }), options: { levels: rc.levels.checks }, file: loaded.file }).diagnostics);
+    diagnostics.push(...runChecks(loaded.tree, { checks: rc.vendorChecks, options: rc.checkOptions, file: loaded.file }).diagnostics);
     diagnostics.push(...validateTree(schemas, loaded.tree, loaded.file));
   }
-  return { diagnostics, tree: loaded.tree, sourceText };
+  return { diagnostics, tree: loaded.tree, sourceText, base: loaded, overlays: [] };
 }
 
 /** The composite: every check runs on it, so the inputs' own check warnings would repeat. */
-function validateWithOverlays(file: string, overlays: string[], schemas: ValidateContext, rc: RunContext): InputFindings {
+function validateWithOverlays(file: string, overlays: string[], schemas: ValidateContext, rc: ValidateSetup): InputFindings {
   const c = loadComposite(file, overlays, rc.input);
   const dtcIds = new Set(dtcChecks().map((r) => r.id));
   const diagnostics = c.diagnostics.filter((d) => d.severity === 'error' || !dtcIds.has(d.rule));
@@ -108,14 +136,19 @@ function validateWithOverlays(file: string, overlays: string[], schemas: Validat
     // (and, as after a compile, the vendor rows in a run of their own: dtc's first error
     // ends a run)
     const rows = dtcChecks().filter((r) => !r.mutates || r.id === 'explicit_phandles');
-    diagnostics.push(...runChecks(c.tree, { checks: rows, options: { levels: rc.levels.checks }, file: c.base.file }).diagnostics);
-    diagnostics.push(...runChecks(c.tree, { checks: qcomChecks({ ...rc.qcom, sourceText: c.sourceText }), options: { levels: rc.levels.checks }, file: c.base.file }).diagnostics);
+    diagnostics.push(...runChecks(c.tree, { checks: rows, options: rc.checkOptions, file: c.base.file }).diagnostics);
+    diagnostics.push(...runChecks(c.tree, { checks: rc.vendorChecks, options: rc.checkOptions, file: c.base.file }).diagnostics);
     diagnostics.push(...validateTree(schemas, c.tree, c.base.file));
   }
-  return { diagnostics, tree: c.tree, sourceText: c.sourceText };
+  return { diagnostics, tree: c.tree, sourceText: c.sourceText, base: c.base, overlays: c.overlays };
 }
 
-function compatibleOf(tree: Tree | undefined): (node: string) => string[] | undefined {
+/** Everything `dtkit validate` finds about `file` (with `overlays` applied), before levels. */
+export function validateInput(file: string, overlays: string[], schemas: ValidateContext, setup: ValidateSetup): InputFindings {
+  return overlays.length ? validateWithOverlays(file, overlays, schemas, setup) : validateOne(file, schemas, setup);
+}
+
+export function compatibleOf(tree: Tree | undefined): (node: string) => string[] | undefined {
   return (node) => {
     const p = tree?.findByPath(node)?.getProperty('compatible');
     return p ? stringsOf(p.value) : undefined;
@@ -135,19 +168,10 @@ export function runValidate(inputs: string[], opts: ValidateCliOptions, io: Vali
 }
 
 function validateAll(inputs: string[], opts: ValidateCliOptions, io: ValidateIo): number {
-  const levels = resolveRuleSwitches(opts.warning, opts.error);
-  const settings = inputSettings(opts);
+  const setup = validateSetup(opts, io);
   const overlays = opts.overlay ?? [];
   if ([...inputs, ...overlays].filter((i) => i === STDIN_ARG).length > 1) throw new UsageError('standard input (-) can be read only once');
-  const rc: RunContext = {
-    opts, io, levels,
-    qcom: { policy: opts.host, requireDevmem: opts.requireDevmem, iommuPageSize: pageSizeOf(opts.iommuPageSize) },
-    input: {
-      host: io.host, includeDirs: settings.includeDirs, detect: settings.detect, format: settings.format,
-      checkBlobs: true, readStdin: io.readStdin, compile: { checkLevels: levels.checks },
-    },
-  };
-  const reporter = new Reporter({ command: 'validate', format: opts.format ?? 'text', color: opts.color, levels, textTo: 'out' }, io);
+  const reporter = new Reporter({ command: 'validate', format: opts.format ?? 'text', color: opts.color, levels: setup.levels, textTo: 'out' }, io);
 
   // one schema set per bindings folder (inputs from different trees use their own)
   const contexts = new Map<string, ValidateContext>();
@@ -166,14 +190,13 @@ function validateAll(inputs: string[], opts: ValidateCliOptions, io: ValidateIo)
 
   const told = new Set<string>();
   for (const input of inputs) {
-    const layout = sourceTreeOf(input, rc.input);
+    const layout = sourceTreeOf(input, setup.input);
     const explicit = (opts.schemas ?? []).length > 0;
     if (layout && !told.has(layout.root)) {
       told.add(layout.root);
       reporter.info(`using the ${describeSourceTree(layout, { bindings: !explicit })}`);
     }
-    const schemas = schemasFor(explicit ? opts.schemas! : layout ? [layout.bindings] : []);
-    const r = overlays.length ? validateWithOverlays(input, overlays, schemas, rc) : validateOne(input, schemas, rc);
+    const r = validateInput(input, overlays, schemasFor(bindingDirsFor(input, opts, setup)), setup);
     // rendered now, so that the tree (and its decoded instance) can be freed: 391 boards'
     // trees at once took ~0.5 GB
     reporter.add(r.diagnostics, { lineText: sourceLines(new Map(), r.sourceText), compatibleOf: compatibleOf(r.tree) });

@@ -15,7 +15,7 @@ import type { LabelSite } from '../tree/ops.js';
 import { addLabelsAt, deleteNode, deletionMarkerNode, deletionMarkerProperty, mergeNodes } from '../tree/ops.js';
 import type { ValueType } from '../tree/value.js';
 import { ValueBuilder } from '../tree/value.js';
-import { RefMarker } from '../tree/located.js';
+import { RefMarker, ValueElementsBuilder } from '../tree/located.js';
 import { findNodeByRef } from '../tree/refs.js';
 import type { ExprStream } from './expr.js';
 import { parseIntegerPrim } from './expr.js';
@@ -76,6 +76,10 @@ export class DtsParser implements ExprStream {
   private labelsSeen = 0;
   private deletesSeen = 0;
   private readonly scratch = new ValueBuilder();
+  /** where the elements of the value being parsed were written (reused like `scratch`) */
+  private readonly elements = new ValueElementsBuilder();
+  /** the token consumed last (the end of an expression cell) */
+  private prev: Token | undefined;
   /** set when a parse error was reported (dtc then refuses the input) */
   failed = false;
   /** `label: &ref { }` labels not yet prepended to their node, in order: each prepend
@@ -96,8 +100,15 @@ export class DtsParser implements ExprStream {
 
   next(): Token {
     const t = this.look;
+    this.prev = t;
     this.look = this.lexer.next();
     return t;
+  }
+
+  /** Records a value element at byte `at`, written from token `first` to token `last`. */
+  private element(at: number, first: Token, last: Token = first): void {
+    const length = last.src === first.src && last.offset >= first.offset ? last.offset + last.length - first.offset : first.length;
+    this.elements.add(at, first.src.map, first.offset, length);
   }
 
   span(t: Token): SourceSpan {
@@ -483,14 +494,17 @@ export class DtsParser implements ExprStream {
   private parsePropdata(): ReturnType<ValueBuilder['build']> {
     // values never nest, so one scratch builder serves every property (build() copies)
     const vb = this.scratch.reset();
+    this.elements.reset();
     for (;;) {
       this.valueLabels(vb);
       const t = this.look;
       if (t.kind === 'string') {
         this.next();
+        this.element(vb.length, t);
         vb.type('string').string(t.str);
       } else if (t.kind === 'ref') {
         this.next();
+        this.element(vb.length, t);
         vb.type('string').marker(refMarker('path-ref', vb.length, t));
       } else if (t.kind === 'bits' || this.isPunct('<')) {
         this.parseArray(vb);
@@ -500,6 +514,7 @@ export class DtsParser implements ExprStream {
         for (;;) {
           this.valueLabels(vb);
           if (this.look.kind !== 'byte') break;
+          this.element(vb.length, this.look);
           vb.u8(this.next().num);
         }
         this.expect(']');
@@ -512,7 +527,10 @@ export class DtsParser implements ExprStream {
       if (!this.isPunct(',')) break;
       this.next();
     }
-    return vb.build();
+    const value = vb.build();
+    const elements = this.elements.build();
+    if (elements) value.elements = elements;
+    return value;
   }
 
   private valueLabels(vb: ValueBuilder): void {
@@ -540,6 +558,7 @@ export class DtsParser implements ExprStream {
         vb.marker({ kind: 'label', offset: vb.length, name: t.str });
       } else if (t.kind === 'ref') {
         this.next();
+        this.element(vb.length, t);
         if (bits === 32) vb.marker(refMarker('phandle-ref', vb.length, t));
         else this.error(t, 'References are only allowed in arrays with 32-bit elements.');
         vb.uint(mask, width);
@@ -549,9 +568,12 @@ export class DtsParser implements ExprStream {
       } else if (bits === 32 && (t.kind === 'literal' || t.kind === 'char') && t.big === undefined && t.num <= 0xffffffff) {
         // the common case, without BigInt
         this.next();
+        this.element(vb.length, t);
         vb.u32(t.num);
       } else {
+        const at = vb.length;
         const v = parseIntegerPrim(this);
+        this.element(at, t, this.prev);
         if (bits < 64 && v > mask && (v | mask) !== (1n << 64n) - 1n) {
           const hex = (x: bigint, w: number) => x.toString(16).padStart(w, '0');
           this.opts.diagnostics.warning('cell_overflow', `Value 0x${hex(v, 16)} truncated to 0x${hex(v & mask, bits / 4)}`, this.span(t));
@@ -582,6 +604,7 @@ export class DtsParser implements ExprStream {
       this.error(name, `Couldn't open "${clipText(name.str, MAX_QUOTED)}": No such file or directory`);
       return;
     }
+    this.element(vb.length, kw, this.prev);
     const start = Number(offset > BigInt(bytes.length) ? BigInt(bytes.length) : offset);
     const end = length === undefined ? bytes.length : Math.min(bytes.length, start + Number(length));
     vb.type('bytes').bytes(bytes.subarray(start, end));

@@ -43,6 +43,8 @@ export interface DevmemProblem {
   cell?: RowCell;
   /** the other row of an overlap */
   otherRow?: number;
+  /** the message without its `row N: ` (what `devmem encode` says of the one row it builds) */
+  detail?: string;
   /** set on the one finding that stands for this many more of its kind, not listed */
   more?: number;
 }
@@ -97,18 +99,23 @@ function describeRejectedBits(bits: number): string {
   return parts.join(', ');
 }
 
+/** A problem's message about row `index`, and the same without the row. */
+function atRow(index: number, detail: string): { message: string; detail: string } {
+  return { message: `row ${index}: ${detail}`, detail };
+}
+
 export function flagProblems(row: DevmemRow, index: number): DevmemProblem[] {
   if (row.flags === 0) {
     return [{
       rule: 'qcom_devmem_flags', row: index, cell: 3,
-      message: `row ${index}: flags are 0; a mapping needs at least one of READ, WRITE, CACHE, NOEXEC, MMIO`,
+      ...atRow(index, 'flags are 0; a mapping needs at least one of READ, WRITE, CACHE, NOEXEC, MMIO'),
     }];
   }
   const bad = (row.flags & ~DEVMEM_FLAG_MASK) >>> 0;
   if (!bad) return [];
   return [{
     rule: 'qcom_devmem_flags', row: index, cell: 3,
-    message: `row ${index}: flags ${hex32(row.flags)} set bits outside READ|WRITE|CACHE|NOEXEC|MMIO (0x1f): ${describeRejectedBits(bad)}`,
+    ...atRow(index, `flags ${hex32(row.flags)} set bits outside READ|WRITE|CACHE|NOEXEC|MMIO (0x1f): ${describeRejectedBits(bad)}`),
   }];
 }
 
@@ -118,11 +125,11 @@ export function alignmentProblems(row: DevmemRow, index: number, pageSize: numbe
   const fields: Array<[RowCell, string, number]> = [[0, 'device address', row.da], [1, 'physical address', row.pa], [2, 'size', row.size]];
   for (const [cell, what, v] of fields) {
     if (cell === 2 && v === 0) {
-      out.push({ rule: 'qcom_devmem_alignment', row: index, cell, message: `row ${index}: size is 0` });
+      out.push({ rule: 'qcom_devmem_alignment', row: index, cell, ...atRow(index, 'size is 0') });
     } else if (v % pageSize !== 0) {
       out.push({
         rule: 'qcom_devmem_alignment', row: index, cell,
-        message: `row ${index}: ${what} ${hex32(v)} is not a multiple of the ${page} IOMMU page (off by ${hex32(v % pageSize)})`,
+        ...atRow(index, `${what} ${hex32(v)} is not a multiple of the ${page} IOMMU page (off by ${hex32(v % pageSize)})`),
       });
     }
   }
@@ -131,7 +138,7 @@ export function alignmentProblems(row: DevmemRow, index: number, pageSize: numbe
     if (end > FOUR_GIB) {
       out.push({
         rule: 'qcom_devmem_alignment', row: index, cell,
-        message: `row ${index}: ${what} range ${hex32(base)} + size ${hex32(row.size)} ends at 0x${end.toString(16)}, past the 32-bit address space`,
+        ...atRow(index, `${what} range ${hex32(base)} + size ${hex32(row.size)} ends at 0x${end.toString(16)}, past the 32-bit address space`),
       });
     }
   }

@@ -18,6 +18,8 @@ export interface SchemaFinding {
   schemaPath: (string | number)[];
   /** schema paths of the branch errors of a oneOf/anyOf */
   context: (string | number)[][];
+  /** the properties an additional/unevaluated-properties finding lists */
+  extras?: string[];
 }
 
 function pyString(s: string): string {
@@ -202,6 +204,7 @@ export function shapeErrors(errors: ErrorObject[], pathPrefix: (string | number)
       propertyPath: decodePointer(err.instancePath),
       schemaPath: [...pathPrefix, ...schemaPathOf(err.schemaPath)],
       context,
+      ...(group ? { extras: sortPy(group) } : {}),
     };
   });
 }

@@ -119,6 +119,7 @@ function checkNode(ctx: ValidateContext, st: WalkState, inst: NodeInstance, node
         file: st.file,
         node: nodePath,
         property: f.propertyPath.length ? f.propertyPath.map(String).join('/') : undefined,
+        ...(f.extras ? { properties: f.extras } : {}),
         schema: run.id,
         schemaPath: f.schemaPath.map(String).join('/'),
         notes: compats ? [{ message: `compatible: ${compats[0]}` }] : undefined,

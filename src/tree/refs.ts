@@ -14,6 +14,7 @@ import type { Node, Tree } from './model.js';
 import type { Property } from './model.js';
 import { findBelow } from './model.js';
 import { deleteNode } from './ops.js';
+import type { ValueElements } from './located.js';
 import { isValidPhandle, PhandleAllocator } from './phandles.js';
 import type { Marker } from './value.js';
 import { latin1Bytes, markerAt, readU32, ValueBuilder, writeU32 } from './value.js';
@@ -58,15 +59,21 @@ export function phandleLookup(tree: Tree, nodes: Iterable<Node> = tree.walk()): 
   return (ph) => (isValidPhandle(ph) ? m.get(ph) : undefined);
 }
 
-function fail(diags: Diagnostics, rule: string, node: Node, message: string, prop?: Property): void {
-  diags.error(rule, message, prop?.span ?? node.span, { node: node.path, ...(prop ? { property: prop.name } : {}) });
+/** A finding about `node` (dtc's FAIL), reported at `at` when given. */
+function fail(diags: Diagnostics, rule: string, node: Node, message: string, at?: Property): void {
+  diags.error(rule, message, at?.span ?? node.span, { node: node.path });
+}
+
+/** A finding about property `prop` of `node` (dtc's FAIL_PROP: shown as `node:prop:`). */
+function failProperty(diags: Diagnostics, rule: string, node: Node, prop: Property, message: string): void {
+  diags.error(rule, message, prop.span ?? node.span, { node: node.path, property: prop.name });
 }
 
 function phandleProp(tree: Tree, diags: Diagnostics, node: Node, name: string, refs: RefResolver): number {
   const prop = node.getProperty(name);
   if (!prop) return 0;
   if (prop.value.bytes.length !== 4) {
-    fail(diags, 'explicit_phandles', node, `bad length (${prop.value.bytes.length}) ${name} property`, prop);
+    failProperty(diags, 'explicit_phandles', node, prop, `bad length (${prop.value.bytes.length}) ${name} property`);
     return 0;
   }
   const ref = prop.value.markers.find((m) => m.kind === 'phandle-ref');
@@ -77,7 +84,7 @@ function phandleProp(tree: Tree, diags: Diagnostics, node: Node, name: string, r
   }
   const value = readU32(prop.value.bytes, 0);
   if (!isValidPhandle(value)) {
-    fail(diags, 'explicit_phandles', node, `bad value (0x${value.toString(16)}) in ${name} property`, prop);
+    failProperty(diags, 'explicit_phandles', node, prop, `bad value (0x${value.toString(16)}) in ${name} property`);
     return 0;
   }
   return value;
@@ -119,14 +126,14 @@ export function phandleReferences(tree: Tree, diags: Diagnostics): void {
         if (!target) {
           // a plugin's unresolved label becomes a fixup; fixups cannot name a path (dtc 1.8)
           if (tree.plugin && !m.ref.includes('/')) writeU32(bytes, m.offset, 0xffffffff);
-          else if (tree.plugin) diags.error('phandle_references', `Can't generate fixup for reference to path &{${clipText(m.ref, MAX_QUOTED)}}`, m.span ?? prop.span, { node: node.path, property: prop.name });
-          else diags.error('phandle_references', `Reference to non-existent node or label "${clipText(m.ref, MAX_QUOTED)}"`, m.span ?? prop.span, { node: node.path, property: prop.name });
+          else if (tree.plugin) diags.error('phandle_references', `Can't generate fixup for reference to path &{${clipText(m.ref, MAX_QUOTED)}}`, m.span ?? prop.span, { node: node.path });
+          else diags.error('phandle_references', `Reference to non-existent node or label "${clipText(m.ref, MAX_QUOTED)}"`, m.span ?? prop.span, { node: node.path });
           continue;
         }
         writeU32(bytes, m.offset, alloc.phandleOf(target));
         target.referenced = true;
       }
-      if (bytes) prop.value = { bytes, markers: prop.value.markers };
+      if (bytes) prop.value = { ...prop.value, bytes };
     }
   }
 }
@@ -141,6 +148,8 @@ export function pathReferences(tree: Tree, diags: Diagnostics): void {
       const vb = new ValueBuilder();
       let copied = 0;
       const markers: Marker[] = [];
+      /** [old offset, bytes inserted there] of each path filled in, in order */
+      const inserted: Array<[number, number]> = [];
       for (const m of old.markers) {
         if (m.offset > copied) {
           vb.bytes(old.bytes.subarray(copied, m.offset));
@@ -150,16 +159,36 @@ export function pathReferences(tree: Tree, diags: Diagnostics): void {
         if (m.kind !== 'path-ref') continue;
         const target = refs.find(m.ref);
         if (!target) {
-          diags.error('path_references', `Reference to non-existent node or label "${clipText(m.ref, MAX_QUOTED)}"`, m.span ?? prop.span, { node: node.path, property: prop.name });
+          diags.error('path_references', `Reference to non-existent node or label "${clipText(m.ref, MAX_QUOTED)}"`, m.span ?? prop.span, { node: node.path });
           continue;
         }
         vb.bytes(latin1Bytes(target.path)).u8(0);
+        inserted.push([m.offset, target.path.length + 1]);
         target.referenced = true;
       }
       vb.bytes(old.bytes.subarray(copied));
       prop.value = { bytes: vb.build().bytes, markers };
+      if (old.elements) prop.value.elements = shiftElements(old.elements, inserted);
     }
   }
+}
+
+/**
+ * Element offsets after paths were filled in (`inserted`: [offset, bytes] in order). Before
+ * that a path reference took no bytes, so the elements at one offset are the references
+ * written there, in order, then at most one other element: the k-th of them starts after
+ * the first k paths inserted at that offset (and after every one inserted before it).
+ */
+function shiftElements(elements: ValueElements, inserted: Array<[number, number]>): ValueElements {
+  let k = 0, lastOffset = -1, before = 0, next = 0;
+  return elements.shifted((o) => {
+    while (next < inserted.length && inserted[next][0] < o) before += inserted[next++][1];
+    k = o === lastOffset ? k + 1 : 0;
+    lastOffset = o;
+    let here = 0;
+    for (let j = next, n = 0; j < inserted.length && inserted[j][0] === o && n < k; j++, n++) here += inserted[j][1];
+    return o + before + here;
+  });
 }
 
 /** omit_unused_nodes: /omit-if-no-ref/ nodes that nothing referenced are deleted. */

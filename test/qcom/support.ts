@@ -63,12 +63,12 @@ export function buildBoard(file: string, overlays: string[] = [], includeDirs = 
 }
 
 /** How a test runs the qcom rows: their own options, and -W/-E levels for the runner. */
-export type QcomRunOptions = Omit<QcomCheckOptions, 'sourceText'> & Pick<CheckOptions, 'levels'>;
+export type QcomRunOptions = QcomCheckOptions & Pick<CheckOptions, 'levels'>;
 
 /** The qcom rows' findings on a built board, with row locations. */
 export function qcomFindings(board: LoadedComposite, options: QcomRunOptions = {}): Diagnostic[] {
   const { levels, ...rows } = options;
-  return runChecks(board.tree!, { checks: qcomChecks({ ...rows, sourceText: board.sourceText }), options: { levels } }).diagnostics;
+  return runChecks(board.tree!, { checks: qcomChecks(rows), options: { levels } }).diagnostics;
 }
 
 /** Builds `file` and runs the qcom rows on it. */

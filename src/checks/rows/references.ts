@@ -10,9 +10,6 @@ import { explicitPhandles, omitUnusedNodes, pathReferences, phandleReferences } 
 import type { Check, CheckContext } from '../types.js';
 import { printfString } from '../values.js';
 
-/** Messages dtc prints against a property (FAIL_PROP); the others name only the node. */
-const PROPERTY_MESSAGES = /^bad (length|value) \(/;
-
 type ReferenceId = 'explicit_phandles' | 'phandle_references' | 'path_references' | 'omit_unused_nodes';
 
 function referenceRow(id: ReferenceId, description: string, requires: string[] | undefined, pass: (tree: Tree, diags: Diagnostics, ctx: CheckContext) => void): Check {
@@ -25,10 +22,8 @@ function referenceRow(id: ReferenceId, description: string, requires: string[] |
     tree(ctx) {
       const diags = new Diagnostics();
       pass(ctx.tree, diags, ctx);
-      for (const { rule: _rule, severity: _severity, property, ...rest } of diags.items) {
-        // the span still points at the property; only dtc's "path:prop:" form is matched
-        ctx.reportDiagnostic?.(property && PROPERTY_MESSAGES.test(rest.message) ? { ...rest, property } : rest);
-      }
+      // the passes name a property only where dtc does (FAIL_PROP)
+      for (const { rule: _rule, severity: _severity, ...rest } of diags.items) ctx.reportDiagnostic?.(rest);
     },
   };
 }

@@ -1,0 +1,210 @@
+// The language server's state between requests: the open documents (read instead of the
+// files on disk: what is checked is what the user sees), the schema set and the
+// preprocessor's cache (kept warm), and the last check of every board with its tree.
+// A .dts is checked as itself; a .dtsi through a board that includes it (the one the
+// settings name, else one already checked that read it, else the nearest board in its
+// folder); a .dtso against the base the settings name, else on its own.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Host } from '../host.js';
+import { nodeHost } from '../host.js';
+import type { InputFindings, ValidateSetup } from '../cli/validate.js';
+import { bindingDirsFor, validateInput, validateSetup } from '../cli/validate.js';
+import { applyRuleLevels } from '../cli/rules.js';
+import { UsageError } from '../cli/options.js';
+import { createPreprocessCache } from '../preprocessor/index.js';
+import type { PreprocessCache } from '../preprocessor/types.js';
+import type { Diagnostic } from '../report/diagnostic.js';
+import { fileKey } from '../report/lsp.js';
+import { openSchemaSet, validationContext } from '../schema/schema-set.js';
+import type { ValidateContext } from '../schema/validate.js';
+import { BindingDocs } from './bindings.js';
+import type { LspSettings } from './settings.js';
+import { configFor, keepFinding } from './settings.js';
+
+/** A board (with overlays) whose check answers for the files it reads. */
+export interface CheckUnit {
+  key: string;
+  board: string;
+  overlays: string[];
+}
+
+export interface UnitCheck {
+  unit: CheckUnit;
+  /** findings after levels, baseline and suppressions: what the editor shows */
+  findings: Diagnostic[];
+  result: InputFindings;
+  setup: ValidateSetup;
+  schemas: ValidateContext;
+  docs: BindingDocs;
+  /** every file the check read (normalised), for "which checks does an edit affect" */
+  files: Set<string>;
+  /** milliseconds the check took */
+  elapsedMs: number;
+  /** a problem with the settings themselves (an unknown rule id), said to the user */
+  settingsError?: string;
+}
+
+/** Text of the open documents, as bytes a file would hold (UTF-8). */
+export class OpenDocuments {
+  private readonly texts = new Map<string, { text: string; bytes: Uint8Array }>();
+
+  set(file: string, text: string): void {
+    this.texts.set(fileKey(file), { text, bytes: Buffer.from(text, 'utf8') });
+  }
+
+  delete(file: string): void {
+    this.texts.delete(fileKey(file));
+  }
+
+  text(file: string): string | undefined {
+    return this.texts.get(fileKey(file))?.text;
+  }
+
+  has(file: string): boolean {
+    return this.texts.has(fileKey(file));
+  }
+
+  /** `base` with open documents read from the editor's buffers. */
+  host(base: Host): Host {
+    return {
+      readFile: (f) => this.texts.get(fileKey(f))?.bytes ?? base.readFile(f),
+      isFile: (f) => this.texts.has(fileKey(f)) || base.isFile(f),
+    };
+  }
+}
+
+const INCLUDE_LINE = /^[ \t]*(?:#[ \t]*include[ \t]*[<"]([^>"\n]+)[>"]|\/include\/[ \t]*"([^"\n]+)")/gm;
+
+/** Boards that include a .dtsi, directly or through other .dtsi, found in the folders it
+ *  lives in by reading the include lines of the sources there. */
+function boardsIncluding(target: string, read: (f: string) => string | undefined): string[] {
+  const dir = path.dirname(target);
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir).filter((n) => /\.(dts|dtsi)$/.test(n)).sort();
+  } catch {
+    return [];
+  }
+  const includedBy = new Map<string, string[]>();
+  for (const n of names) {
+    const file = path.join(dir, n);
+    const text = read(file);
+    if (text === undefined) continue;
+    for (const m of text.matchAll(INCLUDE_LINE)) {
+      const inc = path.resolve(dir, m[1] ?? m[2]);
+      const list = includedBy.get(inc);
+      if (list) list.push(file);
+      else includedBy.set(inc, [file]);
+    }
+  }
+  // breadth first: the boards nearest in include hops, alphabetically
+  const seen = new Set([path.resolve(target)]);
+  let level = [path.resolve(target)];
+  while (level.length) {
+    const next: string[] = [];
+    for (const f of level) for (const by of includedBy.get(f) ?? []) if (!seen.has(by)) {
+      seen.add(by);
+      next.push(by);
+    }
+    const boards = next.filter((f) => f.endsWith('.dts')).sort();
+    if (boards.length) return boards;
+    level = next;
+  }
+  return [];
+}
+
+export class Workspace {
+  readonly docs = new OpenDocuments();
+  private readonly ppCache: PreprocessCache = createPreprocessCache();
+  private readonly schemaSets = new Map<string, { ctx: ValidateContext; docs: BindingDocs }>();
+  private readonly checks = new Map<string, UnitCheck>();
+
+  constructor(public settings: LspSettings, private readonly baseHost: Host = nodeHost) {}
+
+  get host(): Host {
+    return this.docs.host(this.baseHost);
+  }
+
+  /** The board (and overlays) `file` is checked through. */
+  unitFor(file: string): CheckUnit {
+    const f = fileKey(file);
+    const make = (board: string, overlays: string[]): CheckUnit => ({ key: JSON.stringify([board, overlays]), board, overlays });
+    const settings = configFor(this.settings, f);
+    if (f.endsWith('.dtso')) {
+      const base = settings.bases.get(f);
+      return base ? make(base, [f]) : make(f, []);
+    }
+    if (f.endsWith('.dts')) return make(f, []);
+    const named = settings.boards.get(f);
+    if (named) return make(named, []);
+    for (const c of this.checks.values()) if (c.unit.board !== f && c.files.has(f)) return c.unit;
+    const found = boardsIncluding(f, (x) => this.docs.text(x) ?? (fs.existsSync(x) ? fs.readFileSync(x, 'latin1') : undefined));
+    return make(found[0] ?? f, []);
+  }
+
+  /** The last check of `file`'s unit, without running one. */
+  lastCheck(file: string): UnitCheck | undefined {
+    return this.checks.get(this.unitFor(file).key);
+  }
+
+  /** The last check of `file`'s unit, running one if there is none yet. */
+  checkOf(file: string): UnitCheck {
+    const unit = this.unitFor(file);
+    return this.checks.get(unit.key) ?? this.check(unit);
+  }
+
+  /** Units whose last check read `file` (an edit there calls for a new check). */
+  unitsReading(file: string): CheckUnit[] {
+    const f = fileKey(file);
+    return [...this.checks.values()].filter((c) => c.files.has(f)).map((c) => c.unit);
+  }
+
+  /** Forgets the checks no open document needs (their trees are large). */
+  forgetUnused(): void {
+    const needed = new Set<string>();
+    for (const c of this.checks.values()) for (const f of c.files) if (this.docs.has(f)) needed.add(c.unit.key);
+    for (const key of [...this.checks.keys()]) if (!needed.has(key)) this.checks.delete(key);
+  }
+
+  private schemasFor(dirs: string[], settings: LspSettings): { ctx: ValidateContext; docs: BindingDocs } {
+    const key = JSON.stringify([dirs, settings.validate.coreSchemas, settings.validate.unmatched]);
+    let s = this.schemaSets.get(key);
+    if (!s) {
+      const set = openSchemaSet({ host: this.baseHost, schemaDirs: dirs, coreDir: settings.validate.coreSchemas, cacheDir: settings.validate.cache ? settings.validate.cacheDir : null });
+      const ctx = validationContext(set, { unmatched: settings.validate.unmatched });
+      s = { ctx, docs: new BindingDocs(ctx, this.baseHost) };
+      this.schemaSets.set(key, s);
+    }
+    return s;
+  }
+
+  /** Checks `unit` as `dtkit validate` would, reading open documents from the editor. */
+  check(unit: CheckUnit): UnitCheck {
+    const t0 = performance.now();
+    const settings = configFor(this.settings, unit.board);
+    const io = { host: this.host };
+    let setup: ValidateSetup;
+    let settingsError: string | undefined;
+    try {
+      setup = validateSetup(settings.validate, io);
+    } catch (e) {
+      if (!(e instanceof UsageError)) throw e;
+      // a bad rule id or page size in the settings: check with the defaults, and say so
+      settingsError = e.message;
+      setup = validateSetup({ ...settings.validate, warning: [], error: [], iommuPageSize: undefined }, io);
+    }
+    setup.input.compile = { ...setup.input.compile, ppCache: this.ppCache };
+    const schemas = this.schemasFor(bindingDirsFor(unit.board, settings.validate, setup), settings);
+    const result = validateInput(unit.board, unit.overlays, schemas.ctx, setup);
+    const findings = applyRuleLevels(result.diagnostics, setup.levels).filter((d) => keepFinding(settings, d, result.sourceText));
+    const files = new Set<string>([unit.board, ...unit.overlays].map(fileKey));
+    for (const input of [result.base, ...result.overlays]) for (const f of input.sources.keys()) files.add(fileKey(f));
+    const check: UnitCheck = {
+      unit, findings, result, setup, schemas: schemas.ctx, docs: schemas.docs, files,
+      elapsedMs: performance.now() - t0, ...(settingsError ? { settingsError } : {}),
+    };
+    this.checks.set(unit.key, check);
+    return check;
+  }
+}
