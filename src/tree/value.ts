@@ -147,6 +147,11 @@ export function cString(b: Uint8Array): string | undefined {
   return end < 0 ? undefined : latin1String(b.subarray(0, end));
 }
 
+/** A number as dtc and dtkit messages show it: `0x1f` (no padding). */
+export function hex(n: number): string {
+  return `0x${n.toString(16)}`;
+}
+
 export function readU32(b: Uint8Array, off: number): number {
   return ((b[off] << 24) | (b[off + 1] << 16) | (b[off + 2] << 8) | b[off + 3]) >>> 0;
 }
