@@ -84,6 +84,7 @@ export function hasAnyChild(node: Node): boolean {
   return node.children.length > 0;
 }
 
-export function hex(v: number): string {
+/** A cell as dtc's `%x` prints it (no prefix), e.g. for the expected unit address. */
+export function hexDigits(v: number): string {
   return (v >>> 0).toString(16);
 }

@@ -9,11 +9,11 @@ import type { CompletionItem, DocumentSymbol, Hover, Location, Position, Range }
 import { RefResolver } from '../tree/refs.js';
 import { resolveIncludeFile } from '../dts/lexer.js';
 import { DEVMEM_CELLS_PER_ROW, DEVMEM_PROPERTY, flagNames, rowsFromCells } from '../qcom/devmem.js';
-import { hex32, formatBytes } from '../qcom/format.js';
+import { formatBytes } from '../qcom/format.js';
 import { fileKey, lspRange, writtenAt } from '../report/lsp.js';
 import type { SourceSpan } from '../report/source.js';
 import type { Node, Property, Tree } from '../tree/model.js';
-import { cellsOf, stringsOf } from '../tree/value.js';
+import { cellsOf, hex, stringsOf } from '../tree/value.js';
 import type { UnitCheck } from './workspace.js';
 
 /** A request's document and cursor. */
@@ -248,10 +248,10 @@ function devmemRowHover(check: UnitCheck, node: Node, prop: Property, element: n
   const lines = [`**${DEVMEM_PROPERTY}** row ${row} of ${node.path}`];
   if (r) {
     lines.push('',
-      `- da (device address): \`${hex32(r.da)}\``,
-      `- pa (physical address): \`${hex32(r.pa)}\``,
-      `- size: \`${hex32(r.size)}\` (${formatBytes(r.size)})`,
-      `- flags: \`${hex32(r.flags)}\` ${flagNames(r.flags)}`);
+      `- da (device address): \`${hex(r.da)}\``,
+      `- pa (physical address): \`${hex(r.pa)}\``,
+      `- size: \`${hex(r.size)}\` (${formatBytes(r.size)})`,
+      `- flags: \`${hex(r.flags)}\` ${flagNames(r.flags)}`);
   } else {
     lines.push('', `the value is not rows of ${DEVMEM_CELLS_PER_ROW} cells`);
   }

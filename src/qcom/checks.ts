@@ -7,13 +7,13 @@ import type { Check, CheckContext } from '../checks/types.js';
 import type { DiagnosticNote } from '../report/diagnostic.js';
 import type { SourceSpan } from '../report/source.js';
 import type { Node, Property, Tree } from '../tree/model.js';
-import { elementSpan } from '../tree/value.js';
+import { elementSpan, hex } from '../tree/value.js';
 import type { DevmemProblem, DevmemRow } from './devmem.js';
 import {
   DEFAULT_IOMMU_PAGE_SIZE, DEVMEM_CELLS_PER_ROW, DEVMEM_PROPERTY, alignmentProblems, flagProblems, overlapProblems,
 } from './devmem.js';
 import { devmemFormatProblems, devmemRowsOf } from './devmem-value.js';
-import { hex32 } from './format.js';
+
 import type { PhandleLookup } from '../tree/refs.js';
 import { phandleLookup } from '../tree/refs.js';
 import { carveoutOf, isArmSmmu, isEnabledInTree, isPasNode, nodeName, parseIommus } from './pas.js';
@@ -153,8 +153,8 @@ export function qcomChecks(options: QcomCheckOptions = {}): Check[] {
         const first = parsed.specifiers[0];
         if (first && isArmSmmu(first.iommu)) {
           const [sid, mask] = first.args;
-          if (sid !== undefined && sid > SMMU_FIELD_MAX) report(`stream ID ${hex32(sid)} does not fit in 16 bits (${nodeName(first.iommu)} is an arm,mmu-500)`);
-          if (mask !== undefined && mask > SMMU_FIELD_MAX) report(`SMR mask ${hex32(mask)} does not fit in 16 bits (${nodeName(first.iommu)} is an arm,mmu-500)`);
+          if (sid !== undefined && sid > SMMU_FIELD_MAX) report(`stream ID ${hex(sid)} does not fit in 16 bits (${nodeName(first.iommu)} is an arm,mmu-500)`);
+          if (mask !== undefined && mask > SMMU_FIELD_MAX) report(`SMR mask ${hex(mask)} does not fit in 16 bits (${nodeName(first.iommu)} is an arm,mmu-500)`);
         }
         if (options.requireDevmem && !node.getProperty(DEVMEM_PROPERTY)) {
           report(`iommus without ${DEVMEM_PROPERTY}: the proposed driver refuses to probe a remote processor whose device memory is not described`);

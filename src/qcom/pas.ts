@@ -2,8 +2,7 @@
 // specifiers (resolved against the IOMMU's #iommu-cells) and their firmware carveout.
 import type { Node, Property, Tree } from '../tree/model.js';
 import type { PhandleLookup } from '../tree/refs.js';
-import { cellsOf, stringsOf } from '../tree/value.js';
-import { hex32 } from './format.js';
+import { cellsOf, hex, stringsOf } from '../tree/value.js';
 
 /** Every Peripheral Authentication Service binding names its compatibles `qcom,<soc>-<dsp>-pas`. */
 const PAS_COMPATIBLE = /^qcom,.*-pas$/;
@@ -83,7 +82,7 @@ export function parseIommus(prop: Property, phandles: PhandleLookup): IommusPars
     const iommu = phandles(ph);
     const refText = ref !== undefined ? ` (&${ref})` : '';
     if (!iommu) {
-      return { specifiers, problem: `iommus cell ${i}: phandle ${hex32(ph)}${refText} does not point at any node` };
+      return { specifiers, problem: `iommus cell ${i}: phandle ${hex(ph)}${refText} does not point at any node` };
     }
     const n = iommu.getU32('#iommu-cells');
     if (n === undefined) {

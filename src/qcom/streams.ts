@@ -6,9 +6,10 @@
 // on probe order. A PAS remote processor must never share its stream: Linux programs
 // that stream's domain with the firmware carveout and device memory on a KVM host.
 import type { Node, Property, Tree } from '../tree/model.js';
-import { hex32 } from './format.js';
+
 import type { PhandleLookup } from '../tree/refs.js';
 import { isArmSmmu, isEnabledInTree, isPasNode, nodeName, parseIommus } from './pas.js';
+import { hex } from '../tree/value.js';
 
 export interface StreamUse {
   node: Node;
@@ -43,7 +44,7 @@ function sameStreamSet(a: StreamUse, b: StreamUse): boolean {
 }
 
 function streamText(u: StreamUse): string {
-  return `${hex32(u.sid)}/${hex32(u.mask)}`;
+  return `${hex(u.sid)}/${hex(u.mask)}`;
 }
 
 /** Stream uses of enabled devices on arm-smmu IOMMUs, grouped by IOMMU, in walk order. */

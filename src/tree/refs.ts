@@ -17,7 +17,7 @@ import { deleteNode } from './ops.js';
 import type { ValueElements } from './located.js';
 import { isValidPhandle, PhandleAllocator } from './phandles.js';
 import type { Marker } from './value.js';
-import { latin1Bytes, markerAt, readU32, ValueBuilder, writeU32 } from './value.js';
+import { hex, latin1Bytes, markerAt, readU32, ValueBuilder, writeU32 } from './value.js';
 
 export interface ResolveOptions {
   /** -@: labelled nodes survive /omit-if-no-ref/ (they will be in __symbols__) */
@@ -84,7 +84,7 @@ function phandleProp(tree: Tree, diags: Diagnostics, node: Node, name: string, r
   }
   const value = readU32(prop.value.bytes, 0);
   if (!isValidPhandle(value)) {
-    failProperty(diags, 'explicit_phandles', node, prop, `bad value (0x${value.toString(16)}) in ${name} property`);
+    failProperty(diags, 'explicit_phandles', node, prop, `bad value (${hex(value)}) in ${name} property`);
     return 0;
   }
   return value;
@@ -102,7 +102,7 @@ export function explicitPhandles(tree: Tree, diags: Diagnostics): void {
     const value = phandle || legacy;
     const other = byPhandle.get(value);
     if (other && other !== node) {
-      fail(diags, 'explicit_phandles', node, `duplicated phandle 0x${value.toString(16)} (seen before at ${other.path})`);
+      fail(diags, 'explicit_phandles', node, `duplicated phandle ${hex(value)} (seen before at ${other.path})`);
       continue;
     }
     byPhandle.set(value, node);

@@ -3,7 +3,7 @@ import type { Node } from '../../tree/model.js';
 import type { DtcVersion } from '../table.js';
 import type { Check, CheckContext } from '../types.js';
 import { isValidPhandle } from '../../tree/phandles.js';
-import { firstCell, hex } from '../values.js';
+import { firstCell, hexDigits } from '../values.js';
 import { factsOf } from './addresses.js';
 
 export const graphNodes: Check = {
@@ -35,7 +35,7 @@ function checkGraphReg(ctx: CheckContext, node: Node): void {
     ctx.report(node, "graph node malformed 'reg' property");
     return;
   }
-  const expected = hex(firstCell(reg));
+  const expected = hexDigits(firstCell(reg));
   if (node.unitAddress !== expected) ctx.report(node, `graph node unit address error, expected "${expected}"`);
   const facts = factsOf(ctx);
   const parent = node.parent!;
