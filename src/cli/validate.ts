@@ -24,7 +24,7 @@ import type { Diagnostic } from '../report/diagnostic.js';
 import { sourceLines } from '../report/render.js';
 import type { Tree } from '../tree/model.js';
 import { stringsOf } from '../tree/value.js';
-import { openSchemaSet, validationContext } from '../schema/schema-set.js';
+import { EXTENDED_RULE, NO_BINDINGS_RULE, openSchemaSet, validationContext } from '../schema/schema-set.js';
 import { validateTree } from '../schema/validate.js';
 import type { ValidateContext } from '../schema/validate.js';
 import type { RegisterCommand } from './commands.js';
@@ -54,6 +54,8 @@ export interface ValidateCliOptions extends InputFlags {
   host?: PasPolicy;
   requireDevmem?: boolean;
   iommuPageSize?: string;
+  /** also say how the bindings were combined (dtkit's additions to the user's bindings) */
+  verbose?: boolean;
 }
 
 export interface ValidateIo extends ReportStreams {
@@ -175,13 +177,20 @@ function validateAll(inputs: string[], opts: ValidateCliOptions, io: ValidateIo)
 
   // one schema set per bindings folder (inputs from different trees use their own)
   const contexts = new Map<string, ValidateContext>();
+  let toldNoBindings = false;
   const schemasFor = (dirs: string[]): ValidateContext => {
     const key = JSON.stringify(dirs);
     let ctx = contexts.get(key);
     if (!ctx) {
       const set = openSchemaSet({ host: io.host, schemaDirs: dirs, coreDir: opts.coreSchemas, cacheDir: opts.cache ? opts.cacheDir : null });
-      // problems in the schemas themselves: reported, the rest of the schemas still apply
-      reporter.addRunFindings(set.diagnostics);
+      // how the bindings were combined is said about the run, once, not as a finding; problems
+      // in the schemas themselves are findings, and the rest of the schemas still apply
+      for (const d of set.diagnostics) {
+        if (d.rule === NO_BINDINGS_RULE && !toldNoBindings) reporter.info(d.message);
+        if (d.rule === EXTENDED_RULE && opts.verbose) reporter.info(`${d.file}: ${d.message}`);
+        toldNoBindings ||= d.rule === NO_BINDINGS_RULE;
+      }
+      reporter.addRunFindings(set.diagnostics.filter((d) => d.rule !== NO_BINDINGS_RULE && d.rule !== EXTENDED_RULE));
       ctx = validationContext(set, { unmatched: opts.unmatched });
       contexts.set(key, ctx);
     }
@@ -222,7 +231,8 @@ export const registerValidate: RegisterCommand = (program: Command, setExit) => 
     .option('--cache-dir <dir>', 'processed-schema cache folder (default $XDG_CACHE_HOME/dtkit)')
     .addOption(new Option('--host <host>', 'Qualcomm PAS host policy: qhee (base tree: no iommus/qcom,devmem on PAS nodes) or kvm (every enabled PAS remoteproc has iommus)').choices(['qhee', 'kvm']))
     .option('--require-devmem', 'iommus without qcom,devmem is an error (the originally proposed driver)')
-    .option('--iommu-page-size <size>', 'IOMMU page size for qcom_devmem_alignment', '4K');
+    .option('--iommu-page-size <size>', 'IOMMU page size for qcom_devmem_alignment', '4K')
+    .option('--verbose', "also say what dtkit's shipped bindings add to the user's (e.g. qcom,devmem on the kernel's qcom,pas-common)");
   cmd.addHelpText('after', `\n${inputHelp({ bindings: true })}`);
   addExample(cmd, 'dtkit validate lemans-evk.dts --overlay lemans-el2.dtso --host kvm --format sarif > dtkit.sarif');
   cmd.action((inputs: string[], opts: ValidateCliOptions) => {

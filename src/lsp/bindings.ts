@@ -140,8 +140,8 @@ export class BindingDocs {
       return doc;
     }
     if (!tableType?.length) return undefined;
-    const id = types![0].ids[0];
-    return { name, type: [...new Set(tableType)].join(' | '), file: (id && this.ctx.index.schemas[id]?.file) ?? '' };
+    // the type table merges every binding's definition of the name: no one file says it
+    return { name, type: [...new Set(tableType)].join(' | '), file: '' };
   }
 }
 
