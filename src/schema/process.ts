@@ -9,7 +9,7 @@
 import type { Diagnostic } from '../report/diagnostic.js';
 import type { Json, JsonObject } from './json.js';
 import { isObject } from './json.js';
-import { normaliseSchema } from './fixups.js';
+import { normaliseSchema } from './normalise.js';
 import type { SchemaFile } from './load.js';
 import { SCHEMA_LOAD_RULE, locateRef, normaliseId } from './load.js';
 import type { PropTypeTable } from './prop-types.js';
