@@ -1,5 +1,5 @@
 // From loaded files to a processed schema set, as dt-mk-schema builds it and dt-validate
-// reads it back: normalised schemas (fixups.ts), the property type table (walked in load
+// reads it back: normalised schemas (normalise.ts), the property type table (walked in load
 // order), and then, in sorted `$id` order as the processed JSON is written with sorted
 // keys: the compatible index (a later schema wins a compatible), the schemas applied by
 // `select`, and the documented compatibles (for "unmatched"). Each schema's external
