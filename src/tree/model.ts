@@ -73,13 +73,8 @@ export class Node extends Located {
     return at < 0 ? '' : this.name.slice(at + 1);
   }
 
-  /** Full path; built by walking up (a loop, not recursion: depth is input-controlled). */
   get path(): string {
-    if (!this.parent) return '/';
-    const names: string[] = [];
-    for (let n: Node | null = this; n.parent; n = n.parent) names.push(n.name);
-    names.reverse();
-    return `/${names.join('/')}`;
+    return pathOf(this);
   }
 
   get liveLabels(): string[] {
@@ -202,4 +197,20 @@ export function liveNodes(from: Node): Node[] {
     for (let i = n.children.length - 1; i >= 0; i--) if (!n.children[i].deleted) stack.push(n.children[i]);
   }
   return out;
+}
+
+/** What a path is built from: a name, and a parent of the same kind (null at the root). */
+export interface PathNode {
+  readonly name: string;
+  readonly parent: PathNode | null;
+}
+
+/** A node's full path (of the tree, or of a blob's node index), built by walking up: a
+ *  loop, not recursion, since depth is the input's. */
+export function pathOf(node: PathNode): string {
+  if (!node.parent) return '/';
+  const names: string[] = [];
+  for (let n: PathNode = node; n.parent; n = n.parent) names.push(n.name);
+  names.reverse();
+  return `/${names.join('/')}`;
 }

@@ -15,6 +15,7 @@
 // lookups cheap and is shifted on every splice. Reading is bounds-checked: a corrupt blob
 // ends in an FdtFormatError (the header's, shared with fdt/reader.ts) or a BlobError
 // naming the byte offset.
+import { pathOf } from '../../tree/model.js';
 import { cString, latin1Bytes, readU32, writeU32 } from '../../tree/value.js';
 import {
   FDT_BEGIN_NODE, FDT_END, FDT_END_NODE, FDT_MAGIC, FDT_NOP, FDT_PROP, HDR, HEADER_SIZE_V17,
@@ -33,13 +34,8 @@ export class BlobNode {
     public off: number,
   ) {}
 
-  /** Full path, built by walking up (a loop: nesting depth is the input's). */
   get path(): string {
-    if (!this.parent) return '/';
-    const names: string[] = [];
-    for (let n: BlobNode | null = this; n.parent; n = n.parent) names.push(n.name);
-    names.reverse();
-    return `/${names.join('/')}`;
+    return pathOf(this);
   }
 }
 
