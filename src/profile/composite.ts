@@ -1,4 +1,4 @@
-// Validates base + overlay as a KVM-host tree: the qcom_* rows with host policy 'kvm',
+// Validates base + overlay as a KVM-host tree: the qcom_* rows with PAS policy 'kvm',
 // stream conflicts, and (when bindings are given) the schemas. A finding on a node the
 // overlay touched is reported at the profile line that caused it; the base's own
 // business (a PAS remoteproc the profile leaves alone) is a warning, not a refusal.
