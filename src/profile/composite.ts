@@ -10,7 +10,7 @@ import { runChecks } from '../checks/run.js';
 import { qcomChecks } from '../qcom/checks.js';
 import { DEVMEM_CELLS_PER_ROW, DEVMEM_PROPERTY } from '../qcom/devmem.js';
 import { phandleLookup } from '../tree/refs.js';
-import { streamConflicts } from '../qcom/streams.js';
+import { streamConflicts, streamText } from '../qcom/streams.js';
 import type { ValidateContext } from '../schema/validate.js';
 import { validateTree } from '../schema/validate.js';
 import type { BaseIndex } from './base.js';
@@ -64,10 +64,6 @@ function concernsOverlay(d: Diagnostic, n: OutNode): boolean {
   if (d.property !== undefined) return names.includes(d.property);
   if (d.properties) return names.some((name) => d.properties!.includes(name));
   return names.some((name) => d.schemaPath?.split('/').includes(name) ?? false);
-}
-
-function streamText(u: { sid: number; mask: number }): string {
-  return `0x${u.sid.toString(16)}/0x${u.mask.toString(16)}`;
 }
 
 /** `/soc@0/iommu@15000000 (&apps_smmu)`: the composite is a blob, so labels come from the base. */

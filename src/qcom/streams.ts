@@ -43,7 +43,8 @@ function sameStreamSet(a: StreamUse, b: StreamUse): boolean {
   return a.mask === b.mask && ((a.sid & ~a.mask) >>> 0) === ((b.sid & ~b.mask) >>> 0);
 }
 
-function streamText(u: StreamUse): string {
+/** A stream as `sid/mask`: `0x1c03/0x0`. */
+export function streamText(u: Pick<StreamUse, 'sid' | 'mask'>): string {
   return `${hex(u.sid)}/${hex(u.mask)}`;
 }
 
