@@ -8,12 +8,12 @@ import * as fs from 'node:fs';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { CheckLevel } from '../checks/types.js';
-import { batchOutput, compileBatch } from '../compile/batch.js';
+import { batchOutput, compileBatch } from '../batch/batch.js';
 import type { CompileOptions } from '../compile/compile.js';
 import { printDts } from '../dts/print.js';
 import { writeFdt } from '../fdt/writer.js';
 import type { Host } from '../host.js';
-import { nodeHost } from '../host.js';
+import { nodeHost, readText } from '../host.js';
 import { loadInput } from '../input/load.js';
 import { writeFailure } from '../input/paths.js';
 import type { InputOptions } from '../input/load.js';
@@ -135,11 +135,6 @@ function compileOne(input: string, opts: CompileCliOptions, io: CompileIo): numb
   }
   reporter.finish();
   return code;
-}
-
-function readText(host: Host, file: string): string | undefined {
-  const b = host.readFile(file);
-  return b && Buffer.from(b).toString('latin1');
 }
 
 /** Several inputs (or --out-dir): compile them over worker threads into OUT-DIR. */
