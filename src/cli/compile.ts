@@ -12,7 +12,7 @@ import type { CompileOptions } from '../compile/compile.js';
 import { printDts } from '../dts/print.js';
 import { writeFdt } from '../fdt/writer.js';
 import type { Host } from '../host.js';
-import { nodeHost } from '../host.js';
+import { nodeHost, readText } from '../host.js';
 import { loadInput } from '../input/load.js';
 import { writeFailure } from '../input/paths.js';
 import type { InputOptions } from '../input/load.js';
@@ -136,11 +136,6 @@ function compileOne(input: string, opts: CompileCliOptions, io: CompileIo): numb
   return code;
 }
 
-function readText(host: Host, file: string): string | undefined {
-  const b = host.readFile(file);
-  return b && Buffer.from(b).toString('latin1');
-}
-
 /** Several inputs (or --out-dir): compile them over worker threads into OUT-DIR. */
 export async function runCompileBatch(inputs: string[], opts: CompileCliOptions, io: CompileIo): Promise<number> {
   return withUsageAsync(io.stderr, () => compileMany(inputs, opts, io));
@@ -163,7 +158,7 @@ async function compileMany(inputs: string[], opts: CompileCliOptions, io: Compil
   const { format } = settings;
   const { host: _host, readStdin: _stdin, compile, ...input } = settings.input;
   // worker threads only for a batch: one board is compiled in this thread
-  const { batchOutput, compileBatch } = await import('../compile/batch.js');
+  const { batchOutput, compileBatch } = await import('../batch/batch.js');
   const outcomes = await compileBatch(
     inputs.map((i) => ({ input: i, output: batchOutput(i, opts.outDir!, format) })),
     {

@@ -11,13 +11,14 @@ import type { Host } from '../host.js';
 import { nodeHost, readText } from '../host.js';
 import { runChecks } from '../checks/run.js';
 import { dtcChecks } from '../checks/table.js';
-import type { CheckOptions } from '../checks/types.js';
 import { loadComposite } from '../input/composite.js';
 import type { InputOptions, LoadedInput } from '../input/load.js';
 import { loadInput, sourceTreeOf } from '../input/load.js';
 import { describeSourceTree } from '../input/layout.js';
 import { STDIN_ARG } from '../input/paths.js';
 import { qcomChecks } from '../qcom/checks.js';
+import type { PasPolicy } from '../qcom/checks.js';
+import type { CheckOptions, Check } from '../checks/types.js';
 import { parseSize } from '../qcom/format.js';
 import type { Diagnostic } from '../report/diagnostic.js';
 import { sourceLines } from '../report/render.js';
@@ -49,8 +50,8 @@ export interface ValidateCliOptions extends InputFlags {
   unmatched: boolean;
   cache: boolean;
   cacheDir?: string;
-  /** host policy for the qcom PAS rows */
-  host?: 'qhee' | 'kvm';
+  /** --host: the PAS policy of the qcom rows (commander names the attribute after the flag) */
+  host?: PasPolicy;
   requireDevmem?: boolean;
   iommuPageSize?: string;
   /** also say how the bindings were combined (dtkit's additions to the user's bindings) */
@@ -85,7 +86,10 @@ export interface InputFindings {
  *  the command line here, and from the editor's settings by `dtkit lsp`. */
 export interface ValidateSetup {
   levels: RuleLevels;
+  /** what the runner needs for every table (the -W/-E levels) */
   checkOptions: CheckOptions;
+  /** dtkit's vendor rows, made with their options (--host, --require-devmem, ...) */
+  vendorChecks: Check[];
   input: InputOptions;
 }
 
@@ -94,7 +98,8 @@ export function validateSetup(opts: ValidateCliOptions, io: Pick<ValidateIo, 'ho
   const settings = inputSettings(opts);
   return {
     levels,
-    checkOptions: { levels: levels.checks, host: opts.host, requireDevmem: opts.requireDevmem, iommuPageSize: pageSizeOf(opts.iommuPageSize) },
+    checkOptions: { levels: levels.checks },
+    vendorChecks: qcomChecks({ policy: opts.host, requireDevmem: opts.requireDevmem, iommuPageSize: pageSizeOf(opts.iommuPageSize) }),
     input: {
       host: io.host, includeDirs: settings.includeDirs, detect: settings.detect, format: settings.format,
       checkBlobs: true, readStdin: io.readStdin, compile: { checkLevels: levels.checks },
@@ -116,7 +121,7 @@ function validateOne(file: string, schemas: ValidateContext, rc: ValidateSetup):
   const diagnostics = [...loaded.diagnostics];
   // a tree cut short by a syntax error would only add findings about what is missing
   if (loaded.tree && loaded.parsed) {
-    diagnostics.push(...runChecks(loaded.tree, { checks: qcomChecks, options: rc.checkOptions, file: loaded.file }).diagnostics);
+    diagnostics.push(...runChecks(loaded.tree, { checks: rc.vendorChecks, options: rc.checkOptions, file: loaded.file }).diagnostics);
     diagnostics.push(...validateTree(schemas, loaded.tree, loaded.file));
   }
   return { diagnostics, tree: loaded.tree, sourceText, base: loaded, overlays: [] };
@@ -134,7 +139,7 @@ function validateWithOverlays(file: string, overlays: string[], schemas: Validat
     // ends a run)
     const rows = dtcChecks().filter((r) => !r.mutates || r.id === 'explicit_phandles');
     diagnostics.push(...runChecks(c.tree, { checks: rows, options: rc.checkOptions, file: c.base.file }).diagnostics);
-    diagnostics.push(...runChecks(c.tree, { checks: qcomChecks, options: rc.checkOptions, file: c.base.file }).diagnostics);
+    diagnostics.push(...runChecks(c.tree, { checks: rc.vendorChecks, options: rc.checkOptions, file: c.base.file }).diagnostics);
     diagnostics.push(...validateTree(schemas, c.tree, c.base.file));
   }
   return { diagnostics, tree: c.tree, sourceText: c.sourceText, base: c.base, overlays: c.overlays };

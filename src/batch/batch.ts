@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { tierUpAsUsual } from '../tier-up.js';
-import type { CompileOptions } from './compile.js';
+import type { CompileOptions } from '../compile/compile.js';
 
 const YOUNG_GENERATION_MB = 4;
 
