@@ -37,6 +37,8 @@ export interface SchemaSetOptions {
   dtkitSchemasDir?: string;
   /** cache folder; null disables the cache */
   cacheDir?: string | null;
+  /** the clock the cache's stamp compares file times with (tests move it on) */
+  now?: () => number;
 }
 
 export interface SchemaSet {
@@ -72,11 +74,25 @@ export function defaultCacheDir(): string {
   return path.join(base, 'dtkit');
 }
 
-/** The schema files in load order: user dirs, dtkit's bindings, then the core. */
-function schemaFileList(opts: SchemaSetOptions): { files: string[]; shipped: Set<string>; bindings: boolean; diagnostics: Diagnostic[] } {
-  const diagnostics: Diagnostic[] = [];
+interface FileList {
+  files: string[];
+  shipped: Set<string>;
+  bindings: boolean;
+  diagnostics: Diagnostic[];
+}
+
+/** The folders the schema files are listed from. */
+function schemaRoots(opts: SchemaSetOptions): { dtkitDir?: string; coreDir?: string; roots: string[] } {
   const dtkitDir = opts.dtkitSchemasDir ?? defaultDtkitSchemasDir();
   const coreDir = opts.coreDir ?? (dtkitDir ? path.join(dtkitDir, 'core') : undefined);
+  const roots = [...opts.schemaDirs, ...(dtkitDir ? [dtkitDir] : []), ...(coreDir ? [coreDir] : [])];
+  return { dtkitDir, coreDir, roots };
+}
+
+/** The schema files in load order: user dirs, dtkit's bindings, then the core. */
+function schemaFileList(opts: SchemaSetOptions): FileList {
+  const diagnostics: Diagnostic[] = [];
+  const { dtkitDir, coreDir } = schemaRoots(opts);
   const files: string[] = [];
   const shipped = new Set<string>();
   let bindings = false;
@@ -207,9 +223,9 @@ async function writeAtomic(file: string, text: string): Promise<void> {
 }
 
 /** Writes the set: bodies first, then the index that points into them (its presence
- *  means the pair is complete), then `after` (the stat key's pointer). The writes overlap
- *  with validation; the process waits for them. */
-function writeCache(cacheDir: string, key: string, set: ProcessedSet, after?: [string, string]): Promise<void> {
+ *  means the pair is complete). The writes overlap with validation; the process waits for
+ *  them. */
+function writeCache(cacheDir: string, key: string, set: ProcessedSet): Promise<void> {
   const p = cachePaths(cacheDir, key);
   const parts: string[] = [];
   const schemas: Record<string, CachedSchema> = {};
@@ -227,52 +243,134 @@ function writeCache(cacheDir: string, key: string, set: ProcessedSet, after?: [s
   const compatMap: Record<string, number> = Object.create(null) as Record<string, number>;
   for (const [c, id] of Object.entries(set.compatMap)) compatMap[c] = position.get(id)!;
   const index = JSON.stringify({ ...set, schemas, compatMap } satisfies CachedIndex);
-  return writeAtomic(p.bodies, bodies)
-    .then(() => writeAtomic(p.index, index))
-    .then(() => (after ? writeAtomic(after[0], after[1]) : undefined));
+  return writeAtomic(p.bodies, bodies).then(() => writeAtomic(p.index, index));
 }
 
-function readText(file: string): string | undefined {
+/**
+ * What the schema folders held when the set was last opened, so that a warm start can tell
+ * without reading (or listing) them that nothing changed: every folder below the roots with
+ * its mtime (adding, removing or renaming an entry changes its folder's mtime, so equal
+ * mtimes mean the listing is the one recorded) and every schema file with its size, mtime
+ * and ctime (an edit in place changes only the file's own; ctime cannot be set back). What
+ * changed within the last seconds is recorded as unknown: a later change inside the same
+ * timestamp granule would look the same. The stamp names the content key of the set.
+ */
+interface Stamp {
+  folders: [string, number][];
+  files: [string, number, number, number][];
+  list: { files: string[]; shipped: string[]; bindings: boolean; diagnostics: Diagnostic[] };
+  key: string;
+}
+
+/** Recorded times younger than this (ms) are not trusted (coarse file-system clocks). */
+const RACY_MS = 2000;
+const UNKNOWN = -1;
+
+function stampPath(cacheDir: string, opts: SchemaSetOptions): string {
+  const h = createHash('sha256').update(`dtkit ${VERSION} cache ${CACHE_FORMAT}\n${JSON.stringify(schemaRoots(opts).roots)}`);
+  return path.join(cacheDir, `stamp-${h.digest('hex').slice(0, 32)}.json`);
+}
+
+/** Every folder below (and including) `roots`. */
+function foldersOf(roots: string[]): string[] {
+  const out: string[] = [];
+  const stack = [...roots];
+  while (stack.length) {
+    const d = stack.pop()!;
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(d, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    out.push(d);
+    for (const e of entries) if (e.isDirectory()) stack.push(path.join(d, e.name));
+  }
+  return out;
+}
+
+function makeStamp(roots: string[], list: FileList, key: string, now: number): Stamp | undefined {
+  const trusted = (...ms: number[]): boolean => ms.every((m) => now - m >= RACY_MS);
   try {
-    return fs.readFileSync(file, 'utf8');
+    const folders = foldersOf(roots).map((d): [string, number] => {
+      const st = fs.statSync(d);
+      return [d, trusted(st.mtimeMs) ? st.mtimeMs : UNKNOWN];
+    });
+    const files = list.files.map((f): [string, number, number, number] => {
+      const st = fs.statSync(f);
+      return trusted(st.mtimeMs, st.ctimeMs) ? [f, st.size, st.mtimeMs, st.ctimeMs] : [f, UNKNOWN, UNKNOWN, UNKNOWN];
+    });
+    return { folders, files, list: { ...list, shipped: [...list.shipped] }, key };
   } catch {
     return undefined;
   }
 }
 
-/** Hash of every schema file's path, size and modification time (plus dtkit's version). */
-function statKeyOf(files: string[]): string | undefined {
-  const h = createHash('sha256').update(`dtkit ${VERSION} cache ${CACHE_FORMAT}\n`);
-  for (const f of files) {
-    try {
+/** Whether the folders still hold what `stamp` recorded: one stat per folder and file. */
+function stampHolds(stamp: Stamp): boolean {
+  try {
+    for (const [d, mtime] of stamp.folders) if (mtime === UNKNOWN || fs.statSync(d).mtimeMs !== mtime) return false;
+    for (const [f, size, mtime, ctime] of stamp.files) {
       const st = fs.statSync(f);
-      h.update(`${f}\0${st.size}\0${st.mtimeMs}\n`);
-    } catch {
-      return undefined;
+      if (size === UNKNOWN || st.size !== size || st.mtimeMs !== mtime || st.ctimeMs !== ctime) return false;
     }
+    return true;
+  } catch {
+    return false;
   }
-  return h.digest('hex').slice(0, 32);
+}
+
+function readStamp(file: string): Stamp | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as Stamp;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Parsed schema files from earlier runs, by path and content hash, so that after an edit
+ * only the edited bindings go through the YAML parser again. Written before processing
+ * (which normalises the parsed documents in place).
+ */
+interface ParsedEntry {
+  hash: string;
+  schema?: { id: string; raw: JsonObject };
+  diagnostic?: Diagnostic;
+}
+
+function parsedPath(stamp: string): string {
+  return stamp.replace(/\.json$/, '.parsed.json');
+}
+
+function readParsed(file: string): Map<string, ParsedEntry> {
+  try {
+    return new Map(Object.entries(JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, ParsedEntry>));
+  } catch {
+    return new Map();
+  }
 }
 
 /** Loads, normalises and indexes the schemas (or takes them from the cache). */
 export function openSchemaSet(opts: SchemaSetOptions): SchemaSet {
-  const { files, shipped, bindings, diagnostics } = schemaFileList(opts);
   const cacheDir = opts.cacheDir === undefined ? defaultCacheDir() : opts.cacheDir;
   const sourceOf = (file: string): string | undefined => {
     const bytes = opts.host.readFile(file);
     return bytes ? Buffer.from(bytes).toString('utf8') : undefined;
   };
-  const done = (set: ProcessedSet, fromCache: boolean, cacheWritten?: Promise<void>): SchemaSet =>
-    ({ index: indexOf(set), diagnostics: [...diagnostics, ...set.diagnostics], bindings, fromCache, cacheWritten, sourceOf });
-  // Fast path: unchanged file stats map straight to the content key of a previous run,
-  // so a warm start reads no schema file at all.
-  const statKey = cacheDir ? statKeyOf(files) : undefined;
-  const known = statKey && cacheDir ? readText(path.join(cacheDir, `stat-${statKey}`)) : undefined;
-  if (known && cacheDir) {
-    const cached = readCache(cacheDir, known);
-    if (cached) return done(cached, true);
+  const done = (list: FileList | Stamp['list'], set: ProcessedSet, fromCache: boolean, cacheWritten?: Promise<void>): SchemaSet =>
+    ({ index: indexOf(set), diagnostics: [...list.diagnostics, ...set.diagnostics], bindings: list.bindings, fromCache, cacheWritten, sourceOf });
+  // Fast path: the folders hold what the stamp recorded, so the set is the one cached
+  // under the stamp's key; no schema file is listed or read.
+  const stampFile = cacheDir ? stampPath(cacheDir, opts) : undefined;
+  const stamp = stampFile ? readStamp(stampFile) : undefined;
+  if (stamp && cacheDir && stampHolds(stamp)) {
+    const cached = readCache(cacheDir, stamp.key);
+    if (cached) return done(stamp.list, cached, true);
   }
 
+  const list = schemaFileList(opts);
+  const { files, shipped } = list;
   const texts: (string | undefined)[] = [];
   const hash = createHash('sha256').update(`dtkit ${VERSION} cache ${CACHE_FORMAT}\n`);
   for (const file of files) {
@@ -282,11 +380,16 @@ export function openSchemaSet(opts: SchemaSetOptions): SchemaSet {
     hash.update(`${file}\n${shipped.has(file) ? 'shipped' : ''}\n${text?.length ?? -1}\n`).update(text ?? '');
   }
   const key = hash.digest('hex').slice(0, 32);
+  const writeStamp = (): Promise<void> | undefined => {
+    const st = stampFile && makeStamp(schemaRoots(opts).roots, list, key, (opts.now ?? Date.now)());
+    return st ? writeAtomic(stampFile!, JSON.stringify(st)) : undefined;
+  };
   const cached = cacheDir ? readCache(cacheDir, key) : undefined;
-  // the same content under new stats (a fresh checkout): point the stats at it
-  if (cached && statKey && cacheDir) void writeAtomic(path.join(cacheDir, `stat-${statKey}`), key);
-  if (cached) return done(cached, true);
+  // the same content under new stats (a fresh checkout, a touched file): a new stamp
+  if (cached) return done(list, cached, true, writeStamp());
 
+  const previous = stampFile ? readParsed(parsedPath(stampFile)) : new Map<string, ParsedEntry>();
+  const reparsed: Record<string, ParsedEntry> = {};
   const parsed: SchemaFile[] = [];
   const loadDiags: Diagnostic[] = [];
   for (const [i, file] of files.entries()) {
@@ -295,16 +398,26 @@ export function openSchemaSet(opts: SchemaSetOptions): SchemaSet {
       loadDiags.push({ rule: SCHEMA_LOAD_RULE, severity: 'warning', file, message: 'cannot read schema file' });
       continue;
     }
-    const { schema, diagnostic } = parseSchemaText(file, text);
-    if (diagnostic) loadDiags.push(diagnostic);
-    if (schema) parsed.push(schema);
+    const textHash = createHash('sha1').update(text).digest('hex');
+    let entry = previous.get(file);
+    if (entry?.hash === textHash) {
+      if (entry.schema) parsed.push({ id: entry.schema.id, raw: entry.schema.raw, file, text });
+    } else {
+      const r = parseSchemaText(file, text);
+      entry = { hash: textHash, schema: r.schema && { id: r.schema.id, raw: r.schema.raw }, diagnostic: r.diagnostic };
+      if (r.schema) parsed.push(r.schema);
+    }
+    if (entry.diagnostic) loadDiags.push(entry.diagnostic);
+    reparsed[file] = entry;
   }
+  // serialised now: processing normalises the parsed documents in place
+  const parsedWritten = stampFile ? writeAtomic(parsedPath(stampFile), JSON.stringify(reparsed)) : undefined;
   const set = processSchemas(dedupe(parsed, shipped, loadDiags));
   set.diagnostics = [...loadDiags, ...set.diagnostics];
   const cacheWritten = cacheDir
-    ? writeCache(cacheDir, key, set, statKey ? [path.join(cacheDir, `stat-${statKey}`), key] : undefined)
+    ? Promise.all([parsedWritten, writeCache(cacheDir, key, set).then(writeStamp)]).then(() => undefined)
     : undefined;
-  return done(set, false, cacheWritten);
+  return done(list, set, false, cacheWritten);
 }
 
 /** A validation context over an opened set: one engine, compiled lazily. */
