@@ -58,6 +58,8 @@ if (process.argv.includes('--code-cache')) {
     ['compile', '-@', '-o', out('board.dtb'), ex('board.dts')],
     ['overlay', '--profile', ex('profile.yaml'), ex('board.dts'), '-o', out('kvm.dtso'), '--dtbo', out('kvm.dtbo')],
     ['apply', out('board.dtb'), out('kvm.dtbo'), '-o', out('applied.dtb')],
+    // twice: the first builds the schema cache, the second reads it (every later run)
+    ['validate', '--cache-dir', out('cache'), ex('board.dts')],
     ['validate', '--cache-dir', out('cache'), ex('board.dts')],
   ];
   const train = `require(${JSON.stringify(path.join(root, 'bin', 'dtkit'))}).trainCodeCache(${JSON.stringify(argvs)})`;
