@@ -24,7 +24,7 @@ import type { ValidateContext, ValidateOptions } from './validate.js';
 export { EXTENDED_RULE, NO_BINDINGS_RULE };
 
 /** Bump when processing changes in a way that invalidates cached results. */
-const CACHE_FORMAT = 5;
+const CACHE_FORMAT = 6;
 
 
 export interface SchemaSetOptions {
@@ -169,8 +169,9 @@ function dedupe(parsed: SchemaFile[], shipped: Set<string>, diags: Diagnostic[])
 /** A schema as the cache index records it: everything but the body, which is a byte
  *  range of the bodies file, decoded and parsed only when the schema is used. */
 type CachedSchema = Omit<ProcessedSchema, 'schema'> & { body: [number, number] };
-/** compatMap's values are positions in `schemas`' keys (the ids would repeat ~20k times) */
-type CachedIndex = Omit<ProcessedSet, 'schemas' | 'compatMap'> & { schemas: Record<string, CachedSchema>; compatMap: Record<string, number> };
+/** compatMap keeps its ids (positions in `schemas` would make a smaller file, but turning
+ *  ~24,000 positions back into ids cost a warm start more than parsing the ids) */
+type CachedIndex = Omit<ProcessedSet, 'schemas'> & { schemas: Record<string, CachedSchema> };
 
 function cachePaths(cacheDir: string, key: string): { index: string; bodies: string } {
   return { index: path.join(cacheDir, `schemas-${key}.json`), bodies: path.join(cacheDir, `schemas-${key}.bodies`) };
@@ -216,9 +217,8 @@ function readCache(cacheDir: string, key: string): ProcessedSet | undefined {
     let end = 0;
     for (const c of Object.values(index.schemas)) end = Math.max(end, c.body[1]);
     if (end !== bodies.length) return undefined;
-    const ids = Object.keys(index.schemas);
-    const compatMap: Record<string, string> = Object.create(null) as Record<string, string>;
-    for (const [c, at] of Object.entries(index.compatMap)) compatMap[c] = ids[at];
+    // no prototype: a compatible named like an Object.prototype member is an ordinary key
+    const compatMap = Object.setPrototypeOf(index.compatMap, null) as Record<string, string>;
     return { ...index, compatMap, schemas: lazySchemas(index.schemas, bodies) };
   } catch {
     return undefined;
@@ -255,10 +255,7 @@ function writeCache(cacheDir: string, key: string, set: ProcessedSet): Promise<v
     at += bytes;
   }
   const bodies = parts.join('');
-  const position = new Map(Object.keys(schemas).map((id, i) => [id, i]));
-  const compatMap: Record<string, number> = Object.create(null) as Record<string, number>;
-  for (const [c, id] of Object.entries(set.compatMap)) compatMap[c] = position.get(id)!;
-  const index = JSON.stringify({ ...set, schemas, compatMap } satisfies CachedIndex);
+  const index = JSON.stringify({ ...set, schemas } satisfies CachedIndex);
   return writeAtomic(p.bodies, bodies).then(() => writeAtomic(p.index, index));
 }
 
