@@ -29,6 +29,21 @@ const moduleUrls = {
   },
 };
 
+/** commander requires node:child_process when it loads, for executable subcommands dtkit
+ *  does not have; loading it (and net, dgram with it) cost every run ~1.5% of an `apply`.
+ *  In the bundle commander gets a stand-in that loads it on first use. */
+const lazyChildProcess = {
+  name: 'lazy-child-process',
+  setup(build) {
+    build.onResolve({ filter: /^node:child_process$/ }, (args) =>
+      /[\\/]node_modules[\\/]commander[\\/]/.test(args.importer) ? { path: 'child_process', namespace: 'lazy' } : undefined);
+    build.onLoad({ filter: /.*/, namespace: 'lazy' }, () => ({
+      contents: "module.exports = new Proxy({}, { get: (_, key) => require('node:child_process')[key] });",
+      loader: 'js',
+    }));
+  },
+};
+
 await esbuild.build({
   entryPoints: [path.join(dist, 'src/cli/bin.js')],
   outfile: bundle,
@@ -43,7 +58,7 @@ await esbuild.build({
   // by the commands that use them
   external: ['ajv', 'vscode-languageserver', 'vscode-languageserver/*', 'vscode-languageserver-textdocument'],
   logLevel: 'warning',
-  plugins: [moduleUrls],
+  plugins: [moduleUrls, lazyChildProcess],
   banner: { js: "const __dtkitModuleUrl = (rel) => require('node:url').pathToFileURL(require('node:path').join(__dirname, rel)).href;" },
 });
 
