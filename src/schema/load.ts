@@ -28,6 +28,8 @@ export interface SchemaFile {
   file: string;
   text: string;
   raw: JsonObject;
+  /** `raw` is already normalised (taken from the schema cache) */
+  normalised?: boolean;
 }
 
 /** Every `*.yaml` below `dir`, sorted so that results are deterministic. */

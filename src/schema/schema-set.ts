@@ -15,6 +15,7 @@ import type { JsonObject } from './json.js';
 import { isObject } from './json.js';
 import type { SchemaFile } from './load.js';
 import { SCHEMA_LOAD_RULE, listYamlFiles, parseSchemaText } from './load.js';
+import { normaliseSchema } from './normalise.js';
 import type { ProcessedSchema, ProcessedSet, SchemaIndex } from './process.js';
 import { indexOf, processSchemas } from './process.js';
 import { EXTENDED_RULE, NO_BINDINGS_RULE } from './rules.js';
@@ -238,6 +239,25 @@ async function writeAtomic(file: string, text: string): Promise<void> {
   }
 }
 
+/** Sets kept in a cache folder: every edit of a binding makes a new one (~13 MB for the
+ *  kernel's), and switching between a few trees should still find each. */
+const KEPT_SETS = 3;
+
+/** Removes all but the newest KEPT_SETS sets. */
+function pruneCache(cacheDir: string): void {
+  try {
+    const sets = fs.readdirSync(cacheDir).filter((f) => /^schemas-[0-9a-f]+\.json$/.test(f))
+      .map((f) => ({ f, at: fs.statSync(path.join(cacheDir, f)).mtimeMs }))
+      .sort((a, b) => b.at - a.at);
+    for (const { f } of sets.slice(KEPT_SETS)) {
+      fs.rmSync(path.join(cacheDir, f), { force: true });
+      fs.rmSync(path.join(cacheDir, f.replace(/\.json$/, '.bodies')), { force: true });
+    }
+  } catch {
+    // an old set left behind only costs disk space
+  }
+}
+
 /** Writes the set: bodies first, then the index that points into them (its presence
  *  means the pair is complete). The writes overlap with validation; the process waits for
  *  them. */
@@ -342,26 +362,33 @@ function readStamp(file: string): Stamp | undefined {
 }
 
 /**
- * Parsed schema files from earlier runs, by path and content hash, so that after an edit
- * only the edited bindings go through the YAML parser again. Written before processing
- * (which normalises the parsed documents in place).
+ * Normalised schema files from earlier runs, one line per file, so that after an edit only
+ * the edited bindings are parsed and normalised again (normalising depends on the file
+ * alone), and the lines of unchanged files are written back as they were read. A binding
+ * whose `$id` dtkit also ships is extended before normalising (dedupe): it is always done
+ * afresh, as are dtkit's own shipped files.
  */
-interface ParsedEntry {
-  hash: string;
-  schema?: { id: string; raw: JsonObject };
-  diagnostic?: Diagnostic;
+type NormalisedLine = [file: string, hash: string, id: string | null, schema: JsonObject | null, diagnostic: Diagnostic | null];
+
+function normalisedPath(stamp: string): string {
+  return stamp.replace(/\.json$/, '.normalised');
 }
 
-function parsedPath(stamp: string): string {
-  return stamp.replace(/\.json$/, '.parsed.json');
-}
-
-function readParsed(file: string): Map<string, ParsedEntry> {
+/** The previous run's lines by file: the text hash and the line as written. */
+function readNormalised(file: string): Map<string, { hash: string; line: string }> {
+  const out = new Map<string, { hash: string; line: string }>();
+  let text: string;
   try {
-    return new Map(Object.entries(JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, ParsedEntry>));
+    text = fs.readFileSync(file, 'utf8');
   } catch {
-    return new Map();
+    return out;
   }
+  for (const line of text.split('\n')) {
+    // the file and hash are the line's first two JSON strings; the rest is parsed on use
+    const m = /^\["((?:[^"\\]|\\.)*)","([0-9a-f]+)",/.exec(line);
+    if (m) out.set(JSON.parse(`"${m[1]}"`) as string, { hash: m[2], line });
+  }
+  return out;
 }
 
 /** Loads, normalises and indexes the schemas (or takes them from the cache). */
@@ -401,8 +428,12 @@ export function openSchemaSet(opts: SchemaSetOptions): SchemaSet {
   // the same content under new stats (a fresh checkout, a touched file): a new stamp
   if (cached) return done(list, cached, true, writeStamp());
 
-  const previous = stampFile ? readParsed(parsedPath(stampFile)) : new Map<string, ParsedEntry>();
-  const reparsed: Record<string, ParsedEntry> = {};
+  const previous = stampFile ? readNormalised(normalisedPath(stampFile)) : new Map<string, { hash: string; line: string }>();
+  const lines: string[] = [];
+  // dtkit's shipped files are parsed first: their $ids say which user bindings dedupe extends
+  const fresh = new Map<number, { schema?: SchemaFile; diagnostic?: Diagnostic }>();
+  for (const [i, file] of files.entries()) if (shipped.has(file) && texts[i] !== undefined) fresh.set(i, parseSchemaText(file, texts[i]!));
+  const shippedIds = new Set([...fresh.values()].flatMap((r) => (r.schema ? [r.schema.id] : [])));
   const parsed: SchemaFile[] = [];
   const loadDiags: Diagnostic[] = [];
   for (const [i, file] of files.entries()) {
@@ -411,24 +442,35 @@ export function openSchemaSet(opts: SchemaSetOptions): SchemaSet {
       loadDiags.push({ rule: SCHEMA_LOAD_RULE, severity: 'warning', file, message: 'cannot read schema file' });
       continue;
     }
-    const textHash = createHash('sha1').update(text).digest('hex');
-    let entry = previous.get(file);
-    if (entry?.hash === textHash) {
-      if (entry.schema) parsed.push({ id: entry.schema.id, raw: entry.schema.raw, file, text });
-    } else {
-      const r = parseSchemaText(file, text);
-      entry = { hash: textHash, schema: r.schema && { id: r.schema.id, raw: r.schema.raw }, diagnostic: r.diagnostic };
-      if (r.schema) parsed.push(r.schema);
+    const textHash = shipped.has(file) ? '' : createHash('sha1').update(text).digest('hex');
+    const prev = previous.get(file);
+    const line = prev?.hash === textHash ? (JSON.parse(prev.line) as NormalisedLine) : undefined;
+    if (line && !(line[2] !== null && shippedIds.has(line[2]))) {
+      if (line[2] !== null && line[3]) parsed.push({ id: line[2], file, text, raw: line[3], normalised: true });
+      if (line[4]) loadDiags.push(line[4]);
+      lines.push(prev!.line);
+      continue;
     }
-    if (entry.diagnostic) loadDiags.push(entry.diagnostic);
-    reparsed[file] = entry;
+    const r = fresh.get(i) ?? parseSchemaText(file, text);
+    if (r.diagnostic) loadDiags.push(r.diagnostic);
+    if (!r.schema) {
+      if (!shipped.has(file)) lines.push(JSON.stringify([file, textHash, null, null, r.diagnostic ?? null] satisfies NormalisedLine));
+      continue;
+    }
+    if (shipped.has(file) || shippedIds.has(r.schema.id)) {
+      parsed.push(r.schema);
+      continue;
+    }
+    normaliseSchema(r.schema.raw, { inPlace: true });
+    // serialised now: processing goes on changing the schema in place
+    lines.push(JSON.stringify([file, textHash, r.schema.id, r.schema.raw, r.diagnostic ?? null] satisfies NormalisedLine));
+    parsed.push({ ...r.schema, normalised: true });
   }
-  // serialised now: processing normalises the parsed documents in place
-  const parsedWritten = stampFile ? writeAtomic(parsedPath(stampFile), JSON.stringify(reparsed)) : undefined;
+  const normalisedWritten = stampFile ? writeAtomic(normalisedPath(stampFile), lines.join('\n')) : undefined;
   const set = processSchemas(dedupe(parsed, shipped, loadDiags));
   set.diagnostics = [...loadDiags, ...set.diagnostics];
   const cacheWritten = cacheDir
-    ? Promise.all([parsedWritten, writeCache(cacheDir, key, set).then(writeStamp)]).then(() => undefined)
+    ? Promise.all([normalisedWritten, writeCache(cacheDir, key, set).then(writeStamp)]).then(() => pruneCache(cacheDir))
     : undefined;
   return done(list, set, false, cacheWritten);
 }

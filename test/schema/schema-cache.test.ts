@@ -164,7 +164,7 @@ test('the stamp notices an edit in place, a new binding in a new folder and a re
   }
 });
 
-test('after an edit only the edited binding is parsed again, with the same set as a cold open', async () => {
+test('after an edit only the edited binding is parsed and normalised again, with the same set as a cold open', async () => {
   const dir = bindingsDir();
   fs.writeFileSync(path.join(dir, 'acme', 'gizmo.yaml'), fs.readFileSync(path.join(dir, 'acme', 'widget.yaml'), 'utf8')
     .replace('acme/widget.yaml', 'acme/gizmo.yaml').replace("'acme,widget', 'acme,widget2'", "'acme,gizmo'"));
@@ -181,12 +181,37 @@ test('after an edit only the edited binding is parsed again, with the same set a
     assert.deepEqual(edited.index.compatMap, cold.index.compatMap);
     for (const [id, p] of Object.entries(cold.index.schemas)) assert.deepEqual(edited.index.schemas[id].schema, p.schema, id);
     await edited.cacheWritten;
-    const parsed = fs.readdirSync(cacheDir).find((f) => f.endsWith('.parsed.json'))!;
-    const entries = JSON.parse(fs.readFileSync(path.join(cacheDir, parsed), 'utf8')) as Record<string, { schema?: { raw: { properties: unknown } } }>;
-    assert.match(JSON.stringify(entries[widget].schema?.raw.properties), /acme,widget3/, 'the parsed copy is the edited text, before normalising');
+    const kept = fs.readdirSync(cacheDir).find((f) => f.endsWith('.normalised'))!;
+    const lines = fs.readFileSync(path.join(cacheDir, kept), 'utf8').split('\n').map((l) => JSON.parse(l) as [string, string, string, { properties: unknown }]);
+    const line = lines.find((l) => l[0] === widget)!;
+    assert.match(JSON.stringify(line[3].properties), /acme,widget3/, 'the kept copy is the edited binding');
+    // a third open after one more edit reuses the gizmo's line as written
+    const gizmoLine = fs.readFileSync(path.join(cacheDir, kept), 'utf8').split('\n').find((l) => l.includes('gizmo.yaml'))!;
+    fs.writeFileSync(widget, fs.readFileSync(widget, 'utf8').replace("'acme,widget3'", "'acme,widget4'"));
+    await openSchemaSet({ host: nodeHost, schemaDirs: [dir], cacheDir, now: later }).cacheWritten;
+    assert.ok(fs.readFileSync(path.join(cacheDir, kept), 'utf8').split('\n').includes(gizmoLine));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
     fs.rmSync(cacheDir, { recursive: true, force: true });
     fs.rmSync(fresh, { recursive: true, force: true });
+  }
+});
+
+test('a cache folder keeps the newest three sets, not one per edit', async () => {
+  const dir = bindingsDir();
+  const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dtkit-cache-'));
+  const widget = path.join(dir, 'acme', 'widget.yaml');
+  try {
+    for (let i = 0; i < 5; i++) {
+      fs.writeFileSync(widget, `${fs.readFileSync(widget, 'utf8')}# edit ${i}\n`);
+      await openSchemaSet({ host: nodeHost, schemaDirs: [dir], cacheDir }).cacheWritten;
+    }
+    const sets = fs.readdirSync(cacheDir).filter((f) => f.startsWith('schemas-'));
+    assert.equal(sets.filter((f) => f.endsWith('.json')).length, 3);
+    assert.equal(sets.filter((f) => f.endsWith('.bodies')).length, 3);
+    assert.equal(openSchemaSet({ host: nodeHost, schemaDirs: [dir], cacheDir }).fromCache, true, 'the newest is one of them');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(cacheDir, { recursive: true, force: true });
   }
 });
