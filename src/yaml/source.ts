@@ -1,7 +1,7 @@
-// YAML loading that remembers where every value came from. js-yaml builds plain data
-// and has no AST, but its parse listener reports the start and end of every node it
-// composes, nested; replaying those events beside the data gives each JSON pointer
-// (ajv's instancePath form) a span, and each mapping entry the span of its key.
+// YAML loading that remembers where every value came from (KVM profiles, dtkit.config.yaml).
+// js-yaml builds plain data and has no AST, but its parse listener reports the start and
+// end of every node it composes, nested; replaying those events beside the data gives each
+// JSON pointer (ajv's instancePath form) a span, and each mapping entry the span of its key.
 import yaml from 'js-yaml';
 import type { Diagnostic } from '../report/diagnostic.js';
 import type { SourceSpan } from '../report/source.js';
@@ -123,7 +123,8 @@ function parentPointer(p: string): string {
   return i <= 0 ? '' : p.slice(0, i);
 }
 
-export function loadYaml(text: string, file: string): LoadedYaml {
+/** `rule`: the rule id of a file that is not well-formed YAML (the caller's: profile_yaml, config). */
+export function loadYaml(text: string, file: string, rule: string): LoadedYaml {
   const starts = lineStarts(text);
   const top: Frame = { open: 0, close: text.length, kind: null, children: [] };
   const stack: Frame[] = [top];
@@ -149,7 +150,7 @@ export function loadYaml(text: string, file: string): LoadedYaml {
     const mark = err.mark;
     const at = mark ? Math.min(mark.position, text.length) : 0;
     diagnostics.push({
-      rule: 'profile_yaml',
+      rule,
       severity: 'error',
       message: err.reason ?? String(err.message),
       span: spanAt(file, starts, at, at),
