@@ -2,10 +2,10 @@
 // what is wrong with them as a usage error. The catalog and the resolution live in
 // src/rules, where the config stage and the language server reach them too.
 import type { CheckPreset } from '../checks/presets.js';
-import { findPreset, listPresets } from '../checks/presets.js';
+import { findPreset } from '../checks/presets.js';
 import type { ResolvedRules, RuleLevels, RuleRequest } from '../rules/levels.js';
-import { resolveRules } from '../rules/levels.js';
-import { similarNames } from '../report/suggest.js';
+import { resolveRules, unknownPresetMessage } from '../rules/levels.js';
+import type { RuleFlags } from './options.js';
 import { UsageError } from './options.js';
 
 export type { CatalogRule, RuleInfo, Switching } from '../rules/catalog.js';
@@ -18,8 +18,7 @@ export function presetNamed(name: string | undefined): CheckPreset | undefined {
   if (name === undefined) return undefined;
   const p = findPreset(name);
   if (p) return p;
-  const near = similarNames(listPresets().map((x) => x.name), name);
-  throw new UsageError(`unknown preset '${name}' (${near.length ? `did you mean ${near.map((n) => `'${n}'`).join(' or ')}? ` : ''}--list-presets lists them)`);
+  throw new UsageError(unknownPresetMessage(name));
 }
 
 /** Levels from a preset and switches; the first problem is a usage error. */
@@ -34,9 +33,7 @@ export function resolveRuleSwitches(warnings: string[] = [], errors: string[] = 
   return resolveRuleRequest({ preset: presetNamed(preset), warnings, errors }).levels;
 }
 
-/** `--list-presets`: one line per preset, its name and what it is. */
-export function presetList(): string {
-  const presets = listPresets();
-  const width = Math.max(...presets.map((p) => p.name.length));
-  return presets.map((p) => `${p.name.padEnd(width)}  ${p.description}${p.vendorRows ? '' : " (no dtkit vendor rows)"}\n`).join('');
+/** A command's --preset and -W/-E: the levels and the dtc table (usage errors thrown). */
+export function cliRules(flags: RuleFlags): ResolvedRules {
+  return resolveRuleRequest({ preset: presetNamed(flags.preset), warnings: flags.warning, errors: flags.error });
 }

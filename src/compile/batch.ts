@@ -1,9 +1,12 @@
-// Batch compilation over worker threads: many boards, one process, all cores. Each
-// worker compiles whole files (the unit dtc and make parallelise on too) and reports
-// rendered diagnostics back; output files are written by the worker that made them.
-import * as os from 'node:os';
+// Batch compilation over worker threads (src/batch/pool.ts): many boards, one process, all
+// cores. Each worker compiles whole files and reports each input's findings back (at its
+// levels, without what its suppression comments silence, rendered as text when the report
+// is text); output files are written by the worker that made them.
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { defaultThreads, runPool } from '../batch/pool.js';
+import type { DtcVersion } from '../checks/table.js';
+import type { Diagnostic } from '../report/diagnostic.js';
+import type { RuleLevels } from '../rules/levels.js';
 import type { CompileOptions } from './compile.js';
 
 const YOUNG_GENERATION_MB = 4;
@@ -11,61 +14,60 @@ const YOUNG_GENERATION_MB = 4;
 export interface BatchJob {
   input: string;
   output: string;
+  /** the input's include folders (the user's or its config's; the tree's are added) */
+  includeDirs: string[];
+  /** the dtc table and rule levels of the input's preset, config and switches */
+  dtcVersion?: DtcVersion;
+  levels: RuleLevels;
 }
 
 export interface BatchOptions {
   jobs?: number;
   /** options shared by every file; must be structured-clonable (no Host) */
-  compile: Omit<CompileOptions, 'host' | 'checkLevels' | 'includeDirs'> & { checkLevels?: [string, string][] };
-  /** how the input stage finds includes (src/input/load.ts) */
-  input: { includeDirs: string[]; detect?: boolean; format?: 'dts' | 'dtb' };
+  compile: Omit<CompileOptions, 'host' | 'checkLevels' | 'includeDirs' | 'dtcVersion' | 'ppCache'>;
+  /** how the input stage reads inputs (src/input/load.ts) */
+  input: { detect?: boolean; format?: 'dts' | 'dtb' };
   outFormat: 'dtb' | 'dts';
   /** report errors only */
   quiet?: boolean;
-  /** how findings are rendered: -W/-E levels of rules outside the check table, colour */
-  render?: { levels: [string, string][]; color: boolean };
+  /** render each finding as text (colour or not) for a text report */
+  text?: { color: boolean };
+  onStart?(index: number): void;
+  onResult?(index: number, outcome: BatchOutcome): void;
 }
 
 export interface BatchOutcome {
   input: string;
   ok: boolean;
-  /** diagnostics rendered as text, '' when none */
-  messages: string;
+  /** the findings to report, sorted */
+  diagnostics: Diagnostic[];
+  /** with `text`: each finding rendered, in the same order */
+  rendered?: string[];
+  /** findings silenced by suppression comments */
+  suppressed: number;
+  /** the time the input took in its worker */
+  seconds: number;
 }
 
-/** Output path for `input` in `outDir`: the input's base name with the format's extension. */
-export function batchOutput(input: string, outDir: string, outFormat: 'dtb' | 'dts'): string {
+/** Output path for `input` in `outDir`: its path under `base` (else its base name) with the
+ *  format's extension. */
+export function batchOutput(input: string, outDir: string, outFormat: 'dtb' | 'dts', base?: string): string {
   const ext = outFormat === 'dts' ? '.dts' : /\.dt[sb]o$/.test(input) ? '.dtbo' : '.dtb';
-  return path.join(outDir, path.basename(input).replace(/\.dts[io]?$|\.dtbo?$/, '') + ext);
+  const name = base === undefined ? path.basename(input) : path.relative(base, input);
+  return path.join(outDir, name.replace(/\.dts[io]?$|\.dtbo?$/, '') + ext);
 }
 
 export async function compileBatch(jobs: BatchJob[], opts: BatchOptions): Promise<BatchOutcome[]> {
-  const workers = Math.max(1, Math.min(opts.jobs ?? os.availableParallelism(), jobs.length));
-  const outcomes: BatchOutcome[] = new Array(jobs.length);
-  let next = 0;
-  const runWorker = () =>
-    new Promise<void>((resolve, reject) => {
-      const w = new Worker(new URL('./batch-worker.js', import.meta.url), {
-        workerData: { compile: opts.compile, input: opts.input, outFormat: opts.outFormat, quiet: opts.quiet, render: opts.render },
-        // a small young generation keeps two workers' peak well under 300 MB at the same
-        // speed: each board's garbage is short-lived
-        resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
-      });
-      const feed = () => {
-        if (next >= jobs.length) {
-          void w.terminate().then(() => resolve());
-          return;
-        }
-        const i = next++;
-        w.postMessage({ index: i, job: jobs[i] });
-      };
-      w.on('message', (m: { index: number; outcome: BatchOutcome }) => {
-        outcomes[m.index] = m.outcome;
-        feed();
-      });
-      w.on('error', reject);
-      w.on('online', feed);
-    });
-  await Promise.all(Array.from({ length: workers }, runWorker));
-  return outcomes;
+  const { results } = await runPool<BatchJob, BatchOutcome>({
+    worker: new URL('./batch-worker.js', import.meta.url),
+    workerData: { compile: opts.compile, input: opts.input, outFormat: opts.outFormat, quiet: opts.quiet, text: opts.text },
+    jobs,
+    threads: opts.jobs ?? defaultThreads(),
+    // a small young generation keeps two workers' peak well under 300 MB at the same
+    // speed: each board's garbage is short-lived
+    resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+    onStart: opts.onStart,
+    onResult: opts.onResult,
+  });
+  return results;
 }

@@ -37,12 +37,14 @@ function rule(id: string, level: RuleInfo['level'], switching: Switching, descri
 
 // The rules about a run's own settings and filters (a config file, suppression comments, a
 // baseline): defined here, where the catalog is, since their modules read the catalog.
+/** dtkit failed on an input: a bug, said as such */
+export const INTERNAL_RULE = 'internal';
 /** a config file that cannot be read, is not YAML, or breaks the config schema */
 export const CONFIG_RULE = 'config';
 /** a suppression comment that silenced nothing */
 export const SUPPRESS_UNUSED_RULE = 'suppress_unused';
-/** a suppression comment naming a rule dtkit does not have */
-export const SUPPRESS_UNKNOWN_RULE = 'suppress_unknown_rule';
+/** a suppression comment naming no rule, or one dtkit does not have */
+export const SUPPRESS_INVALID_RULE = 'suppress_invalid';
 /** a baseline entry no finding matches any more */
 export const BASELINE_FIXED_RULE = 'baseline_fixed';
 /** a baseline file that cannot be read or is not a baseline */
@@ -90,9 +92,10 @@ export function ruleCatalog(): CatalogRule[] {
     rule('profile_from', 'error', 'fixed', 'an overlay has something a profile cannot express'),
     rule('profile_base_not_qhee_clean', 'error', 'fixed', 'the base already carries what only the KVM overlay may add'),
     rule('profile_internal', 'error', 'fixed', 'the generated overlay does not compile (a dtkit bug)'),
+    rule(INTERNAL_RULE, 'error', 'fixed', 'dtkit itself failed on an input (a dtkit bug: please report it)'),
     rule(CONFIG_RULE, 'error', 'fixed', 'a dtkit.config.yaml cannot be read, is not YAML, or has a wrong key or value'),
     rule(SUPPRESS_UNUSED_RULE, 'warning', 'finding', 'a dtkit-disable comment silenced nothing (as eslint --report-unused-disable-directives)'),
-    rule(SUPPRESS_UNKNOWN_RULE, 'error', 'finding', 'a dtkit-disable comment names a rule dtkit does not have'),
+    rule(SUPPRESS_INVALID_RULE, 'error', 'finding', 'a dtkit-disable comment names no rule, or a rule dtkit does not have'),
     rule(BASELINE_FIXED_RULE, 'info', 'finding', 'a baseline entry matches no finding any more (--prune removes it)'),
     rule(BASELINE_RULE, 'error', 'fixed', 'a baseline file cannot be read or written, or is not a dtkit baseline'),
   );

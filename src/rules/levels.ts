@@ -8,7 +8,7 @@
 // comes back as problems, located when they come from a file: the caller decides whether
 // that is a usage error (the CLI) or a diagnostic in the config file (the language server).
 import type { CheckPreset } from '../checks/presets.js';
-import { DEFAULT_PRESET, findPreset } from '../checks/presets.js';
+import { DEFAULT_PRESET, findPreset, listPresets } from '../checks/presets.js';
 import type { CheckSwitch } from '../checks/switches.js';
 import { parseCheckSwitch, resolveCheckLevels, unknownCheckMessage } from '../checks/switches.js';
 import type { DtcVersion } from '../checks/table.js';
@@ -115,6 +115,12 @@ export function resolveRules(req: RuleRequest, catalog: CatalogRule[] = ruleCata
   const checks = resolveCheckLevels(dtc, table).levels;
   for (const [id, level] of own) if (byId.get(id)?.switching === 'row') checks.set(id, level);
   return { preset, table: preset.table, levels: { checks, all: new Map([...checks, ...own]) }, problems };
+}
+
+/** What to say about a preset name that is not one. */
+export function unknownPresetMessage(name: string): string {
+  const near = similarNames(listPresets().map((x) => x.name), name);
+  return `unknown preset '${name}' (${near.length ? `did you mean ${near.map((n) => `'${n}'`).join(' or ')}? ` : ''}--list-presets lists them)`;
 }
 
 function otherTableOf(id: string): string {
