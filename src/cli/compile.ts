@@ -9,7 +9,7 @@
 import * as fs from 'node:fs';
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { batchOutput, compileBatch } from '../compile/batch.js';
+import { batchOutput, compileBatch, silencedErrors } from '../compile/batch.js';
 import type { BatchJob } from '../compile/batch.js';
 import type { CompileOptions } from '../compile/compile.js';
 import type { SettingFlags } from '../config/settings.js';
@@ -18,11 +18,10 @@ import { writeFdt } from '../fdt/writer.js';
 import type { Host } from '../host.js';
 import { nodeHost } from '../host.js';
 import type { ExpandedInput } from '../input/expand.js';
-import { IO_RULE, loadInput } from '../input/load.js';
+import { loadInput } from '../input/load.js';
 import { writeFailure } from '../input/paths.js';
 import type { InputOptions } from '../input/load.js';
-import type { Diagnostic } from '../report/diagnostic.js';
-import { renderText, sourceLines } from '../report/render.js';
+import { sourceLines } from '../report/render.js';
 import { inputFindings } from '../suppress/findings.js';
 import { latin1Bytes } from '../tree/value.js';
 import type { RegisterCommand } from './commands.js';
@@ -107,14 +106,6 @@ function streams(io: CompileIo): ReportStreams {
   return { out: (t) => io.stdout(latin1Bytes(t)), err: io.stderr, outIsTTY: io.stdoutIsTTY, errIsTTY: io.stderrIsTTY };
 }
 
-/** dtc writes nothing for a tree with errors, even when suppression comments hid them all. */
-function silencedErrors(input: string): Diagnostic {
-  return {
-    rule: IO_RULE, severity: 'error', file: input,
-    message: 'no output: the tree has errors that suppression comments silence (a comment only hides a finding; -E no-RULE switches a check off)',
-  };
-}
-
 /** The inputs the arguments stand for, then one input (in this thread) or a batch. */
 export async function runCompileCommand(args: string[], opts: CompileCliOptions, io: CompileIo): Promise<number> {
   return withUsageAsync(io.stderr, async () => {
@@ -152,9 +143,9 @@ function compileOne(input: string, opts: CompileCliOptions, io: CompileIo): numb
   }
   const found = inputFindings(loaded.diagnostics, loaded.sources, s.levels);
   const shown = opts.quiet ? found.diagnostics.filter((d) => d.severity === 'error') : found.diagnostics;
-  const errors = shown.some((d) => d.severity === 'error');
-  const ok = loaded.ok && !!loaded.tree && !errors;
-  if (!ok && !errors) shown.push(silencedErrors(loaded.file));
+  // the tree decides whether there is output (as dtc); a wrong suppression comment only fails the run
+  const ok = loaded.ok && !!loaded.tree && !found.errors;
+  if (!ok && !shown.some((d) => d.severity === 'error')) shown.push(silencedErrors(loaded.file));
   reporter.addInput({ input, diagnostics: shown, suppressed: found.suppressed }, { lineText: sourceLines(loaded.sources, (f) => readText(settings.input.host, f)) });
   let code: number = ok ? EXIT.OK : EXIT.INPUT;
   if (ok && loaded.tree) {
@@ -214,10 +205,6 @@ async function compileMany(inputs: ExpandedInput[], opts: CompileCliOptions, io:
   let failed = 0;
   for (const o of outcomes) {
     if (!o.ok) failed++;
-    if (!o.ok && !o.diagnostics.some((d) => d.severity === 'error')) {
-      o.diagnostics.push(silencedErrors(o.input));
-      o.rendered?.push(renderText(o.diagnostics[o.diagnostics.length - 1], { color: reporter.textColor }));
-    }
     reporter.addInput(o);
   }
   reporter.finish();

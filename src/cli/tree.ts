@@ -82,5 +82,5 @@ export function treeReportOptions(flags: TreeFlags, host: Host, err: (text: stri
 
 /** The progress line of a run of `total` inputs (shown only on a terminal). */
 export function progressFor(total: number, io: ReportStreams): Progress {
-  return new Progress(total, { write: io.err, isTTY: io.errIsTTY, columns: process.stderr.columns });
+  return new Progress(total, { write: io.err, isTTY: io.errIsTTY, columns: process.stderr.columns || undefined });
 }

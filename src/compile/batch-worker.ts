@@ -15,6 +15,7 @@ import { INTERNAL_RULE, ruleCatalog } from '../rules/catalog.js';
 import { inputFindings } from '../suppress/findings.js';
 import { latin1Bytes } from '../tree/value.js';
 import type { BatchJob, BatchOptions, BatchOutcome } from './batch.js';
+import { silencedErrors } from './batch.js';
 import { BoundedLexCache } from '../preprocessor/cache.js';
 
 const { compile, input, outFormat, quiet, text } = workerData as Pick<BatchOptions, 'compile' | 'input' | 'outFormat' | 'quiet' | 'text'>;
@@ -32,7 +33,8 @@ function run(job: BatchJob): BatchOutcome {
     compile: { ...compile, checkLevels: job.levels.checks, dtcVersion: job.dtcVersion, ppCache },
   });
   const found = inputFindings(r.diagnostics, r.sources, job.levels, catalog);
-  let ok = r.ok && !!r.tree && !found.diagnostics.some((d) => d.severity === 'error');
+  // the tree decides whether there is output (as dtc); a wrong suppression comment only fails the run
+  let ok = r.ok && !!r.tree && !found.errors;
   const diagnostics = quiet ? found.diagnostics.filter((d) => d.severity === 'error') : found.diagnostics;
   if (ok && r.tree) {
     const data = outFormat === 'dts' ? latin1Bytes(printDts(r.tree)) : writeFdt(r.tree);
@@ -47,6 +49,7 @@ function run(job: BatchJob): BatchOutcome {
       diagnostics.push({ rule: IO_RULE, severity: 'error', file: job.output, message: `cannot write '${job.output}': ${writeFailure(e as NodeJS.ErrnoException)}` });
     }
   }
+  if (!ok && !diagnostics.some((d) => d.severity === 'error')) diagnostics.push(silencedErrors(job.input));
   const lineText = sourceLines(r.sources);
   const rendered = text ? diagnostics.map((d) => renderText(d, { lineText, color: text.color })) : undefined;
   return { input: job.input, ok, diagnostics, rendered, suppressed: found.suppressed, seconds: (performance.now() - t0) / 1000 };

@@ -5,6 +5,7 @@
 import * as path from 'node:path';
 import { defaultThreads, runPool } from '../batch/pool.js';
 import type { DtcVersion } from '../checks/table.js';
+import { IO_RULE } from '../input/load.js';
 import type { Diagnostic } from '../report/diagnostic.js';
 import type { RuleLevels } from '../rules/levels.js';
 import type { CompileOptions } from './compile.js';
@@ -55,6 +56,14 @@ export function batchOutput(input: string, outDir: string, outFormat: 'dtb' | 'd
   const ext = outFormat === 'dts' ? '.dts' : /\.dt[sb]o$/.test(input) ? '.dtbo' : '.dtb';
   const name = base === undefined ? path.basename(input) : path.relative(base, input);
   return path.join(outDir, name.replace(/\.dts[io]?$|\.dtbo?$/, '') + ext);
+}
+
+/** dtc writes nothing for a tree with errors, even when suppression comments hide them all. */
+export function silencedErrors(input: string): Diagnostic {
+  return {
+    rule: IO_RULE, severity: 'error', file: input,
+    message: 'no output: the tree has errors that suppression comments silence (a comment only hides a finding; -E no-RULE switches a check off)',
+  };
 }
 
 export async function compileBatch(jobs: BatchJob[], opts: BatchOptions): Promise<BatchOutcome[]> {

@@ -10,11 +10,12 @@ export interface ConfigProbe {
   isFile(file: string): boolean;
 }
 
-/** The config file for `input` ('-': standard input, looked for from `cwd`), or undefined.
- *  `seen` caches the answer per folder (absolute). */
+/** The config file for `input` (as typed: absolute, or relative to the current folder; '-'
+ *  is standard input), or undefined. `cwd` is where to look when no folder above the input
+ *  has one (the current folder by default). `seen` caches the answer per folder (absolute). */
 export function findConfigFile(input: string, probe: ConfigProbe, cwd: string = process.cwd(), seen?: Map<string, string | undefined>): string | undefined {
   const absolute = input !== STDIN_ARG && path.isAbsolute(input);
-  const styled = (abs: string) => (absolute ? abs : path.relative(cwd, abs) || '.');
+  const styled = (abs: string) => (absolute ? abs : path.relative(process.cwd(), abs) || '.');
   const walk = (start: string): string | undefined => {
     const visited: string[] = [];
     let found: string | undefined;
@@ -34,7 +35,7 @@ export function findConfigFile(input: string, probe: ConfigProbe, cwd: string = 
     for (const d of visited) seen?.set(d, found);
     return found;
   };
-  const fromInput = input === STDIN_ARG ? undefined : walk(path.dirname(path.resolve(cwd, input)));
+  const fromInput = input === STDIN_ARG ? undefined : walk(path.dirname(path.resolve(input)));
   const found = fromInput ?? walk(path.resolve(cwd));
   return found === undefined ? undefined : styled(found);
 }

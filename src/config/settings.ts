@@ -60,6 +60,7 @@ export interface Settings {
 /** Caches for one run (or one language-server session): configs by file, lookups by folder. */
 export interface ConfigContext {
   host: Host;
+  /** where to look for a config when no folder above an input has one */
   cwd: string;
   configs: Map<string, LoadedConfig>;
   folders: Map<string, string | undefined>;

@@ -10,6 +10,8 @@ import { applySuppressions } from './inline.js';
 
 export interface InputFindings {
   diagnostics: Diagnostic[];
+  /** an error at the run's levels, before suppression comments: what makes dtc refuse output */
+  errors: boolean;
   /** how many findings suppression comments silenced */
   suppressed: number;
 }
@@ -18,5 +20,9 @@ export interface InputFindings {
 export function inputFindings(ds: Diagnostic[], sources: Iterable<[string, string]>, levels: RuleLevels, catalog?: readonly CatalogRule[]): InputFindings {
   const leveled = applyRuleLevels(ds, levels);
   const s = applySuppressions(leveled, sources, catalog);
-  return { diagnostics: sortDiagnostics([...s.kept, ...applyRuleLevels(s.findings, levels)]), suppressed: s.suppressed };
+  return {
+    diagnostics: sortDiagnostics([...s.kept, ...applyRuleLevels(s.findings, levels)]),
+    errors: leveled.some((d) => d.severity === 'error'),
+    suppressed: s.suppressed,
+  };
 }

@@ -146,7 +146,7 @@ export function applySuppressions(ds: Diagnostic[], sources: Iterable<[string, s
         } else if (rule.switching === 'fixed') {
           findings.push({ rule: SUPPRESS_INVALID_RULE, severity: 'error', span: r.span, message: `${name} cannot silence '${r.id}': its errors stop the input from loading` });
         } else if (!used.has(r)) {
-          const where = dir.kind === 'file' ? 'in this file' : `on line ${dir.line}`;
+          const where = dir.kind === 'file' ? 'in this file' : 'on the next line';
           findings.push({ rule: SUPPRESS_UNUSED_RULE, severity: 'warning', span: r.span, message: `unused ${name}: no '${r.id}' finding ${where}` });
         }
       }
