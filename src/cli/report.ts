@@ -202,7 +202,7 @@ export class Reporter {
     const n = (k: number, one: string) => `${k} ${one}${k === 1 ? '' : 's'}`;
     const parts = [n(this.inputs, 'input'), n(this.count('error'), 'error'), n(this.count('warning'), 'warning')];
     const infos = this.count('info');
-    if (infos) parts.push(n(infos, 'note'));
+    if (infos) parts.push(n(infos, 'info'));
     const aside: string[] = [];
     if (this.recorded.size || this.opts.writeBaseline !== undefined) {
       aside.push(`${n([...this.recorded.values()].reduce((k, e) => k + e.length, 0), 'finding')} written to the baseline`);
