@@ -13,9 +13,9 @@ import { defaultThreads } from '../batch/pool.js';
 import type { Host } from '../host.js';
 import { nodeHost } from '../host.js';
 import { describeSourceTree } from '../input/layout.js';
-import { sourceTreeOf } from '../input/load.js';
 import { STDIN_ARG } from '../input/paths.js';
 import type { ValidateJob } from '../validate/input.js';
+import { jobFor } from '../validate/input.js';
 import { validateMany } from '../validate/run.js';
 import type { RegisterCommand } from './commands.js';
 import type { InputFlags, ReportFormat, RuleFlags, TreeFlags } from './options.js';
@@ -85,23 +85,12 @@ async function validateAll(args: string[], opts: ValidateCliOptions, io: Validat
 
   const told = new Set<string>();
   const jobs: ValidateJob[] = each.map(({ input, settings }) => {
-    const layout = sourceTreeOf(input.input, { detect });
-    const explicit = settings.schemas !== undefined;
+    const { job, layout } = jobFor(input.input, settings, { detect });
     if (layout && !told.has(layout.root)) {
       told.add(layout.root);
-      reporter.info(`using the ${describeSourceTree(layout, { bindings: !explicit })}`);
+      reporter.info(`using the ${describeSourceTree(layout, { bindings: settings.schemas === undefined })}`);
     }
-    return {
-      input: input.input,
-      overlays: settings.overlays,
-      includeDirs: settings.includeDirs,
-      schemas: settings.schemas ?? (layout ? [layout.bindings] : []),
-      dtcVersion: settings.table,
-      levels: settings.levels,
-      host: settings.host,
-      requireDevmem: settings.requireDevmem,
-      iommuPageSize: settings.iommuPageSize,
-    };
+    return job;
   });
 
   // standard input and a test's in-memory host are this thread's only

@@ -7,6 +7,7 @@
 // A workspace holds what is kept across inputs: the schema sets (one per bindings folder
 // list) and the preprocessor's lexed headers.
 import type { DtcVersion } from '../checks/table.js';
+import type { Settings } from '../config/settings.js';
 import { dtcChecks } from '../checks/table.js';
 import { runChecks } from '../checks/run.js';
 import type { CheckOptions } from '../checks/types.js';
@@ -15,7 +16,8 @@ import { readText } from '../host.js';
 import { loadComposite } from '../input/composite.js';
 import type { InputFormat } from '../input/kind.js';
 import type { InputOptions } from '../input/load.js';
-import { loadInput } from '../input/load.js';
+import { loadInput, sourceTreeOf } from '../input/load.js';
+import type { SourceTree } from '../input/layout.js';
 import { BoundedLexCache } from '../preprocessor/cache.js';
 import type { PreprocessCache } from '../preprocessor/types.js';
 import { makeQcomChecks } from '../qcom/checks.js';
@@ -48,6 +50,24 @@ export interface ValidateJob {
   host?: 'qhee' | 'kvm';
   requireDevmem: boolean;
   iommuPageSize: number;
+}
+
+/** The job for `input` under its settings (src/config): the bindings are the settings' or,
+ *  by default, those of the kernel tree the input lives in (`layout`, when detection is on). */
+export function jobFor(input: string, settings: Settings, opts: { detect: boolean }): { job: ValidateJob; layout?: SourceTree } {
+  const layout = sourceTreeOf(input, { detect: opts.detect });
+  const job: ValidateJob = {
+    input,
+    overlays: settings.overlays,
+    includeDirs: settings.includeDirs,
+    schemas: settings.schemas ?? (layout ? [layout.bindings] : []),
+    dtcVersion: settings.table,
+    levels: settings.levels,
+    host: settings.host,
+    requireDevmem: settings.requireDevmem,
+    iommuPageSize: settings.iommuPageSize,
+  };
+  return { job, layout };
 }
 
 /** What is the same for every input of a run (structured-clonable). */
