@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { corpusDir, linuxDtDir, projectRoot, skipUnless } from '../test/support/corpus.js';
+import { generatedInputs } from './generated.js';
 
 const DTKIT = path.join(projectRoot, 'bin', 'dtkit');
 const CPP_FLAGS = ['-nostdinc', '-I', 'include', '-I', 'src/arm64', '-I', 'src', '-undef', '-D__DTS__', '-x', 'assembler-with-cpp'];
@@ -133,6 +134,15 @@ function main(): number {
     // context, not a target: the same board once the cache exists (every later run)
     const again = measure(single, linux, runs);
     rows.push({ name: `validate one board on a warm cache (${path.basename(one)}), for context`, dtkit: again, reference: 2, referenceName: 'cold budget', target: 'none', pass: true });
+  }
+  if (want('generated')) {
+    // no reference run: dtc takes minutes on some of these; the target is a time budget
+    const dir = path.join(work, 'generated');
+    fs.mkdirSync(dir, { recursive: true });
+    for (const g of generatedInputs(dir)) {
+      const dk = measure(`${q(DTKIT)} compile -q -o /dev/null ${q(g.file)}`, dir, 1);
+      rows.push({ name: `compile ${g.name} (generated)`, dtkit: dk, reference: g.budget, referenceName: 'budget', target: `< ${g.budget} s, peak < 1 GB`, pass: dk.seconds < g.budget && (dk.peakMb ?? 0) < 1024 });
+    }
   }
   for (const r of rows) console.log(fmt(r));
   fs.rmSync(work, { recursive: true, force: true });

@@ -90,6 +90,8 @@ export function serveJobs<J, R, F = undefined>(
   run: (job: J) => R,
   failed: (job: J, e: Error) => R,
   finish?: () => F | Promise<F>,
+  /** what of a result to move rather than copy (its output bytes) */
+  transfer?: (result: R) => ArrayBuffer[],
 ): void {
   const port = parentPort!;
   port.on('message', (m: ToWorker<J>) => {
@@ -106,6 +108,6 @@ export function serveJobs<J, R, F = undefined>(
     } catch (e) {
       result = failed(m.job, e as Error);
     }
-    port.postMessage({ index: m.index, result } satisfies FromWorker<R, F>);
+    port.postMessage({ index: m.index, result } satisfies FromWorker<R, F>, transfer?.(result) ?? []);
   });
 }

@@ -33,6 +33,8 @@ interface RunState {
   facts: CheckFacts;
   diagnostics: Diagnostic[];
   failed: Set<string>;
+  /** findings emitted per row (listed or not) */
+  emitted: Map<string, number>;
 }
 
 export function runChecks(tree: Tree, opts: RunChecksOptions = {}): CheckResult {
@@ -47,6 +49,7 @@ export function runChecks(tree: Tree, opts: RunChecksOptions = {}): CheckResult 
     facts: new CheckFacts(tree),
     diagnostics: [],
     failed: new Set(),
+    emitted: new Map(),
   };
   let error = false;
   for (const c of checks) {
@@ -60,10 +63,28 @@ function levelOf(state: RunState, c: Check): CheckLevel {
   return state.options.levels?.get(c.id) ?? c.level;
 }
 
+/** Findings one row lists in one run; the rest are counted in one more finding. Some of
+ *  dtc's rows report pairs (10,000 copies of one property are 50 million findings of
+ *  duplicate_property_names); real boards stay far below (19,388 findings over all of
+ *  the kernel's arm64 boards together). */
+export const MAX_FINDINGS_PER_CHECK = 10_000;
+
 function emit(state: RunState, c: Check, level: CheckLevel, d: Omit<Diagnostic, 'rule' | 'severity'>): void {
   if (level === 'off') return;
+  const n = (state.emitted.get(c.id) ?? 0) + 1;
+  state.emitted.set(c.id, n);
+  if (n > MAX_FINDINGS_PER_CHECK) return;
   const out: Diagnostic = { rule: c.id, severity: level as Severity, ...d };
   if (!out.span && !out.file && state.file) out.file = state.file;
+  state.diagnostics.push(out);
+}
+
+/** One finding for what emit did not list of this row. */
+function summarizeUnlisted(state: RunState, c: Check, level: CheckLevel): void {
+  const n = (state.emitted.get(c.id) ?? 0) - MAX_FINDINGS_PER_CHECK;
+  if (n <= 0 || level === 'off') return;
+  const out: Diagnostic = { rule: c.id, severity: level as Severity, message: `and ${n} more ${c.id} findings, not listed (${MAX_FINDINGS_PER_CHECK} are)` };
+  if (state.file) out.file = state.file;
   state.diagnostics.push(out);
 }
 
@@ -107,6 +128,7 @@ function runRow(state: RunState, c: Check, level: CheckLevel): void {
         message,
         node: node.path,
         ...(prop ? { property: prop.name } : {}),
+        ...(prop && extra.element !== undefined ? { element: extra.element } : {}),
         span: extra.span ?? prop?.span ?? node.span,
         ...(extra.notes ? { notes: extra.notes } : {}),
       });
@@ -119,5 +141,6 @@ function runRow(state: RunState, c: Check, level: CheckLevel): void {
   c.tree?.(ctx);
   if (c.node) for (const node of state.facts.nodes()) c.node(ctx, node);
   if (c.mutates) state.facts.invalidate();
+  summarizeUnlisted(state, c, level);
   state.status.set(c.id, failed ? 'failed' : 'passed');
 }

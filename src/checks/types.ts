@@ -23,6 +23,8 @@ export interface CheckOptions {
 
 export interface CheckReport {
   property?: Property;
+  /** the element of `property`'s value the finding is about (see DiagnosticSubject) */
+  element?: number;
   span?: SourceSpan;
   notes?: DiagnosticNote[];
   /** this finding is an error although the row's default level is lower (a policy option

@@ -18,6 +18,7 @@ export const commands: CommandEntry[] = [
   { name: 'validate', load: async () => (await import('./validate.js')).registerValidate },
   { name: 'devmem', load: async () => (await import('./devmem.js')).registerDevmem },
   { name: 'overlay', load: async () => (await import('./overlay.js')).registerOverlay },
+  { name: 'lsp', load: async () => (await import('./lsp.js')).registerLsp },
 ];
 
 /** The commands to load for `argv`: the one named, or all of them (help, unknown). */

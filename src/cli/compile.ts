@@ -34,6 +34,7 @@ import { Reporter } from './report.js';
 import type { ReportStreams } from './report.js';
 import { readStdin } from './stdin.js';
 import { inputSettingsOf, progressFor, settingFlags, treeInputs, treeReportOptions } from './tree.js';
+import { writeFileAtomically } from './output.js';
 import { outputPathError, writeOutputs } from './write.js';
 
 export interface CompileCliOptions extends InputFlags, RuleFlags, TreeFlags {
@@ -197,6 +198,7 @@ async function compileMany(inputs: ExpandedInput[], opts: CompileCliOptions, io:
   const progress = progressFor(batch.length, streams(io));
   const outcomes = await compileBatch(batch, {
     jobs, outFormat: format, quiet: opts.quiet, compile, input,
+    write: writeFileAtomically,
     text: reportFormat === 'text' ? { color: reporter.textColor } : undefined,
     onStart: (i) => progress.started(batch[i].input),
     onResult: () => progress.finished(),

@@ -182,7 +182,7 @@ function encode(opts: EncodeOptions, io: DevmemIo): number {
   if ('error' in f) reasons.push(`--flags: ${f.error}`);
   if (da !== undefined && pa !== undefined && size !== undefined && 'flags' in f) {
     const row: DevmemRow = { da, pa, size, flags: f.flags };
-    for (const p of rowProblems([row], { pageSize })) reasons.push(p.message.replace(/^row 0: /, ''));
+    for (const p of rowProblems([row], { pageSize })) reasons.push(p.detail ?? p.message);
     if (reasons.length === 0) {
       const dts = `<${hexPadded(da)} ${hexPadded(pa)} ${hexPadded(size, 1)} ${flagsText(row.flags, !!opts.numeric)}>`;
       if (opts.format === 'json') io.out(`${JSON.stringify({ ...rowJson(row, 0), cells: [da, pa, size, row.flags], dts }, null, 2)}\n`);
@@ -232,7 +232,7 @@ function inspectBoard(file: string, opts: BoardOptions, io: DevmemIo, reporter: 
     return EXIT.INPUT;
   }
   const options: CheckOptions = { iommuPageSize: pageSize, host: opts.host, requireDevmem: opts.requireDevmem, levels: levels.checks };
-  const result = runChecks(board.tree, { checks: makeQcomChecks({ sourceText: board.sourceText }), options, file: board.base.file });
+  const result = runChecks(board.tree, { checks: makeQcomChecks(), options, file: board.base.file });
   const selected = new Set(nodes.map((n) => n.path));
   diagnostics.push(...result.diagnostics.filter((d) => opts.node === undefined || (d.node !== undefined && selected.has(d.node))));
   const lookup = phandleLookup(board.tree);

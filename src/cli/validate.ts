@@ -13,6 +13,7 @@ import { defaultThreads } from '../batch/pool.js';
 import type { Host } from '../host.js';
 import { nodeHost } from '../host.js';
 import { describeSourceTree } from '../input/layout.js';
+import { EXTENDED_RULE, NO_BINDINGS_RULE } from '../schema/schema-set.js';
 import { STDIN_ARG } from '../input/paths.js';
 import type { ValidateJob } from '../validate/input.js';
 import { jobFor } from '../validate/input.js';
@@ -42,6 +43,8 @@ export interface ValidateCliOptions extends InputFlags, RuleFlags, TreeFlags {
   host?: 'qhee' | 'kvm';
   requireDevmem?: boolean;
   iommuPageSize?: string;
+  /** also say how the bindings were combined (dtkit's additions to the user's bindings) */
+  verbose?: boolean;
 }
 
 export interface ValidateIo extends ReportStreams {
@@ -108,8 +111,13 @@ async function validateAll(args: string[], opts: ValidateCliOptions, io: Validat
     onResult: () => progress.finished(),
   });
   progress.clear();
+  // how the bindings were combined is said about the run, once, not as a finding; problems
+  // in the schemas themselves are findings, and the rest of the schemas still apply
+  const noBindings = result.runFindings.find((d) => d.rule === NO_BINDINGS_RULE);
+  if (noBindings) reporter.info(noBindings.message);
+  if (opts.verbose) for (const d of result.runFindings) if (d.rule === EXTENDED_RULE) reporter.info(`${d.file}: ${d.message}`);
   for (const r of result.reports) reporter.addInput(r);
-  reporter.addRunFindings(result.runFindings);
+  reporter.addRunFindings(result.runFindings.filter((d) => d.rule !== NO_BINDINGS_RULE && d.rule !== EXTENDED_RULE));
   reporter.finish();
   return reporter.exitCode();
 }
@@ -132,7 +140,8 @@ export const registerValidate: RegisterCommand = (program: Command, setExit) => 
     .addOption(new Option('--host <host>', 'Qualcomm PAS host policy: qhee (base tree: no iommus/qcom,devmem on PAS nodes) or kvm (every enabled PAS remoteproc has iommus)').choices(['qhee', 'kvm']))
     .option('--require-devmem', 'iommus without qcom,devmem is an error (the originally proposed driver)')
     .option('--no-require-devmem', 'iommus without qcom,devmem is fine (the default; overrides a config file)')
-    .option('--iommu-page-size <size>', 'IOMMU page size for qcom_devmem_alignment (default 4K)');
+    .option('--iommu-page-size <size>', 'IOMMU page size for qcom_devmem_alignment (default 4K)')
+    .option('--verbose', "also say what dtkit's shipped bindings add to the user's (e.g. qcom,devmem on the kernel's qcom,pas-common)");
   cmd.addHelpText('after', `\n${inputHelp({ bindings: true })}\n${TREE_HELP}\n${EXIT_POLICY}`);
   addExample(cmd,
     'dtkit validate lemans-evk.dts --overlay lemans-el2.dtso --host kvm --format sarif > dtkit.sarif',

@@ -1,13 +1,10 @@
 // One batch worker: compiles the files it is handed, one at a time, keeping the
 // preprocessor's lexed-header cache across files (boards of one SoC share most headers).
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { workerData } from 'node:worker_threads';
 import { serveJobs } from '../batch/pool.js';
 import { printDts } from '../dts/print.js';
 import { writeFdt } from '../fdt/writer.js';
 import { loadInput } from '../input/load.js';
-import { writeFailure } from '../input/paths.js';
 import { nodeHost } from '../host.js';
 import { renderText, sourceLines } from '../report/render.js';
 import { IO_RULE } from '../input/load.js';
@@ -34,28 +31,21 @@ function run(job: BatchJob): BatchOutcome {
   });
   const found = inputFindings(r.diagnostics, r.sources, job.levels, catalog);
   // the tree decides whether there is output (as dtc); a wrong suppression comment only fails the run
-  let ok = r.ok && !!r.tree && !found.errors;
+  const ok = r.ok && !!r.tree && !found.errors;
   const diagnostics = quiet ? found.diagnostics.filter((d) => d.severity === 'error') : found.diagnostics;
-  if (ok && r.tree) {
-    const data = outFormat === 'dts' ? latin1Bytes(printDts(r.tree)) : writeFdt(r.tree);
-    const tmp = path.join(path.dirname(job.output), `.${path.basename(job.output)}.${process.pid}.tmp`);
-    try {
-      fs.mkdirSync(path.dirname(job.output), { recursive: true });
-      fs.writeFileSync(tmp, data);
-      fs.renameSync(tmp, job.output);
-    } catch (e) {
-      fs.rmSync(tmp, { force: true });
-      ok = false;
-      diagnostics.push({ rule: IO_RULE, severity: 'error', file: job.output, message: `cannot write '${job.output}': ${writeFailure(e as NodeJS.ErrnoException)}` });
-    }
-  }
+  // written by the main thread (one atomic-write helper, which holds signals while temps exist)
+  const data = ok && r.tree ? (outFormat === 'dts' ? latin1Bytes(printDts(r.tree)) : writeFdt(r.tree)) : undefined;
   if (!ok && !diagnostics.some((d) => d.severity === 'error')) diagnostics.push(silencedErrors(job.input));
   const lineText = sourceLines(r.sources);
   const rendered = text ? diagnostics.map((d) => renderText(d, { lineText, color: text.color })) : undefined;
-  return { input: job.input, ok, diagnostics, rendered, suppressed: found.suppressed, seconds: (performance.now() - t0) / 1000 };
+  return { input: job.input, ok, diagnostics, rendered, suppressed: found.suppressed, seconds: (performance.now() - t0) / 1000, data };
 }
 
 serveJobs<BatchJob, BatchOutcome>(run, (job, e) => ({
   input: job.input, ok: false, suppressed: 0, seconds: 0,
   diagnostics: [{ rule: INTERNAL_RULE, severity: 'error', file: job.input, message: `internal error: ${e.message}` }],
-}));
+}), undefined, (o) => {
+  // hand the bytes over without a copy when they own their whole buffer
+  const d = o.data;
+  return d && d.byteOffset === 0 && d.byteLength === d.buffer.byteLength ? [d.buffer as ArrayBuffer] : [];
+});

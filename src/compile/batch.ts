@@ -1,12 +1,14 @@
 // Batch compilation over worker threads (src/batch/pool.ts): many boards, one process, all
 // cores. Each worker compiles whole files and reports each input's findings back (at its
 // levels, without what its suppression comments silence, rendered as text when the report
-// is text); output files are written by the worker that made them.
+// is text) with the output bytes; the main thread writes the files (through the caller's
+// atomic writer).
 import * as path from 'node:path';
 import { defaultThreads, runPool } from '../batch/pool.js';
 import type { DtcVersion } from '../checks/table.js';
 import { IO_RULE } from '../input/load.js';
 import type { Diagnostic } from '../report/diagnostic.js';
+import { renderText } from '../report/render.js';
 import type { RuleLevels } from '../rules/levels.js';
 import type { CompileOptions } from './compile.js';
 
@@ -33,6 +35,8 @@ export interface BatchOptions {
   quiet?: boolean;
   /** render each finding as text (colour or not) for a text report */
   text?: { color: boolean };
+  /** writes one output whole, or returns why it could not (run on the main thread) */
+  write(file: string, data: Uint8Array): string | undefined;
   onStart?(index: number): void;
   onResult?(index: number, outcome: BatchOutcome): void;
 }
@@ -48,6 +52,8 @@ export interface BatchOutcome {
   suppressed: number;
   /** the time the input took in its worker */
   seconds: number;
+  /** the output, from the worker (written by compileBatch, then dropped) */
+  data?: Uint8Array;
 }
 
 /** Output path for `input` in `outDir`: its path under `base` (else its base name) with the
@@ -76,7 +82,19 @@ export async function compileBatch(jobs: BatchJob[], opts: BatchOptions): Promis
     // speed: each board's garbage is short-lived
     resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
     onStart: opts.onStart,
-    onResult: opts.onResult,
+    onResult: (index, o) => {
+      if (o.ok && o.data) {
+        const output = jobs[index].output;
+        const why = opts.write(output, o.data);
+        if (why) {
+          o.ok = false;
+          o.diagnostics.push({ rule: IO_RULE, severity: 'error', file: output, message: `cannot write '${output}': ${why}` });
+          if (o.rendered) o.rendered.push(renderText(o.diagnostics[o.diagnostics.length - 1], { color: opts.text?.color }));
+        }
+      }
+      delete o.data;
+      opts.onResult?.(index, o);
+    },
   });
   return results;
 }

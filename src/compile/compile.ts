@@ -11,7 +11,8 @@ import type { Tree } from '../tree/model.js';
 import { parseDts } from '../dts/parser.js';
 import type { LexSource } from '../dts/source.js';
 import { rawSource } from '../dts/source.js';
-import type { PreprocessCache } from '../preprocessor/types.js';
+import type { PreprocessCache, PreprocessIndex } from '../preprocessor/types.js';
+import { binaryInput } from '../preprocessor/lexer.js';
 import { preprocessSource } from './preprocess.js';
 import { checkAndResolve, addOverlayNodes } from './stages.js';
 
@@ -46,6 +47,8 @@ export interface CompileResult {
   parsed?: boolean;
   /** file -> text of every source read, for excerpts in diagnostics */
   sources: Map<string, string>;
+  /** the preprocessor's macros and include sites (when it ran), for editors */
+  preprocessed?: PreprocessIndex;
 }
 
 /** Compiles DTS text as if it were the file `fileName` (includes resolve beside it). */
@@ -68,11 +71,13 @@ export function compileFile(file: string, opts: CompileOptions = {}): CompileRes
 
   // 1. the text the DTS lexer reads
   let source: LexSource;
+  let preprocessed: PreprocessIndex | undefined;
   if (opts.cpp ?? true) {
     const pp = preprocessSource(file, { host, includeDirs, defines: opts.defines, undefines: opts.undefines, cache: opts.ppCache });
     diags.merge(pp.diagnostics);
     for (const [f, t] of pp.sources) sources.set(f, t);
-    if (!pp.source) return { diagnostics: diags.items, ok: false, sources };
+    preprocessed = pp.index;
+    if (!pp.source) return { diagnostics: diags.items, ok: false, sources, preprocessed };
     source = pp.source;
   } else {
     const text = readText(host, file);
@@ -82,13 +87,18 @@ export function compileFile(file: string, opts: CompileOptions = {}): CompileRes
     }
     sources.set(file, text);
     source = rawSource(file, text);
+    const binary = binaryInput(text);
+    if (binary) {
+      diags.error('syntax', binary.message, source.map.spanAt(binary.pos, 1));
+      return { diagnostics: diags.items, ok: false, sources };
+    }
   }
-  if (diags.hasErrors) return { diagnostics: diags.items, ok: false, sources };
+  if (diags.hasErrors) return { diagnostics: diags.items, ok: false, sources, preprocessed };
 
   // 2. parse (dtc stops here on any parse error)
   const parsed = parseDts(source, { host, includeDirs, diagnostics: diags });
   const tree = parsed.tree;
-  if (!parsed.ok) return { tree, diagnostics: diags.items, ok: false, parsed: false, sources };
+  if (!parsed.ok) return { tree, diagnostics: diags.items, ok: false, parsed: false, sources, preprocessed };
   if (opts.bootCpuid !== undefined) tree.bootCpuid = opts.bootCpuid;
 
   // 3. resolve references and run the check table (dtc's process_checks)
@@ -97,5 +107,5 @@ export function compileFile(file: string, opts: CompileOptions = {}): CompileRes
   // 4. overlay nodes: __symbols__ for -@, __fixups__/__local_fixups__ for plugins
   if (checked) addOverlayNodes(tree, diags, { symbols: opts.symbols ?? false });
 
-  return { tree, diagnostics: diags.items, ok: checked && !diags.hasErrors, parsed: true, sources };
+  return { tree, diagnostics: diags.items, ok: checked && !diags.hasErrors, parsed: true, sources, preprocessed };
 }

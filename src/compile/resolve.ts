@@ -4,10 +4,12 @@
 // tree parents-first; phandles are allocated in the order references are met, each new
 // `phandle` property appended to its node, exactly as dtc's get_node_phandle does.
 import { Diagnostics } from '../report/diagnostic.js';
+import { MAX_QUOTED, clipText } from '../report/safe-text.js';
 import type { Node, Tree } from '../tree/model.js';
 import type { Property } from '../tree/model.js';
 import { deleteNode } from '../tree/ops.js';
 import { isValidPhandle, PhandleAllocator } from '../tree/phandles.js';
+import type { ValueElements } from '../tree/located.js';
 import type { Marker } from '../tree/value.js';
 import { latin1Bytes, markerAt, readU32, ValueBuilder, writeU32 } from '../tree/value.js';
 
@@ -42,8 +44,14 @@ export class RefResolver {
   }
 }
 
-function fail(diags: Diagnostics, rule: string, node: Node, message: string, prop?: Property): void {
-  diags.error(rule, message, prop?.span ?? node.span, { node: node.path, ...(prop ? { property: prop.name } : {}) });
+/** A finding about `node` (dtc's FAIL), reported at `at` when given. */
+function fail(diags: Diagnostics, rule: string, node: Node, message: string, at?: Property): void {
+  diags.error(rule, message, at?.span ?? node.span, { node: node.path });
+}
+
+/** A finding about property `prop` of `node` (dtc's FAIL_PROP: shown as `node:prop:`). */
+function failProperty(diags: Diagnostics, rule: string, node: Node, prop: Property, message: string): void {
+  diags.error(rule, message, prop.span ?? node.span, { node: node.path, property: prop.name });
 }
 
 /** name_properties: a `name` property equal to the node's base name is redundant and dropped. */
@@ -69,7 +77,7 @@ function phandleProp(tree: Tree, diags: Diagnostics, node: Node, name: string, r
   const prop = node.getProperty(name);
   if (!prop) return 0;
   if (prop.value.bytes.length !== 4) {
-    fail(diags, 'explicit_phandles', node, `bad length (${prop.value.bytes.length}) ${name} property`, prop);
+    failProperty(diags, 'explicit_phandles', node, prop, `bad length (${prop.value.bytes.length}) ${name} property`);
     return 0;
   }
   const ref = prop.value.markers.find((m) => m.kind === 'phandle-ref');
@@ -80,7 +88,7 @@ function phandleProp(tree: Tree, diags: Diagnostics, node: Node, name: string, r
   }
   const value = readU32(prop.value.bytes, 0);
   if (!isValidPhandle(value)) {
-    fail(diags, 'explicit_phandles', node, `bad value (0x${value.toString(16)}) in ${name} property`, prop);
+    failProperty(diags, 'explicit_phandles', node, prop, `bad value (0x${value.toString(16)}) in ${name} property`);
     return 0;
   }
   return value;
@@ -122,14 +130,14 @@ export function phandleReferences(tree: Tree, diags: Diagnostics): void {
         if (!target) {
           // a plugin's unresolved label becomes a fixup; fixups cannot name a path (dtc 1.8)
           if (tree.plugin && !m.ref.includes('/')) writeU32(bytes, m.offset, 0xffffffff);
-          else if (tree.plugin) diags.error('phandle_references', `Can't generate fixup for reference to path &{${m.ref}}`, m.span ?? prop.span, { node: node.path, property: prop.name });
-          else diags.error('phandle_references', `Reference to non-existent node or label "${m.ref}"`, m.span ?? prop.span, { node: node.path, property: prop.name });
+          else if (tree.plugin) diags.error('phandle_references', `Can't generate fixup for reference to path &{${clipText(m.ref, MAX_QUOTED)}}`, m.span ?? prop.span, { node: node.path });
+          else diags.error('phandle_references', `Reference to non-existent node or label "${clipText(m.ref, MAX_QUOTED)}"`, m.span ?? prop.span, { node: node.path });
           continue;
         }
         writeU32(bytes, m.offset, alloc.phandleOf(target));
         target.referenced = true;
       }
-      if (bytes) prop.value = { bytes, markers: prop.value.markers };
+      if (bytes) prop.value = { ...prop.value, bytes };
     }
   }
 }
@@ -144,6 +152,8 @@ export function pathReferences(tree: Tree, diags: Diagnostics): void {
       const vb = new ValueBuilder();
       let copied = 0;
       const markers: Marker[] = [];
+      /** [old offset, bytes inserted there] of each path filled in, in order */
+      const inserted: Array<[number, number]> = [];
       for (const m of old.markers) {
         if (m.offset > copied) {
           vb.bytes(old.bytes.subarray(copied, m.offset));
@@ -153,28 +163,50 @@ export function pathReferences(tree: Tree, diags: Diagnostics): void {
         if (m.kind !== 'path-ref') continue;
         const target = refs.find(m.ref);
         if (!target) {
-          diags.error('path_references', `Reference to non-existent node or label "${m.ref}"`, m.span ?? prop.span, { node: node.path, property: prop.name });
+          diags.error('path_references', `Reference to non-existent node or label "${clipText(m.ref, MAX_QUOTED)}"`, m.span ?? prop.span, { node: node.path });
           continue;
         }
         vb.bytes(latin1Bytes(target.path)).u8(0);
+        inserted.push([m.offset, target.path.length + 1]);
         target.referenced = true;
       }
       vb.bytes(old.bytes.subarray(copied));
       prop.value = { bytes: vb.build().bytes, markers };
+      if (old.elements) prop.value.elements = shiftElements(old.elements, inserted);
     }
   }
 }
 
+/**
+ * Element offsets after paths were filled in (`inserted`: [offset, bytes] in order). Before
+ * that a path reference took no bytes, so the elements at one offset are the references
+ * written there, in order, then at most one other element: the k-th of them starts after
+ * the first k paths inserted at that offset (and after every one inserted before it).
+ */
+function shiftElements(elements: ValueElements, inserted: Array<[number, number]>): ValueElements {
+  let k = 0, lastOffset = -1, before = 0, next = 0;
+  return elements.shifted((o) => {
+    while (next < inserted.length && inserted[next][0] < o) before += inserted[next++][1];
+    k = o === lastOffset ? k + 1 : 0;
+    lastOffset = o;
+    let here = 0;
+    for (let j = next, n = 0; j < inserted.length && inserted[j][0] === o && n < k; j++, n++) here += inserted[j][1];
+    return o + before + here;
+  });
+}
+
 /** omit_unused_nodes: /omit-if-no-ref/ nodes that nothing referenced are deleted. */
 export function omitUnusedNodes(tree: Tree, _diags: Diagnostics, opts: ResolveOptions = {}): void {
-  const visit = (node: Node): void => {
+  if (tree.root.deleted) return;
+  const stack: Node[] = [tree.root];
+  while (stack.length) {
+    const node = stack.pop()!;
     if (node.omitIfNoRef && !node.referenced && !(opts.symbols && node.labels.length > 0)) {
       deleteNode(node);
-      return;
+      continue;
     }
-    for (const c of node.children) if (!c.deleted) visit(c);
-  };
-  if (!tree.root.deleted) visit(tree.root);
+    for (let i = node.children.length - 1; i >= 0; i--) if (!node.children[i].deleted) stack.push(node.children[i]);
+  }
 }
 
 /** The passes by dtc check name, bound to the options (for the check table's fixup rows). */

@@ -9,6 +9,8 @@ import type { Host } from '../host.js';
 import { readText } from '../host.js';
 import type { Diagnostics } from '../report/diagnostic.js';
 import type { SourcePos, SourceSpan } from '../report/source.js';
+import { MAX_QUOTED, clipText } from '../report/safe-text.js';
+import { binaryInput } from '../preprocessor/lexer.js';
 import { unescape } from './escape.js';
 import type { LexSource } from './source.js';
 import { RawSourceMap, rawSource } from './source.js';
@@ -182,6 +184,21 @@ export class Lexer {
     return true;
   }
 
+  /** The last run of label characters scanned: [from, end) of `src`. */
+  private run: { src: LexSource; from: number; end: number } | undefined;
+
+  /** End of the run of label characters at `start`. Remembered, so that a long run read
+   *  in short tokens (hex pairs of a 10 MB byte string) is scanned once, not once per token. */
+  private labelCharsEnd(f: Frame, start: number): number {
+    const r = this.run;
+    if (r && r.src === f.src && start >= r.from && start < r.end) return r.end;
+    const s = f.src.text;
+    let e = start + 1;
+    while (isLabelChar(s.charCodeAt(e))) e++;
+    this.run = { src: f.src, from: start, end: e };
+    return e;
+  }
+
   private scan(f: Frame): Token | undefined {
     const s = f.src.text;
     const start = f.pos;
@@ -204,8 +221,7 @@ export class Lexer {
       }
     }
     if (isLabelStart(c)) {
-      let e = start + 1;
-      while (isLabelChar(s.charCodeAt(e))) e++;
+      const e = this.labelCharsEnd(f, start);
       if (s.charCodeAt(e) === 58 /* : */) {
         f.pos = e + 1;
         return this.make('label', f, start, s.slice(start, e + 1), s.slice(start, e));
@@ -334,13 +350,13 @@ export class Lexer {
         let o = 1;
         while (o < digits.length && digits[o] <= '7') o++;
         value = BigInt('0o' + (digits.slice(1, o) || '0'));
-        if (o < digits.length) this.error(f.src, start, text.length, `Bad integer literal '${text}'`);
+        if (o < digits.length) this.error(f.src, start, text.length, `Bad integer literal '${clipText(text, MAX_QUOTED)}'`);
       } else {
         value = BigInt(digits);
       }
     }
     if (typeof value === 'bigint' && value > MAX_U64) {
-      this.error(f.src, start, text.length, `Integer literal '${text}' out of range`);
+      this.error(f.src, start, text.length, `Integer literal '${clipText(text, MAX_QUOTED)}' out of range`);
       value = MAX_U64;
     }
     if (typeof value === 'bigint' && value <= BigInt(Number.MAX_SAFE_INTEGER)) value = Number(value);
@@ -397,6 +413,11 @@ export class Lexer {
       return true;
     }
     const text = readText(this.opts.host, file) ?? '';
+    const binary = binaryInput(text);
+    if (binary) {
+      this.error(f.src, start, f.pos - start, `/include/ "${clipText(name, MAX_QUOTED)}": ${binary.message}`);
+      return true;
+    }
     const chain: SourcePos[] = [{ file: site.file, line: site.line, column: site.column }, ...(site.includedFrom ?? [])];
     this.stack.push({ src: rawSource(file, text, chain), pos: 0 });
     return true;

@@ -4,14 +4,17 @@
 // `/omit-if-no-ref/ &ref` look nodes up while parsing, as dtc does. A syntax error ends
 // the parse (dtc has no recovery either); other errors are reported and parsing goes on.
 import type { Host } from '../host.js';
+import { MAX_QUOTED, clipText } from '../report/safe-text.js';
 import type { Diagnostics } from '../report/diagnostic.js';
 import type { SourceSpan } from '../report/source.js';
 import type { MemReserve } from '../tree/model.js';
+import type { Label } from '../tree/model.js';
 import { Node, Property, Tree } from '../tree/model.js';
-import { addLabel, addLabelAt, deleteNode, deletionMarkerNode, deletionMarkerProperty, mergeNodes } from '../tree/ops.js';
+import type { LabelSite } from '../tree/ops.js';
+import { addLabelsAt, deleteNode, deletionMarkerNode, deletionMarkerProperty, mergeNodes } from '../tree/ops.js';
 import type { ValueType } from '../tree/value.js';
 import { ValueBuilder } from '../tree/value.js';
-import { RefMarker } from '../tree/located.js';
+import { RefMarker, ValueElementsBuilder } from '../tree/located.js';
 import type { ExprStream } from './expr.js';
 import { parseIntegerPrim } from './expr.js';
 import type { Token } from './lexer.js';
@@ -28,6 +31,16 @@ export interface ParseOptions {
 /** Aborts the parse after a syntax error has been reported. */
 class SyntaxAbort extends Error {}
 
+/** A node whose body is being parsed. */
+interface OpenBody {
+  node: Node;
+  sawSubnode: boolean;
+  /** label lists to apply when the body closes, in order (innermost first) */
+  labels: Token[][];
+  /** written after `/omit-if-no-ref/` */
+  omit: boolean;
+}
+
 const BITS_TYPES: Record<string, ValueType> = { '8': 'u8', '16': 'u16', '32': 'u32', '64': 'u64' };
 
 /** A reference marker whose span is computed only if a diagnostic needs it. */
@@ -39,12 +52,12 @@ function describe(t: Token): string {
   switch (t.kind) {
     case 'eof': return 'end of file';
     case 'string': return 'string';
-    case 'literal': case 'char': return `number '${t.text}'`;
-    case 'label': return `label '${t.text}'`;
-    case 'ref': return `reference '${t.text}'`;
-    case 'name': return `name '${t.text}'`;
+    case 'literal': case 'char': return `number '${clipText(t.text, MAX_QUOTED)}'`;
+    case 'label': return `label '${clipText(t.text, MAX_QUOTED)}'`;
+    case 'ref': return `reference '${clipText(t.text, MAX_QUOTED)}'`;
+    case 'name': return `name '${clipText(t.text, MAX_QUOTED)}'`;
     case 'byte': return `byte '${t.text}'`;
-    default: return `'${t.text}'`;
+    default: return `'${clipText(t.text, MAX_QUOTED)}'`;
   }
 }
 
@@ -61,8 +74,17 @@ export class DtsParser implements ExprStream {
   private labelsSeen = 0;
   private deletesSeen = 0;
   private readonly scratch = new ValueBuilder();
+  /** where the elements of the value being parsed were written (reused like `scratch`) */
+  private readonly elements = new ValueElementsBuilder();
+  /** the token consumed last (the end of an expression cell) */
+  private prev: Token | undefined;
   /** set when a parse error was reported (dtc then refuses the input) */
   failed = false;
+  /** `label: &ref { }` labels not yet prepended to their node, in order: each prepend
+   *  moves the whole list, so 100,000 of them on one node are added in one pass, before
+   *  anything reads the node's labels (a merge bringing labels, a deletion, a label-index
+   *  rebuild, the end of the parse) */
+  private pendingLabels = new Map<Node, LabelSite[]>();
 
   constructor(private source: LexSource, private opts: ParseOptions) {
     this.lexer = new Lexer(source, opts);
@@ -76,8 +98,15 @@ export class DtsParser implements ExprStream {
 
   next(): Token {
     const t = this.look;
+    this.prev = t;
     this.look = this.lexer.next();
     return t;
+  }
+
+  /** Records a value element at byte `at`, written from token `first` to token `last`. */
+  private element(at: number, first: Token, last: Token = first): void {
+    const length = last.src === first.src && last.offset >= first.offset ? last.offset + last.length - first.offset : first.length;
+    this.elements.add(at, first.src.map, first.offset, length);
   }
 
   span(t: Token): SourceSpan {
@@ -106,7 +135,7 @@ export class DtsParser implements ExprStream {
   syntaxError(t: Token, expected?: string): never {
     let message: string;
     if (t.kind === 'bad') message = t.str;
-    else if (t.kind === 'ident') message = `unexpected identifier '${t.text}' (an undefined macro?)`;
+    else if (t.kind === 'ident') message = `unexpected identifier '${clipText(t.text, MAX_QUOTED)}' (an undefined macro?)`;
     else message = `syntax error: unexpected ${describe(t)}${expected ? `, expected ${expected}` : ''}`;
     this.error(t, message);
     throw new SyntaxAbort();
@@ -121,6 +150,7 @@ export class DtsParser implements ExprStream {
     } catch (e) {
       if (!(e instanceof SyntaxAbort)) throw e;
     }
+    this.flushLabels();
     this.tree.bootCpuid = guessBootCpuid(this.tree);
     return this.tree;
   }
@@ -151,7 +181,15 @@ export class DtsParser implements ExprStream {
       const size = parseIntegerPrim(this);
       this.expect(';');
       const entry: MemReserve = { address, size, labels: [], span: this.span(kw) };
-      for (const l of labels.reverse()) if (!entry.labels.includes(l.str)) entry.labels.unshift(l.str);
+      // each label once, the first written first (dtc prepends the last written first)
+      const seen = new Set<string>();
+      const names: string[] = [];
+      for (let i = labels.length - 1; i >= 0; i--) {
+        if (seen.has(labels[i].str)) continue;
+        seen.add(labels[i].str);
+        names.push(labels[i].str);
+      }
+      entry.labels = names.reverse();
       this.tree.memreserves.push(entry);
     }
   }
@@ -164,11 +202,14 @@ export class DtsParser implements ExprStream {
 
   /** dtc's `add_label` for each label, innermost (last written) first. */
   private applyLabels(target: { labels: Node['labels'] }, labels: Token[]): void {
+    if (labels.length === 0) return;
     this.labelsSeen += labels.length;
+    const sites: LabelSite[] = [];
     for (let i = labels.length - 1; i >= 0; i--) {
       const l = labels[i];
-      addLabelAt(target.labels, l.str, l.src.map, l.offset, l.length);
+      sites.push({ name: l.str, from: l.src.map, offset: l.offset, length: l.length });
     }
+    addLabelsAt(target.labels, sites);
   }
 
   private findRef(ref: string): Node | undefined {
@@ -181,25 +222,49 @@ export class DtsParser implements ExprStream {
       return base && findBelow(base, ref.slice(slash + 1));
     }
     if (!this.labelIndex || this.indexDirty) {
+      this.flushLabels();
       this.labelIndex = this.tree.labelIndex();
       this.indexDirty = false;
     }
     return this.labelIndex.get(ref);
   }
 
-  /** After a top-level edit of `target`: keeps the label index current. Labels the edit
-   *  brought are added from the target's subtree; deletions or clashes force a rebuild. */
-  private edited(mark: { labels: number; deletes: number }, target?: Node): void {
-    if (this.deletesSeen !== mark.deletes || !target || target === this.tree.root) this.indexDirty = true;
-    if (this.labelsSeen === mark.labels || this.indexDirty || !this.labelIndex) return;
-    for (const n of this.tree.walk(target)) {
-      for (const l of n.labels) {
+  /** After a top-level edit of `target`: keeps the label index current from the labels
+   *  the edit gave to tree nodes (`added`, collected by mergeNodes: proportional to the
+   *  edit, not to the labels already there). Deletions, clashes, or an edit without that
+   *  list force a rebuild. */
+  private edited(mark: { labels: number; deletes: number }, target?: Node, added?: Array<[Node, readonly Label[]]>): void {
+    if (this.deletesSeen !== mark.deletes || !target || !added) this.indexDirty = true;
+    if (this.labelsSeen === mark.labels || this.indexDirty || !this.labelIndex || !added) return;
+    for (const [n, labels] of added) {
+      for (const l of labels) {
         if (l.deleted) continue;
         const known = this.labelIndex.get(l.name);
         if (!known) this.labelIndex.set(l.name, n);
         else if (known !== n) this.indexDirty = true;
       }
     }
+  }
+
+  private addPendingLabel(target: Node, label: Token): void {
+    const site: LabelSite = { name: label.str, from: label.src.map, offset: label.offset, length: label.length };
+    const list = this.pendingLabels.get(target);
+    if (list) list.push(site);
+    else this.pendingLabels.set(target, [site]);
+  }
+
+  /** Prepends the pending top-level labels, node by node, each list in one pass. */
+  private flushLabels(): void {
+    for (const [node, sites] of this.pendingLabels) addLabelsAt(node.labels, sites);
+    this.pendingLabels.clear();
+  }
+
+  /** mergeNodes, collecting the labels it gives to tree nodes (for `edited`). */
+  private merge(target: Node, update: Node): Array<[Node, readonly Label[]]> {
+    if (this.pendingLabels.size && touchesLabels(update)) this.flushLabels();
+    const added: Array<[Node, readonly Label[]]> = [];
+    mergeNodes(target, update, (n, labels) => added.push([n, labels]));
+    return added;
   }
 
   private mark(): { labels: number; deletes: number } {
@@ -215,15 +280,15 @@ export class DtsParser implements ExprStream {
       if (t.kind === 'punct' && t.text === '/') {
         this.next();
         const node = this.parseNodedef('', t);
-        if (this.haveRoot) mergeNodes(root, node);
-        else this.adoptRoot(node);
+        const added = this.haveRoot ? this.merge(root, node) : undefined;
+        if (!this.haveRoot) this.adoptRoot(node);
         this.haveRoot = true;
-        this.edited(mark, root);
+        this.edited(mark, root, added);
       } else if (t.kind === 'ref' && !this.haveRoot) {
         // `&ref { }` before any root: only meaningful in a plugin
         this.next();
         const node = this.parseNodedef('', t);
-        if (!this.tree.plugin) this.error(t, `Label or path ${t.str} not found`);
+        if (!this.tree.plugin) this.error(t, `Label or path ${clipText(t.str, MAX_QUOTED)} not found`);
         this.haveRoot = true;
         this.addOrphan(node, t);
         this.edited(mark, root);
@@ -233,12 +298,13 @@ export class DtsParser implements ExprStream {
         const node = this.parseNodedef('', ref);
         const target = this.findRef(ref.str);
         if (target) {
-          addLabelAt(target.labels, label.str, label.src.map, label.offset, label.length);
+          this.addPendingLabel(target, label);
           this.labelsSeen++;
-          mergeNodes(target, node);
-          this.edited(mark, target);
+          const added = this.merge(target, node);
+          added.push([target, [{ name: label.str, deleted: false }]]);
+          this.edited(mark, target, added);
         } else {
-          this.error(ref, `Label or path ${ref.str} not found`);
+          this.error(ref, `Label or path ${clipText(ref.str, MAX_QUOTED)} not found`);
         }
       } else if (this.haveRoot && t.kind === 'ref') {
         this.next();
@@ -246,21 +312,21 @@ export class DtsParser implements ExprStream {
         // in a plugin a path, or a label the overlay itself does not define, targets the base
         const target = this.tree.plugin && t.str.startsWith('/') ? undefined : this.findRef(t.str);
         if (target) {
-          mergeNodes(target, node);
-          this.edited(mark, target);
+          this.edited(mark, target, this.merge(target, node));
         } else if (this.tree.plugin) {
           this.addOrphan(node, t);
           this.edited(mark, root);
         } else {
-          this.error(t, `Label or path ${t.str} not found`);
+          this.error(t, `Label or path ${clipText(t.str, MAX_QUOTED)} not found`);
         }
       } else if (this.haveRoot && (t.kind === 'delete-node' || t.kind === 'omit-if-no-ref')) {
         this.next();
         const ref = this.expectKind('ref', 'a reference');
         this.expect(';');
         const target = this.findRef(ref.str);
-        if (!target) this.error(ref, `Label or path ${ref.str} not found`);
+        if (!target) this.error(ref, `Label or path ${clipText(ref.str, MAX_QUOTED)} not found`);
         else if (t.kind === 'delete-node') {
+          this.flushLabels();
           deleteNode(target);
           this.indexDirty = true;
         }
@@ -300,32 +366,69 @@ export class DtsParser implements ExprStream {
   }
 
   // ---- nodedef: '{' proplist subnodes '}' ';' ----
+  /**
+   * A node body and everything nested in it. Nesting depth is the input's, so open
+   * bodies live on an explicit stack rather than the call stack; the order of every
+   * step is the grammar's, as a recursive descent would take it.
+   */
   private parseNodedef(name: string, at: Token): Node {
-    const node = new Node(name).deferSpan(at.src.map, at.offset, at.length);
+    const outer: OpenBody = { node: new Node(name).deferSpan(at.src.map, at.offset, at.length), sawSubnode: false, labels: [], omit: false };
     this.expect('{');
-    let sawSubnode = false;
+    const open: OpenBody[] = [outer];
     for (;;) {
+      const body = open[open.length - 1];
       const labels = this.parseLabels();
       const t = this.look;
-      if (labels.length === 0 && t.kind === 'punct' && t.text === '}') break;
+      if (labels.length === 0 && t.kind === 'punct' && t.text === '}') {
+        this.next();
+        this.expect(';');
+        open.pop();
+        const done = this.closeBody(body);
+        const parent = open[open.length - 1];
+        if (!parent) return done;
+        this.addItem(parent, done, t);
+        continue;
+      }
       const item = this.parseNodeItem(labels);
-      if (item instanceof Node) {
-        node.addChild(item);
-        sawSubnode = true;
-      } else {
-        if (sawSubnode) {
-          this.error(t, 'Properties must precede subnodes');
-          throw new SyntaxAbort();
-        }
-        node.addProperty(item);
+      if (item instanceof Property || item.deleted) this.addItem(body, item, t);
+      else {
+        // a subnode with a body: parse its body before anything else
+        this.expect('{');
+        const pending = this.pendingBody!;
+        open.push({ node: item, sawSubnode: false, labels: pending.labels, omit: pending.omit });
+        this.pendingBody = undefined;
       }
     }
-    this.expect('}');
-    this.expect(';');
-    return node;
   }
 
-  /** A property or a subnode, after its labels. */
+  /** Labels and the `/omit-if-no-ref/` flag of a finished body, innermost labels first. */
+  private closeBody(body: OpenBody): Node {
+    for (const labels of body.labels) this.applyLabels(body.node, labels);
+    if (body.omit) body.node.omitIfNoRef = true;
+    return body.node;
+  }
+
+  private addItem(body: OpenBody, item: Node | Property, at: Token): void {
+    if (item instanceof Node) {
+      body.node.addChild(item);
+      body.sawSubnode = true;
+    } else {
+      if (body.sawSubnode) {
+        this.error(at, 'Properties must precede subnodes');
+        throw new SyntaxAbort();
+      }
+      body.node.addProperty(item);
+    }
+  }
+
+  /** A body the caller must open next (set with the Node parseNodeItem returns for it). */
+  private pendingBody: { labels: Token[][]; omit: boolean } | undefined;
+
+  /**
+   * A property, a `/delete-node/` marker, or the head of a subnode (after its labels):
+   * for a subnode with a body the Node is returned unfinished, with `pendingBody` saying
+   * which labels and flags it takes once its body is closed.
+   */
   private parseNodeItem(labels: Token[]): Node | Property {
     const t = this.look;
     if (t.kind === 'delete-property') {
@@ -342,9 +445,8 @@ export class DtsParser implements ExprStream {
     if (t.kind !== 'name') this.syntaxError(t);
     const name = this.next();
     if (this.isPunct('{')) {
-      const node = this.parseNodedef(name.str, name);
-      this.applyLabels(node, labels);
-      return node;
+      this.pendingBody = { labels: [labels], omit: false };
+      return new Node(name.str).deferSpan(name.src.map, name.offset, name.length);
     }
     const prop = new Property(name.str).deferSpan(name.src.map, name.offset, name.length);
     if (this.isPunct('=')) {
@@ -356,43 +458,53 @@ export class DtsParser implements ExprStream {
     return prop;
   }
 
-  /** `subnode` forms that start with a keyword: `/delete-node/ name;` and `/omit-if-no-ref/ subnode`. */
+  /** `subnode` forms that start with a keyword: `/delete-node/ name;` and
+   *  `/omit-if-no-ref/ subnode` (any number of them in a row). */
   private parseSubnode(labels: Token[]): Node {
-    const t = this.next();
-    let node: Node;
-    if (t.kind === 'delete-node') {
-      const name = this.expectKind('name', 'a node name');
-      this.expect(';');
-      node = deletionMarkerNode(name.str).deferSpan(name.src.map, name.offset, name.length);
-      this.deletesSeen++;
-    } else {
+    // label lists from the outermost keyword in; applied innermost first
+    const lists: Token[][] = [labels];
+    let omit = false;
+    for (;;) {
+      const t = this.next();
+      if (t.kind === 'delete-node') {
+        const name = this.expectKind('name', 'a node name');
+        this.expect(';');
+        const node = deletionMarkerNode(name.str).deferSpan(name.src.map, name.offset, name.length);
+        this.deletesSeen++;
+        if (omit) node.omitIfNoRef = true;
+        for (let i = lists.length - 1; i >= 0; i--) this.applyLabels(node, lists[i]);
+        return node;
+      }
+      omit = true;
       const inner = this.parseLabels();
       const k = this.look;
       if (k.kind === 'delete-node' || k.kind === 'omit-if-no-ref') {
-        node = this.parseSubnode(inner);
-      } else {
-        const name = this.expectKind('name', 'a node name');
-        node = this.parseNodedef(name.str, name);
-        this.applyLabels(node, inner);
+        lists.push(inner);
+        continue;
       }
-      node.omitIfNoRef = true;
+      const name = this.expectKind('name', 'a node name');
+      if (!this.isPunct('{')) this.syntaxError(this.look, "'{'");
+      lists.push(inner);
+      this.pendingBody = { labels: lists.reverse(), omit };
+      return new Node(name.str).deferSpan(name.src.map, name.offset, name.length);
     }
-    this.applyLabels(node, labels);
-    return node;
   }
 
   // ---- propdata ----
   private parsePropdata(): ReturnType<ValueBuilder['build']> {
     // values never nest, so one scratch builder serves every property (build() copies)
     const vb = this.scratch.reset();
+    this.elements.reset();
     for (;;) {
       this.valueLabels(vb);
       const t = this.look;
       if (t.kind === 'string') {
         this.next();
+        this.element(vb.length, t);
         vb.type('string').string(t.str);
       } else if (t.kind === 'ref') {
         this.next();
+        this.element(vb.length, t);
         vb.type('string').marker(refMarker('path-ref', vb.length, t));
       } else if (t.kind === 'bits' || this.isPunct('<')) {
         this.parseArray(vb);
@@ -402,6 +514,7 @@ export class DtsParser implements ExprStream {
         for (;;) {
           this.valueLabels(vb);
           if (this.look.kind !== 'byte') break;
+          this.element(vb.length, this.look);
           vb.u8(this.next().num);
         }
         this.expect(']');
@@ -414,7 +527,10 @@ export class DtsParser implements ExprStream {
       if (!this.isPunct(',')) break;
       this.next();
     }
-    return vb.build();
+    const value = vb.build();
+    const elements = this.elements.build();
+    if (elements) value.elements = elements;
+    return value;
   }
 
   private valueLabels(vb: ValueBuilder): void {
@@ -442,6 +558,7 @@ export class DtsParser implements ExprStream {
         vb.marker({ kind: 'label', offset: vb.length, name: t.str });
       } else if (t.kind === 'ref') {
         this.next();
+        this.element(vb.length, t);
         if (bits === 32) vb.marker(refMarker('phandle-ref', vb.length, t));
         else this.error(t, 'References are only allowed in arrays with 32-bit elements.');
         vb.uint(mask, width);
@@ -451,9 +568,12 @@ export class DtsParser implements ExprStream {
       } else if (bits === 32 && (t.kind === 'literal' || t.kind === 'char') && t.big === undefined && t.num <= 0xffffffff) {
         // the common case, without BigInt
         this.next();
+        this.element(vb.length, t);
         vb.u32(t.num);
       } else {
+        const at = vb.length;
         const v = parseIntegerPrim(this);
+        this.element(at, t, this.prev);
         if (bits < 64 && v > mask && (v | mask) !== (1n << 64n) - 1n) {
           const hex = (x: bigint, w: number) => x.toString(16).padStart(w, '0');
           this.opts.diagnostics.warning('cell_overflow', `Value 0x${hex(v, 16)} truncated to 0x${hex(v & mask, bits / 4)}`, this.span(t));
@@ -481,13 +601,26 @@ export class DtsParser implements ExprStream {
     const file = resolveIncludeFile(name.str, from, this.opts);
     const bytes = file ? this.opts.host.readFile(file) : undefined;
     if (!bytes) {
-      this.error(name, `Couldn't open "${name.str}": No such file or directory`);
+      this.error(name, `Couldn't open "${clipText(name.str, MAX_QUOTED)}": No such file or directory`);
       return;
     }
+    this.element(vb.length, kw, this.prev);
     const start = Number(offset > BigInt(bytes.length) ? BigInt(bytes.length) : offset);
     const end = length === undefined ? bytes.length : Math.min(bytes.length, start + Number(length));
     vb.type('bytes').bytes(bytes.subarray(start, end));
   }
+}
+
+/** Whether merging `node` reads or changes labels of the tree: it carries labels, or
+ *  deletes nodes (whose labels are deleted with them). */
+function touchesLabels(node: Node): boolean {
+  const stack: Node[] = [node];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.labels.length || n.deleted) return true;
+    for (const c of n.children) stack.push(c);
+  }
+  return false;
 }
 
 /** The node at `rel` (a/b/c) below `base`; empty components are skipped. */

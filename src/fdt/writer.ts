@@ -34,22 +34,44 @@ function align4(n: number): number {
   return (n + 3) & ~3;
 }
 
+/** Live nodes depth first (parents before children), each with the number of nodes
+ *  whose FDT_END_NODE follows its subtree: the structure block's shape, computed with an
+ *  explicit stack (nesting depth is the input's). */
+function liveOrder(root: Node): { order: Node[]; closes: number[] } {
+  const order: Node[] = [];
+  const closes: number[] = [];
+  if (root.deleted) return { order, closes };
+  // each entry: a node and whether it is the last live child of its parent chain so far
+  const stack: Array<{ node: Node; closeAfter: number }> = [{ node: root, closeAfter: 1 }];
+  while (stack.length) {
+    const { node, closeAfter } = stack.pop()!;
+    order.push(node);
+    const kids: Node[] = [];
+    for (const c of node.children) if (!c.deleted) kids.push(c);
+    if (kids.length === 0) {
+      closes.push(closeAfter);
+      continue;
+    }
+    closes.push(0);
+    // the last child closes itself, this node, and whatever this node closed
+    for (let i = kids.length - 1; i >= 0; i--) stack.push({ node: kids[i], closeAfter: i === kids.length - 1 ? closeAfter + 1 : 1 });
+  }
+  return { order, closes };
+}
+
 /** First pass: structure block size and the strings block, in dtc's order. */
-function layout(root: Node): Layout {
+function layout(order: readonly Node[]): Layout {
   const strings = new StringsBlock();
   const nameoffs: number[] = [];
   let size = 4; // FDT_END
-  const visit = (node: Node): void => {
-    if (node.deleted) return;
+  for (const node of order) {
     size += 4 + align4(node.name.length + 1) + 4;
     for (const p of node.properties) {
       if (p.deleted) continue;
       nameoffs.push(strings.intern(p.name));
       size += 12 + align4(p.value.bytes.length);
     }
-    for (const c of node.children) visit(c);
-  };
-  visit(root);
+  }
   return { strings, nameoffs, structSize: size };
 }
 
@@ -76,7 +98,8 @@ export function writeFdt(tree: Tree, opts: WriteFdtOptions = {}): Uint8Array {
   const offRsvmap = (headerSize + 7) & ~7;
   const entries = tree.memreserves.length + Math.max(0, opts.reserveEntries ?? 0) + 1;
   const offStruct = offRsvmap + entries * RESERVE_ENTRY_SIZE;
-  const { strings, nameoffs, structSize } = layout(tree.root);
+  const { order, closes } = liveOrder(tree.root);
+  const { strings, nameoffs, structSize } = layout(order);
   const offStrings = offStruct + structSize;
   const used = offStrings + strings.byteLength;
   const totalsize = used + paddingFor(used, opts);
@@ -102,8 +125,8 @@ export function writeFdt(tree: Tree, opts: WriteFdtOptions = {}): Uint8Array {
 
   o = offStruct;
   let prop = 0;
-  const visit = (node: Node): void => {
-    if (node.deleted) return;
+  for (let k = 0; k < order.length; k++) {
+    const node = order[k];
     writeU32(out, o, FDT_BEGIN_NODE);
     o += 4;
     const name = node.name;
@@ -118,11 +141,11 @@ export function writeFdt(tree: Tree, opts: WriteFdtOptions = {}): Uint8Array {
       out.set(bytes, o + 12);
       o += 12 + align4(bytes.length);
     }
-    for (const c of node.children) visit(c);
-    writeU32(out, o, FDT_END_NODE);
-    o += 4;
-  };
-  visit(tree.root);
+    for (let c = closes[k]; c > 0; c--) {
+      writeU32(out, o, FDT_END_NODE);
+      o += 4;
+    }
+  }
   writeU32(out, o, FDT_END);
 
   strings.writeTo(out, offStrings);

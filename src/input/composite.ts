@@ -114,7 +114,7 @@ function sameValue(composite: PropertyValue, source: PropertyValue): boolean {
 function carryProperty(into: Property, from: Property): void {
   if (!sameValue(into.value, from.value)) return;
   into.span = from.span;
-  into.value = { bytes: into.value.bytes, markers: from.value.markers };
+  into.value = { bytes: into.value.bytes, markers: from.value.markers, ...(from.value.elements ? { elements: from.value.elements } : {}) };
 }
 
 /** Walks composite and source side by side by node name (an explicit stack: nesting

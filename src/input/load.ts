@@ -11,6 +11,7 @@ import { compileFile, compileText } from '../compile/compile.js';
 import type { CompileOptions } from '../compile/compile.js';
 import { readFdt } from '../fdt/reader.js';
 import { includeDirsWithShipped, shadowedHeaderNotes, shippedIncludeDir } from '../qcom/include.js';
+import type { PreprocessIndex } from '../preprocessor/types.js';
 import type { Diagnostic } from '../report/diagnostic.js';
 import type { Tree } from '../tree/model.js';
 import { latin1String } from '../tree/value.js';
@@ -56,6 +57,8 @@ export interface LoadedInput {
   diagnostics: Diagnostic[];
   /** file -> text of every source read, for excerpts and row locations */
   sources: Map<string, string>;
+  /** a source input's macros and include sites (for editors) */
+  preprocessed?: PreprocessIndex;
   /** the tree the input lives in, when detection found one */
   layout?: SourceTree;
   /** the include folders searched, in order */
@@ -127,6 +130,6 @@ function loadSource(arg: string, file: string, bytes: Uint8Array, opts: InputOpt
   const notes = shadowedHeaderNotes({ host: opts.host, userDirs: includeDirs.filter((d) => d !== shipped), dependencies: r.sources.keys() });
   return {
     file, format: 'dts', tree: r.tree, ok: r.ok && !!r.tree, parsed: r.parsed ?? false,
-    diagnostics: [...r.diagnostics, ...notes], sources: r.sources, layout, includeDirs,
+    diagnostics: [...r.diagnostics, ...notes], sources: r.sources, layout, includeDirs, preprocessed: r.preprocessed,
   };
 }

@@ -31,10 +31,13 @@ export class BlobNode {
     public off: number,
   ) {}
 
+  /** Full path, built by walking up (a loop: nesting depth is the input's). */
   get path(): string {
     if (!this.parent) return '/';
-    const pp = this.parent.path;
-    return pp === '/' ? `/${this.name}` : `${pp}/${this.name}`;
+    const names: string[] = [];
+    for (let n: BlobNode | null = this; n.parent; n = n.parent) names.push(n.name);
+    names.reverse();
+    return `/${names.join('/')}`;
   }
 }
 

@@ -11,12 +11,12 @@
 // when the source already has them.
 import type { Diagnostics } from '../report/diagnostic.js';
 import type { Node, Property, Tree } from '../tree/model.js';
-import { Property as PropertyClass } from '../tree/model.js';
+import { Node as NodeClass, Property as PropertyClass } from '../tree/model.js';
 import type { Marker } from '../tree/value.js';
 import { ValueBuilder } from '../tree/value.js';
 // the compile's own resolver, so that "unresolved" here means exactly what it meant there
 import { RefResolver } from '../compile/resolve.js';
-import { childOrNew, rootChild } from './symbols.js';
+import { rootChild } from './symbols.js';
 
 export const FIXUPS_RULE = 'overlay_fixups';
 
@@ -47,10 +47,11 @@ function references(tree: Tree): Reference[] {
 /** Values appended to properties of generated nodes, assigned once at the end. */
 class Appender {
   private readonly pending = new Map<Property, ValueBuilder>();
+  /** per generated node, its live properties by name: one lookup per reference */
+  private readonly props = new ByName<Property>((n) => n.props, (n, name) => n.addProperty(new PropertyClass(name)));
 
   builderFor(node: Node, name: string): ValueBuilder {
-    let prop = node.getProperty(name);
-    if (!prop) prop = node.addProperty(new PropertyClass(name));
+    const prop = this.props.get(node, name);
     let vb = this.pending.get(prop);
     if (!vb) {
       vb = new ValueBuilder().append(prop.value);
@@ -90,17 +91,57 @@ export function generateLocalFixups(tree: Tree, _diags: Diagnostics): void {
   const local = rootChild(tree, '__local_fixups__');
   const values = new Appender();
   const mirrors = new Map<Node, Node>();
+  const children = new ByName<Node>((n) => n.nodes, (n, name) => n.addChild(new NodeClass(name)));
   for (const { node, prop, marker } of resolved) {
-    values.builderFor(mirrorOf(node, local, mirrors), prop.name).type('u32').u32(marker.offset);
+    values.builderFor(mirrorOf(node, local, mirrors, children), prop.name).type('u32').u32(marker.offset);
   }
   values.finish();
 }
 
-/** The node under `local` whose path mirrors `node`'s, created (in walk order) as needed. */
-function mirrorOf(node: Node, local: Node, cache: Map<Node, Node>): Node {
-  const hit = cache.get(node);
-  if (hit) return hit;
-  const mirror = node.parent ? childOrNew(mirrorOf(node.parent, local, cache), node.name) : local;
-  cache.set(node, mirror);
-  return mirror;
+/** The node under `local` whose path mirrors `node`'s, created (in walk order) as needed.
+ *  Walks up to the nearest ancestor already mirrored (a loop: depth is the input's). */
+function mirrorOf(node: Node, local: Node, cache: Map<Node, Node>, children: ByName<Node>): Node {
+  const chain: Node[] = [];
+  let n: Node | null = node;
+  let mirror: Node | undefined;
+  for (; n; n = n.parent) {
+    mirror = cache.get(n);
+    if (mirror) break;
+    if (!n.parent) {
+      mirror = local;
+      cache.set(n, local);
+      break;
+    }
+    chain.push(n);
+  }
+  for (let i = chain.length - 1; i >= 0; i--) {
+    mirror = children.get(mirror!, chain[i].name);
+    cache.set(chain[i], mirror);
+  }
+  return mirror!;
+}
+
+/** Per node, its live items of one kind (first of each name), indexed on first use; a
+ *  name not there is made (dtc's build_root_node for children, a new property). */
+class ByName<T extends { name: string }> {
+  private readonly index = new Map<Node, Map<string, T>>();
+  constructor(
+    private readonly items: (node: Node) => readonly T[],
+    private readonly make: (node: Node, name: string) => T,
+  ) {}
+
+  get(node: Node, name: string): T {
+    let byName = this.index.get(node);
+    if (!byName) {
+      byName = new Map();
+      for (const x of this.items(node)) if (!byName.has(x.name)) byName.set(x.name, x);
+      this.index.set(node, byName);
+    }
+    let x = byName.get(name);
+    if (!x) {
+      x = this.make(node, name);
+      byName.set(name, x);
+    }
+    return x;
+  }
 }

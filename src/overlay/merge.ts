@@ -2,6 +2,7 @@
 // `__overlay__` node into its target (`target` phandle, else `target-path`), then publish
 // the overlay's labels in the base's `/__symbols__` with their paths in the result.
 import { readU32 } from '../tree/value.js';
+import { depthFirst } from '../tree/walk.js';
 import type { BlobNode } from './blob.js';
 import { cString } from './blob.js';
 import type { ApplyStepContext } from './context.js';
@@ -60,7 +61,19 @@ export function mergeFragments(ctx: ApplyStepContext): boolean {
   return true;
 }
 
+/** Merges `from` (an overlay node) into `target`: its properties, then each child in
+ *  order, depth first, as libfdt's recursion does (the order decides the bytes). An
+ *  explicit stack: nesting depth is the input's. */
 function mergeNode(ctx: ApplyStepContext, target: BlobNode, from: BlobNode): boolean {
+  if (!mergeProps(ctx, target, from)) return false;
+  return depthFirst({ target, from }, (f) => f.from.children.length, (f, i) => {
+    const child = f.from.children[i];
+    const { node } = ctx.base.addSubnode(f.target, child.name);
+    return mergeProps(ctx, node, child) && { target: node, from: child };
+  });
+}
+
+function mergeProps(ctx: ApplyStepContext, target: BlobNode, from: BlobNode): boolean {
   const { base, overlay } = ctx;
   for (const p of overlay.props(from)) {
     const name = overlay.nameOf(p);
@@ -77,10 +90,6 @@ function mergeNode(ctx: ApplyStepContext, target: BlobNode, from: BlobNode): boo
       warn(ctx, finding);
     }
     base.setProp(target, name, p.value);
-  }
-  for (const child of from.children) {
-    const { node } = base.addSubnode(target, child.name);
-    if (!mergeNode(ctx, node, child)) return false;
   }
   return true;
 }

@@ -3,11 +3,13 @@
 // `/__local_fixups__`) by the same amount, then fill every reference to a base label
 // (listed in `/__fixups__`) with the phandle of the node the base's `/__symbols__` names.
 import { readU32, writeU32 } from '../tree/value.js';
+import { depthFirst } from '../tree/walk.js';
 import type { BlobNode } from './blob.js';
 import { cString } from './blob.js';
 import type { ApplyStepContext } from './context.js';
 import { OVERLAY_RULES as R, fail } from './context.js';
 import { similarNames } from '../report/suggest.js';
+import { MAX_QUOTED, clipText } from '../report/safe-text.js';
 
 const hex = (n: number): string => `0x${n.toString(16)}`;
 
@@ -35,10 +37,25 @@ export function adjustLocalPhandles(ctx: ApplyStepContext, delta: number): boole
 /** Shifts the overlay-internal references listed in `/__local_fixups__` by `delta`. */
 export function updateLocalReferences(ctx: ApplyStepContext, delta: number): boolean {
   const fixups = ctx.overlay.pathNode('/__local_fixups__');
-  return fixups ? updateLocalNode(ctx, ctx.overlay.root, fixups, delta) : true;
+  if (!fixups) return true;
+  // the overlay and its __local_fixups__ mirror side by side, depth first in libfdt's
+  // recursion order (it decides which error is reported), on an explicit stack
+  const { overlay } = ctx;
+  const root = overlay.root;
+  if (!updateLocalProps(ctx, root, fixups, delta)) return false;
+  return depthFirst({ node: root, fixups }, (f) => f.fixups.children.length, (f, i) => {
+    const fc = f.fixups.children[i];
+    const child = overlay.subnode(f.node, fc.name);
+    if (!child) {
+      const path = f.node.path;
+      return fail(ctx, { rule: R.badFixup, message: `local fixups name node ${path === '/' ? '' : path}/${fc.name}, which the overlay does not have`, node: path, span: ctx.locate.node(path) });
+    }
+    return updateLocalProps(ctx, child, fc, delta) && { node: child, fixups: fc };
+  });
 }
 
-function updateLocalNode(ctx: ApplyStepContext, node: BlobNode, fixups: BlobNode, delta: number): boolean {
+/** The references one node's local fixups list, shifted by `delta`. */
+function updateLocalProps(ctx: ApplyStepContext, node: BlobNode, fixups: BlobNode, delta: number): boolean {
   const { overlay } = ctx;
   const path = node.path;
   for (const fp of overlay.props(fixups)) {
@@ -58,13 +75,6 @@ function updateLocalNode(ctx: ApplyStepContext, node: BlobNode, fixups: BlobNode
       }
       writeU32(target.value, at, (readU32(target.value, at) + delta) >>> 0);
     }
-  }
-  for (const fc of fixups.children) {
-    const child = overlay.subnode(node, fc.name);
-    if (!child) {
-      return fail(ctx, { rule: R.badFixup, message: `local fixups name node ${path === '/' ? '' : path}/${fc.name}, which the overlay does not have`, node: path, span: ctx.locate.node(path) });
-    }
-    if (!updateLocalNode(ctx, child, fc, delta)) return false;
   }
   return true;
 }
@@ -86,12 +96,12 @@ function parseFixupEntries(value: Uint8Array): { entries: FixupEntry[]; error?: 
     const text = Buffer.from(value.subarray(at, end)).toString('latin1');
     at = end + 1;
     const c1 = text.indexOf(':');
-    if (c1 < 0 || c1 === text.length - 1) return { entries, error: `entry "${text}" is not "path:property:offset"` };
+    if (c1 < 0 || c1 === text.length - 1) return { entries, error: `entry "${clipText(text, MAX_QUOTED)}" is not "path:property:offset"` };
     const c2 = text.indexOf(':', c1 + 1);
-    if (c2 < 0 || c2 === c1 + 1) return { entries, error: `entry "${text}" is not "path:property:offset"` };
+    if (c2 < 0 || c2 === c1 + 1) return { entries, error: `entry "${clipText(text, MAX_QUOTED)}" is not "path:property:offset"` };
     const num = text.slice(c2 + 1);
     // strtoul: optional blanks and '+', then decimal digits to the end
-    if (!/^[ \t\n\v\f\r]*\+?[0-9]+$/.test(num)) return { entries, error: `entry "${text}" has offset "${num}", not a decimal number` };
+    if (!/^[ \t\n\v\f\r]*\+?[0-9]+$/.test(num)) return { entries, error: `entry "${clipText(text, MAX_QUOTED)}" has offset "${clipText(num, MAX_QUOTED)}", not a decimal number` };
     entries.push({ text, path: text.slice(0, c1), property: text.slice(c1 + 1, c2), offset: Number(num.trim()) });
   } while (at < value.length);
   return { entries };

@@ -43,19 +43,26 @@ export function generateLabelTree(tree: Tree, diags: Diagnostics, opts: LabelTre
   if (!nodes.some((n) => n.labels.length > 0)) return;
   const target = rootChild(tree, opts.nodeName);
   const phandles = opts.allocatePhandles ? new PhandleAllocator(tree, opts.phandleFormat) : undefined;
+  // names of the target's live properties: one lookup per label, however many there are
+  const taken = new Set<string>();
+  for (const p of target.properties) if (!p.deleted) taken.add(p.name);
   for (const node of nodes) {
     if (node.labels.length === 0) continue;
+    let path: string | undefined;
     for (const label of node.labels) {
       if (label.deleted) continue;
-      if (target.getProperty(label.name)) {
+      if (taken.has(label.name)) {
         diags.warning(SYMBOLS_RULE, `label ${label.name} already exists in /${target.name}`, label.span, {
           node: node.path,
         });
         continue;
       }
-      target.addProperty(new Property(label.name, pathValue(node.path)));
+      target.addProperty(new Property(label.name, pathValue(path ??= node.path)));
+      taken.add(label.name);
     }
     phandles?.phandleOf(node);
+    // a phandle given to the target itself is a property a later label must not reuse
+    if (node === target) for (const p of target.properties) if (!p.deleted) taken.add(p.name);
   }
 }
 

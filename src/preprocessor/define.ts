@@ -1,5 +1,6 @@
 // #define parsing into a macro body with GCC's markings: parameters become argument
 // references, `#param` one STRINGIFY_ARG token, `a ## b` a PASTE_LEFT flag on `a`.
+import { MAX_QUOTED, clipText } from '../report/safe-text.js';
 import { copyToken, NAME, PASTE_LEFT, PREV_WHITE, PUNCT, STRINGIFY_ARG, type Token } from './tokens.js';
 
 export interface MacroDef {
@@ -109,9 +110,9 @@ function parseParams(toks: Token[], macro: MacroDef, get: () => number, set: (v:
         i++;
         break;
       }
-      if (t.kind !== NAME) return fail(`expected parameter name, found "${t.text}"`, t);
+      if (t.kind !== NAME) return fail(`expected parameter name, found "${clipText(t.text, MAX_QUOTED)}"`, t);
       if (t.text === '__VA_ARGS__') return fail('__VA_ARGS__ can only appear in the expansion of a C99 variadic macro', t);
-      if (macro.params.includes(t.text)) return fail(`duplicate macro parameter "${t.text}"`, t);
+      if (macro.params.includes(t.text)) return fail(`duplicate macro parameter "${clipText(t.text, MAX_QUOTED)}"`, t);
       macro.params.push(t.text);
       i++;
       const next = toks[i];
@@ -132,7 +133,7 @@ function parseParams(toks: Token[], macro: MacroDef, get: () => number, set: (v:
       i++;
       continue;
     }
-    return fail(`expected ',' or ')', found "${t.text}"`, t);
+    return fail(`expected ',' or ')', found "${clipText(t.text, MAX_QUOTED)}"`, t);
   }
   set(i);
   return null;

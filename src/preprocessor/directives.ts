@@ -2,6 +2,7 @@
 // directive (`#address-cells = <2>;`) is ordinary text, so handleDirective reports
 // whether it consumed the line.
 import { parseDefine } from './define.js';
+import { MAX_QUOTED, clipText } from '../report/safe-text.js';
 import type { Preprocessor } from './engine.js';
 import { evaluateExpression } from './expr.js';
 import type { LexedFile } from './lexer.js';
@@ -87,7 +88,7 @@ export function handleDirective(pp: Preprocessor, hash: Token): boolean {
     case 'error':
     case 'warning': {
       const text = lineText(pp.restOfLine());
-      const message = `#${name}${text ? ' ' + text : ''}`;
+      const message = `#${name}${text ? ' ' + clipText(text, 1000) : ''}`;
       if (name === 'error') pp.error(message, pp.spanOf(nameTok));
       else pp.warning(message, pp.spanOf(nameTok));
       break;
@@ -319,7 +320,7 @@ function doInclude(pp: Preprocessor, hash: Token, nameTok: Token): void {
   }
   const found = pp.findInclude(name, angled, directive === 'include_next');
   if (!found) {
-    pp.error(`'${name}' file not found`, nameSpan());
+    pp.error(`'${clipText(name, MAX_QUOTED)}' file not found`, nameSpan());
     pp.fatal = true;
     return;
   }
@@ -328,7 +329,7 @@ function doInclude(pp: Preprocessor, hash: Token, nameTok: Token): void {
   if (pp.onceFiles.has(file)) return;
   const lexed = pp.loadFile(file);
   if (!lexed) {
-    pp.error(`'${name}' could not be read`, nameSpan());
+    pp.error(`'${clipText(name, MAX_QUOTED)}' could not be read`, nameSpan());
     pp.fatal = true;
     return;
   }

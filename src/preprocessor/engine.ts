@@ -5,6 +5,7 @@
 import * as path from 'node:path';
 import type { Host } from '../host.js';
 import { latin1String } from '../tree/value.js';
+import { MAX_QUOTED, clipText } from '../report/safe-text.js';
 import type { Diagnostic, DiagnosticNote } from '../report/diagnostic.js';
 import type { SourcePos, SourceSpan } from '../report/source.js';
 import { parseDefine, sameDefinition, type MacroDef } from './define.js';
@@ -57,6 +58,26 @@ interface MacroArg {
   omitted: boolean;
 }
 
+/**
+ * Limits that turn a runaway input into a located error instead of a hang or a heap
+ * abort (GCC's cpp has none of them and runs out of memory on a macro bomb). Real trees
+ * are far below them: over the kernel's 1,732 arm64 sources the deepest expansion chain
+ * is 5 levels and the largest file makes 7,134 expansions.
+ */
+export const PREPROCESS_LIMITS = {
+  /** macro expansions nested in each other (through bodies or arguments) */
+  maxExpansionDepth: 200,
+  /** expansions plus replacement-list tokens per run: at least this ... */
+  minWork: 2_000_000,
+  /** ... or this many per token read (each #include counted every time) */
+  workPerInputToken: 16,
+  /** preprocessed text: at least this many bytes may be written ... */
+  minOutput: 32 * 1024 * 1024,
+  /** ... or this many per byte read, but never more than maxOutput */
+  outputPerInputByte: 4,
+  maxOutput: 256 * 1024 * 1024,
+} as const;
+
 export interface EngineOptions {
   host: Host;
   includeDirs: string[];
@@ -85,6 +106,13 @@ export class Preprocessor {
   fatal = false;
   counter = 0;
   mainFile = '';
+  /** tokens and bytes of every file entered (for the expansion and output budgets) */
+  private inputTokens = 0;
+  private inputBytes = 0;
+  /** expansions plus replacement tokens made so far */
+  private work = 0;
+  /** nesting depth of each expansion (index as in `expansions`) */
+  private readonly expansionDepth: number[] = [];
 
   private contexts: Context[] = [];
   private readonly lookahead: Token[] = [];
@@ -130,6 +158,8 @@ export class Preprocessor {
     if (site && parent) this.printer.resumeAt(this.frames[this.frames.length - 1].inst, site.line + 1);
     this.files.push({ path: lexed.path, text: lexed.text, bytes: lexed.bytes, lineStarts: lexed.lineStarts, includedFrom });
     this.frames.push({ lexed, inst, idx: 0, foundIn, condBase: this.conds.length });
+    this.inputTokens += lexed.tokens.length;
+    this.inputBytes += lexed.bytes.length;
     for (const e of lexed.errors) {
       this.error(e.message, spanIn(this.files[inst], e.pos, e.pos + 2));
     }
@@ -195,11 +225,40 @@ export class Preprocessor {
     return span;
   }
 
+  /** The invocation site of expansion `e`, with the chain of invocations it came out of
+   *  (built with a loop: the chain is as long as the input nests macros). */
   expansionSpan(e: number): SourceSpan {
-    const site = this.expansions[e];
-    const s = spanIn(this.files[site.inst], site.pos, site.end);
-    if (site.parent >= 0) s.expandedFrom = this.expansionSpan(site.parent);
-    return s;
+    let first: SourceSpan | undefined;
+    let last: SourceSpan | undefined;
+    for (let x = e; x >= 0; x = this.expansions[x].parent) {
+      const site = this.expansions[x];
+      const s = spanIn(this.files[site.inst], site.pos, site.end);
+      if (last) last.expandedFrom = s;
+      else first = s;
+      last = s;
+    }
+    return first!;
+  }
+
+  /** Charges `n` units to the expansion budget; false (after a located error, and with
+   *  input reading stopped) once it is spent. */
+  private spend(n: number, at: () => SourceSpan): boolean {
+    if (this.fatal) return false;
+    this.work += n;
+    const budget = Math.max(PREPROCESS_LIMITS.minWork, PREPROCESS_LIMITS.workPerInputToken * this.inputTokens);
+    if (this.work <= budget) return true;
+    this.error(
+      `macro expansion too large: more than ${budget} expansions and replacement tokens for ${this.inputTokens} input tokens (a macro that expands to copies of itself?)`,
+      at(),
+    );
+    this.fatal = true;
+    return false;
+  }
+
+  /** Most preprocessed text this run may write (see PREPROCESS_LIMITS). */
+  private get outputLimit(): number {
+    const l = PREPROCESS_LIMITS;
+    return Math.min(l.maxOutput, Math.max(l.minOutput, l.outputPerInputByte * this.inputBytes));
   }
 
   error(message: string, span?: SourceSpan, notes?: DiagnosticNote[]): void {
@@ -215,7 +274,7 @@ export class Preprocessor {
   define(macro: MacroDef, at: Token | null): void {
     const old = this.macros.get(macro.name);
     if (old && !old.builtin && !sameDefinition(old, macro) && at) {
-      this.warning(`"${macro.name}" redefined`, this.spanOf(at));
+      this.warning(`"${clipText(macro.name, MAX_QUOTED)}" redefined`, this.spanOf(at));
     }
     this.macros.set(macro.name, macro);
   }
@@ -236,7 +295,7 @@ export class Preprocessor {
     // reuse the #define parser on "NAME VALUE"
     const parsed = parseDefine(body);
     if (parsed.ok) this.macros.set(parsed.macro.name, { ...parsed.macro, inst });
-    else this.error(`invalid -D option '${def}': ${parsed.message}`);
+    else this.error(`invalid -D option '${clipText(def, MAX_QUOTED)}': ${parsed.message}`);
   }
 
   private commandLineInst(lexed: LexedFile): number {
@@ -360,7 +419,7 @@ export class Preprocessor {
         painted.flags |= NO_EXPAND;
         return painted;
       }
-      if (this.preventExpansion) return result;
+      if (this.preventExpansion || this.fatal) return result;
       if (this.enterMacro(macro, result)) {
         if (this.inDirective) continue;
         return paddingToken(result);
@@ -424,12 +483,30 @@ export class Preprocessor {
     const sameLine = close !== nameTok && closeInst === inst && close.exp === nameTok.exp && close.line === nameTok.line && close.end > nameTok.pos;
     const parent = nameTok.exp >= 0 ? nameTok.exp : this.argOwner.length ? this.argOwner[this.argOwner.length - 1] : -1;
     this.expansions.push({ inst, pos: nameTok.pos, end: sameLine ? close.end : nameTok.end, parent });
+    this.expansionDepth.push(parent >= 0 ? this.expansionDepth[parent] + 1 : 1);
     return id;
+  }
+
+  /** Whether `macro` may be expanded at `nameTok` within the limits (else a located error
+   *  has been reported and input reading stopped). */
+  private allowed(macro: MacroDef, nameTok: Token): boolean {
+    return this.nestingAllowed(nameTok, macro) && this.spend(1 + macro.body.length, () => this.spanOf(nameTok));
+  }
+
+  /** False (after a located error) when expanding at `nameTok` would nest expansions, or
+   *  argument pre-expansions, deeper than the limit. */
+  private nestingAllowed(nameTok: Token, macro: MacroDef): boolean {
+    const parent = nameTok.exp >= 0 ? nameTok.exp : this.argOwner.length ? this.argOwner[this.argOwner.length - 1] : -1;
+    const depth = Math.max(parent >= 0 ? this.expansionDepth[parent] + 1 : 1, this.argOwner.length + 1);
+    if (depth <= PREPROCESS_LIMITS.maxExpansionDepth) return true;
+    this.error(`macro "${clipText(macro.name, MAX_QUOTED)}" expanded ${depth} levels deep (the limit is ${PREPROCESS_LIMITS.maxExpansionDepth})`, this.spanOf(nameTok));
+    this.fatal = true;
+    return false;
   }
 
   /** 0: not expanded (function-like name without arguments, or an error); 1: pushed. */
   private enterMacro(macro: MacroDef, nameTok: Token): number {
-    if (macro.builtin) return this.expandBuiltin(macro, nameTok);
+    if (macro.builtin) return this.allowed(macro, nameTok) ? this.expandBuiltin(macro, nameTok) : 0;
     let args: MacroArg[] | null = null;
     let close = nameTok;
     if (macro.funLike) {
@@ -442,6 +519,7 @@ export class Preprocessor {
       args = got.args;
       close = got.close;
     }
+    if (!this.allowed(macro, nameTok)) return 0;
     const exp = this.newExpansion(nameTok, close);
     let tokens: Token[];
     if (args && macro.params.length > 0) {
@@ -513,7 +591,7 @@ export class Preprocessor {
 
     if (tok.kind === EOF) {
       if (tok === this.argEof) this.backup(tok);
-      this.error(`unterminated argument list invoking macro "${macro.name}"`, this.spanOf(nameTok));
+      this.error(`unterminated argument list invoking macro "${clipText(macro.name, MAX_QUOTED)}"`, this.spanOf(nameTok));
       return null;
     }
     if (argc === 1 && paramc === 0 && args[0].first.length === 0) argc = 0;
@@ -523,9 +601,9 @@ export class Preprocessor {
       } else {
         const message =
           argc < paramc
-            ? `macro "${macro.name}" requires ${paramc} arguments, but only ${argc} given`
-            : `macro "${macro.name}" passed ${argc} arguments, but takes just ${paramc}`;
-        this.error(message, this.spanOf(tok), [{ message: `macro "${macro.name}" defined here`, span: spanIn(this.files[macro.inst], macro.pos, macro.end) }]);
+            ? `macro "${clipText(macro.name, MAX_QUOTED)}" requires ${paramc} arguments, but only ${argc} given`
+            : `macro "${clipText(macro.name, MAX_QUOTED)}" passed ${argc} arguments, but takes just ${paramc}`;
+        this.error(message, this.spanOf(tok), [{ message: `macro "${clipText(macro.name, MAX_QUOTED)}" defined here`, span: spanIn(this.files[macro.inst], macro.pos, macro.end) }]);
         return null;
       }
     } else if (macro.variadic && argc === 1 && args[0].first.length === 0) {
@@ -590,6 +668,8 @@ export class Preprocessor {
         from = this.expandArg(arg, exp);
       }
       if (!inDirective && i > 0 && !prevPaste) out.push(paddingToken(src));
+      // an argument copied many times over (`#define M(x) x x`, nested) doubles per level
+      if (!this.spend(from.length, () => this.expansionSpan(exp))) return out;
       if (from.length) {
         for (const t of from) {
           if (t.kind === PADDING || t.exp >= 0) out.push(t);
@@ -705,6 +785,13 @@ export class Preprocessor {
         continue;
       }
       this.printer.stream(t, t.inst >= 0 ? t.inst : this.currentInst);
+      if (this.printer.length > this.outputLimit && !this.fatal) {
+        this.error(`preprocessed text too large: more than ${this.outputLimit} bytes from ${this.inputBytes} bytes of input`, this.spanOf(t));
+        this.fatal = true;
+        // what is still queued in macro contexts is dropped, not printed
+        this.contexts.length = 0;
+        break;
+      }
     }
   }
 

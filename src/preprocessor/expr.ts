@@ -1,5 +1,6 @@
 // #if / #elif integer constant expressions: intmax_t / uintmax_t arithmetic (64-bit),
 // `defined`, unknown identifiers = 0, character constants, short-circuit evaluation.
+import { MAX_QUOTED, clipText } from '../report/safe-text.js';
 import { CHAR, EOF, NAME, NUMBER, PUNCT, STRING, type Token } from './tokens.js';
 
 export interface ExprTokens {
@@ -55,11 +56,11 @@ export function parseNumber(text: string): Val | string {
   const m = /^(0[xX][0-9a-fA-F]+|0[bB][01]+|[0-9]+)([uUlL]*)$/.exec(text);
   if (!m) {
     if (/^[0-9]*\.|^[0-9]+[eE]|^0[xX][0-9a-fA-F]*[pP.]/.test(text)) return 'floating constant in preprocessor expression';
-    return `invalid integer constant "${text}" in #if`;
+    return `invalid integer constant "${clipText(text, MAX_QUOTED)}" in #if`;
   }
   const digits = m[1];
   const suffix = m[2].toLowerCase();
-  if (!/^(u?(l|ll)?|(l|ll)u)$/.test(suffix)) return `invalid suffix "${m[2]}" on integer constant`;
+  if (!/^(u?(l|ll)?|(l|ll)u)$/.test(suffix)) return `invalid suffix "${clipText(m[2], MAX_QUOTED)}" on integer constant`;
   let v: bigint;
   if (/^0[bB]/.test(digits)) v = BigInt(digits);
   else if (/^0[xX]/.test(digits)) v = BigInt(digits);
@@ -110,6 +111,25 @@ export function charValue(text: string): Val | string {
   return { v: BigInt(v | 0), u: false };
 }
 
+/** What the operator stack holds while an operand is being read. */
+type Pending =
+  | { kind: 'unary'; op: string }
+  | { kind: 'paren' }
+  /** `skip`: a short-circuited && or || (its right operand is not evaluated) */
+  | { kind: 'binary'; op: Token; prec: number; left: Val; skip: boolean }
+  /** `cond ?` read */
+  | { kind: 'cond'; take: boolean }
+  /** `cond ? then :` read */
+  | { kind: 'else'; take: boolean; then: Val };
+
+/** The comma operator's precedence (below every other binary operator). */
+const COMMA_PREC = 0;
+
+/**
+ * Evaluates a #if expression with GCC's rules: operator precedence parsing on an explicit
+ * stack (nesting depth is the input's), short-circuit evaluation (division by zero in an
+ * unevaluated operand is not an error), the comma operator outside `?:`'s last operand.
+ */
 export function evaluateExpression(src: ExprTokens): ExprResult {
   let cur: Token = src.next();
   let skipEval = 0;
@@ -117,9 +137,10 @@ export function evaluateExpression(src: ExprTokens): ExprResult {
     cur = src.next();
   };
   const isP = (t: Token, s: string): boolean => t.kind === PUNCT && t.text === s;
-  const describe = (t: Token): string => (t.kind === EOF ? 'end of line' : `"${t.text}"`);
+  const describe = (t: Token): string => (t.kind === EOF ? 'end of line' : `"${clipText(t.text, MAX_QUOTED)}"`);
 
-  const primary = (): Val => {
+  /** A number, a character constant, `defined X`, `__has_include(...)` or an identifier. */
+  const operand = (): Val => {
     const t = cur;
     if (t.kind === NUMBER) {
       advance();
@@ -162,33 +183,11 @@ export function evaluateExpression(src: ExprTokens): ExprResult {
         return hasInclude(t);
       }
       advance();
-      if (isP(cur, '(')) throw new ExprError(`function-like macro "${t.text}" is not defined`, t);
+      if (isP(cur, '(')) throw new ExprError(`function-like macro "${clipText(t.text, MAX_QUOTED)}" is not defined`, t);
       return { v: 0n, u: false };
     }
-    if (isP(t, '(')) {
-      advance();
-      const v = comma();
-      if (!isP(cur, ')')) throw new ExprError(`missing ')' in expression`, cur);
-      advance();
-      return v;
-    }
-    if (t.kind === PUNCT && (t.text === '+' || t.text === '-' || t.text === '~' || t.text === '!')) {
-      advance();
-      const v = primary();
-      switch (t.text) {
-        case '+':
-          return v;
-        case '-':
-          return norm(-v.v, v.u);
-        case '~':
-          return norm(~v.v, v.u);
-        default:
-          return { v: v.v === 0n ? 1n : 0n, u: false };
-      }
-    }
     if (t.kind === EOF) throw new ExprError('#if with no expression', t);
-    if (t.kind === STRING) throw new ExprError(`token "${t.text}" is not valid in preprocessor expressions`, t);
-    throw new ExprError(`token "${t.text}" is not valid in preprocessor expressions`, t);
+    throw new ExprError(`token "${clipText(t.text, MAX_QUOTED)}" is not valid in preprocessor expressions`, t);
   };
 
   const hasInclude = (op: Token): Val => {
@@ -224,31 +223,6 @@ export function evaluateExpression(src: ExprTokens): ExprResult {
     return { v: src.hasInclude!(name, angled) ? 1n : 0n, u: false };
   };
 
-  const binary = (minPrec: number): Val => {
-    let left = primary();
-    for (;;) {
-      const op = cur;
-      if (op.kind !== PUNCT) {
-        if (op.kind === EOF) return left;
-        throw new ExprError(`missing binary operator before token ${describe(op)}`, op);
-      }
-      const prec = BINARY_PREC[op.text];
-      if (prec === undefined || prec < minPrec) return left;
-      advance();
-      if (op.text === '&&' || op.text === '||') {
-        const short = op.text === '&&' ? left.v === 0n : left.v !== 0n;
-        if (short) skipEval++;
-        const right = binary(prec + 1);
-        if (short) skipEval--;
-        const r = op.text === '&&' ? left.v !== 0n && right.v !== 0n : left.v !== 0n || right.v !== 0n;
-        left = { v: r ? 1n : 0n, u: false };
-        continue;
-      }
-      const right = binary(prec + 1);
-      left = apply(op, left, right);
-    }
-  };
-
   const apply = (op: Token, a: Val, b: Val): Val => {
     const u = a.u || b.u;
     const x = u ? toU(a.v) : a.v;
@@ -260,7 +234,7 @@ export function evaluateExpression(src: ExprTokens): ExprResult {
       case '%':
         if (y === 0n) {
           if (skipEval) return { v: 0n, u };
-          throw new ExprError(op.text === '/' ? 'division by zero in #if' : 'division by zero in #if', op);
+          throw new ExprError('division by zero in #if', op);
         }
         return norm(op.text === '/' ? x / y : x % y, u);
       case '+':
@@ -299,39 +273,110 @@ export function evaluateExpression(src: ExprTokens): ExprResult {
         return norm(x ^ y, u);
       case '|':
         return norm(x | y, u);
+      case '&&':
+        return { v: a.v !== 0n && b.v !== 0n ? 1n : 0n, u: false };
+      case '||':
+        return { v: a.v !== 0n || b.v !== 0n ? 1n : 0n, u: false };
+      case ',':
+        return b;
     }
     throw new ExprError(`token "${op.text}" is not valid in preprocessor expressions`, op);
   };
 
-  const conditional = (): Val => {
-    const c = binary(1);
-    if (!isP(cur, '?')) return c;
-    advance();
-    const take = c.v !== 0n;
-    if (!take) skipEval++;
-    const a = comma();
-    if (!take) skipEval--;
-    if (!isP(cur, ':')) throw new ExprError(`'?' without following ':'`, cur);
-    advance();
-    if (take) skipEval++;
-    const b = conditional();
-    if (take) skipEval--;
-    const u = a.u || b.u;
-    return norm(take ? a.v : b.v, u);
+  const applyUnary = (op: string, v: Val): Val => {
+    switch (op) {
+      case '+':
+        return v;
+      case '-':
+        return norm(-v.v, v.u);
+      case '~':
+        return norm(~v.v, v.u);
+      default:
+        return { v: v.v === 0n ? 1n : 0n, u: false };
+    }
   };
 
-  const comma = (): Val => {
-    let v = conditional();
-    while (isP(cur, ',')) {
-      advance();
-      v = conditional();
+  const stack: Pending[] = [];
+  /** Applies pending binary operators of precedence >= prec (left-associative). */
+  const reduceBinary = (v: Val, prec: number): Val => {
+    for (;;) {
+      const top = stack[stack.length - 1];
+      if (!top || top.kind !== 'binary' || top.prec < prec) return v;
+      stack.pop();
+      if (top.skip) skipEval--;
+      v = apply(top.op, top.left, v);
     }
-    return v;
+  };
+  /** Applies every pending binary operator and completed `?:` down to a '(' or an open `?`. */
+  const reduceAll = (v: Val): Val => {
+    for (;;) {
+      v = reduceBinary(v, COMMA_PREC);
+      const top = stack[stack.length - 1];
+      if (!top || top.kind !== 'else') return v;
+      stack.pop();
+      if (top.take) skipEval--;
+      v = norm(top.take ? top.then.v : v.v, top.then.u || v.u);
+    }
+  };
+
+  const run = (): Val => {
+    for (;;) {
+      // an operand, after any unary operators and '('
+      for (;;) {
+        if (cur.kind === PUNCT && (cur.text === '+' || cur.text === '-' || cur.text === '~' || cur.text === '!')) stack.push({ kind: 'unary', op: cur.text });
+        else if (isP(cur, '(')) stack.push({ kind: 'paren' });
+        else break;
+        advance();
+      }
+      let v = operand();
+      // then operators
+      for (;;) {
+        while (stack.length && stack[stack.length - 1].kind === 'unary') v = applyUnary((stack.pop() as { op: string }).op, v);
+        const op = cur;
+        if (op.kind !== PUNCT && op.kind !== EOF) throw new ExprError(`missing binary operator before token ${describe(op)}`, op);
+        const prec = op.kind === PUNCT ? (op.text === ',' ? COMMA_PREC : BINARY_PREC[op.text]) : undefined;
+        if (prec !== undefined) {
+          v = prec === COMMA_PREC ? reduceAll(v) : reduceBinary(v, prec);
+          advance();
+          let skip = false;
+          if (op.text === '&&' || op.text === '||') {
+            skip = op.text === '&&' ? v.v === 0n : v.v !== 0n;
+            if (skip) skipEval++;
+          }
+          stack.push({ kind: 'binary', op, prec, left: v, skip });
+          break;
+        }
+        if (isP(op, '?')) {
+          v = reduceBinary(v, 1);
+          advance();
+          const take = v.v !== 0n;
+          if (!take) skipEval++;
+          stack.push({ kind: 'cond', take });
+          break;
+        }
+        v = reduceAll(v);
+        const top = stack[stack.length - 1];
+        if (top?.kind === 'cond' && isP(op, ':')) {
+          advance();
+          stack.pop();
+          if (!top.take) skipEval--;
+          else skipEval++;
+          stack.push({ kind: 'else', take: top.take, then: v });
+          break;
+        }
+        if (!top) return v;
+        if (top.kind === 'cond') throw new ExprError(`'?' without following ':'`, cur);
+        // top is a '('
+        if (!isP(cur, ')')) throw new ExprError(`missing ')' in expression`, cur);
+        advance();
+        stack.pop();
+      }
+    }
   };
 
   try {
     if (cur.kind === EOF) return { ok: false, message: '#if with no expression', at: null };
-    const v = comma();
+    const v = run();
     const end = cur as Token;
     if (end.kind !== EOF) {
       if (isP(end, ')')) return { ok: false, message: "missing '(' in expression", at: end };

@@ -3,11 +3,14 @@
 // with a source map instead of `# line` markers.
 import { memoryHost } from '../host.js';
 import type { MacroDef } from './define.js';
+import { PASTE_LEFT, PREV_WHITE, STRINGIFY_ARG } from './tokens.js';
 import { Preprocessor } from './engine.js';
 import { lexFile } from './lexer.js';
-import type { PreprocessCache, PreprocessOptions, PreprocessResult } from './types.js';
+import { spanIn } from './sourcemap.js';
+import type { SourcePos } from '../report/source.js';
+import type { MacroInfo, PreprocessCache, PreprocessIndex, PreprocessOptions, PreprocessResult } from './types.js';
 
-export type { PreprocessCache, PreprocessOptions, PreprocessResult, SourceMap } from './types.js';
+export type { MacroInfo, PreprocessCache, PreprocessIndex, PreprocessOptions, PreprocessResult, SourceMap } from './types.js';
 
 export function createPreprocessCache(): PreprocessCache {
   return { lexed: new Map() };
@@ -44,7 +47,7 @@ export function preprocess(file: string, opts: PreprocessOptions): PreprocessRes
   const lexed = pp.loadFile(file);
   if (!lexed) {
     pp.error(`${file}: No such file or directory`);
-    return { text: '', map: pp.map.build(), diagnostics: pp.diagnostics, dependencies: pp.dependencies, sources: pp.sources };
+    return { text: '', map: pp.map.build(), diagnostics: pp.diagnostics, dependencies: pp.dependencies, sources: pp.sources, index: indexOf(pp) };
   }
   pp.pushFile(lexed, null, -1);
   try {
@@ -55,7 +58,37 @@ export function preprocess(file: string, opts: PreprocessOptions): PreprocessRes
   }
   const text = pp.printer.finish();
   if (opts.cache) opts.cache.scratch = pp.printer.scratch;
-  return { text, map: pp.map.build(), diagnostics: pp.diagnostics, dependencies: pp.dependencies, sources: pp.sources };
+  return { text, map: pp.map.build(), diagnostics: pp.diagnostics, dependencies: pp.dependencies, sources: pp.sources, index: indexOf(pp) };
+}
+
+/** The run's macro table and file table, read only when an editor asks. */
+function indexOf(pp: Preprocessor): PreprocessIndex {
+  return {
+    macro(name: string): MacroInfo | undefined {
+      const m = pp.macros.get(name);
+      if (!m || m.builtin) return undefined;
+      const inst = pp.files[m.inst];
+      const fromFile = inst && inst.path !== '<command-line>';
+      const params = m.variadic ? [...m.params.slice(0, -1), m.params[m.params.length - 1] === '__VA_ARGS__' ? '...' : `${m.params[m.params.length - 1]}...`] : m.params;
+      const body = m.body.map((t, i) => `${i > 0 && t.flags & PREV_WHITE ? ' ' : ''}${t.flags & STRINGIFY_ARG ? '#' : ''}${t.text}${t.flags & PASTE_LEFT ? ' ##' : ''}`).join('');
+      return {
+        name, funLike: m.funLike, body,
+        signature: m.funLike ? `${name}(${params.join(', ')})` : name,
+        ...(fromFile ? { span: spanIn(inst, m.pos, m.end) } : {}),
+      };
+    },
+    includes() {
+      const seen = new Set<string>();
+      const out: Array<{ file: string; site: SourcePos }> = [];
+      for (const f of pp.files) {
+        const site = f.includedFrom[0];
+        if (!site || seen.has(f.path)) continue;
+        seen.add(f.path);
+        out.push({ file: f.path, site });
+      }
+      return out;
+    },
+  };
 }
 
 /** Preprocess in-memory text (tests): `files` are extra headers by path. */

@@ -146,12 +146,67 @@ function originOf(ct: CleanText, offset: number, isEnd: boolean): number {
 // has warmed up (a CLI run lexes every header once, cold).
 const WHITE_RE = /[ \t\r\f\v]*/y;
 const NAME_RE = /[A-Za-z0-9_$]*/y;
-const NUMBER_RE = /(?:[eE][+-]|[A-Za-z0-9_$.])*/y;
-const DQ_RE = /(?:[^"\\\n]|\\[^\n])*"/y;
-const SQ_RE = /(?:[^'\\\n]|\\[^\n])*'/y;
+// Quoted literals and pp-numbers are scanned by loops, not regexes: an alternation under
+// `*` costs the regex engine backtracking state per character, and a 10 MB token then
+// overflows its stack.
+
+/** End of a pp-number starting before `i` (GCC: [A-Za-z0-9_$.] and e+ e- E+ E-). */
+function numberEnd(src: string, i: number): number {
+  const n = src.length;
+  for (;;) {
+    if (i >= n) return i;
+    const c = src.charCodeAt(i);
+    if ((c === 101 || c === 69) && (src.charCodeAt(i + 1) === 43 || src.charCodeAt(i + 1) === 45)) i += 2;
+    else if ((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36 || c === 46) i++;
+    else return i;
+  }
+}
+
+/** Offset after the closing `quote` of a literal whose body starts at `i`, or -1 when the
+ *  line ends first (a backslash escapes any character but a newline). */
+function quotedEnd(src: string, i: number, quote: number): number {
+  const n = src.length;
+  while (i < n) {
+    const c = src.charCodeAt(i);
+    if (c === quote) return i + 1;
+    if (c === CC_NL) return -1;
+    if (c === 92 /* \ */) {
+      if (i + 1 >= n || src.charCodeAt(i + 1) === CC_NL) return -1;
+      i += 2;
+    } else i++;
+  }
+  return -1;
+}
+
+/** Why `text` is not source text at all (a DTB, or a file with a NUL byte outside a
+ *  string literal), with the offset to point at; undefined for text. Checked before
+ *  lexing, so that a 50 MB binary costs one scan and one short error, not millions of
+ *  tokens. dtc keeps a NUL inside a string literal (its own tests have two), so those
+ *  pass: from the first NUL's line on, one scan tracks whether a `"` is open. */
+export function binaryInput(text: string): LexError | undefined {
+  if (text.startsWith('\xd0\x0d\xfe\xed')) {
+    return { pos: 0, message: "this is a flattened device tree blob (magic 0xd00dfeed), not source text: read it with 'dtkit decompile'" };
+  }
+  const first = text.indexOf('\0');
+  if (first < 0) return undefined;
+  let inString = false;
+  for (let i = text.lastIndexOf('\n', first) + 1; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === CC_NL) inString = false;
+    else if (c === 34 /* " */) inString = !inString;
+    else if (c === 92 /* \ */ && inString) i++;
+    else if (c === 0 && !inString) return { pos: i, message: 'NUL byte in the input: this is a binary file, not device-tree source text' };
+  }
+  return undefined;
+}
 
 export function lexFile(path: string, text: string, bytes?: Uint8Array): LexedFile {
   const lineStarts = computeLineStarts(text);
+  const binary = binaryInput(text);
+  if (binary) {
+    const b = bytes ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length) : Buffer.from(text, 'latin1');
+    return { path, text, bytes: b, tokens: [], lineStarts, hashLines: new Int32Array(0), errors: [binary] };
+  }
   const spliced = removeSplices(text);
   const src = spliced ? spliced.clean : text;
   const n = src.length;
@@ -208,15 +263,12 @@ export function lexFile(path: string, text: string, bytes?: Uint8Array): LexedFi
       i = NAME_RE.lastIndex;
       kind = NAME;
     } else if ((c >= 48 && c <= 57) || (c === 46 && isDigit(src.charCodeAt(i + 1)))) {
-      NUMBER_RE.lastIndex = i + 1;
-      NUMBER_RE.test(src);
-      i = NUMBER_RE.lastIndex;
+      i = numberEnd(src, i + 1);
       kind = NUMBER;
     } else if (c === 34 /* " */ || c === 39 /* ' */) {
-      const re = c === 34 ? DQ_RE : SQ_RE;
-      re.lastIndex = i + 1;
-      if (re.test(src)) {
-        i = re.lastIndex;
+      const end = quotedEnd(src, i + 1, c);
+      if (end >= 0) {
+        i = end;
         kind = c === 34 ? STRING : CHAR;
       } else {
         // asm mode: an unmatched quote makes the rest of the line one OTHER token

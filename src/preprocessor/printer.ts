@@ -49,6 +49,11 @@ export class Printer {
     if (scratch) this.buf = scratch;
   }
 
+  /** Bytes of output so far. */
+  get length(): number {
+    return this.out;
+  }
+
   /** The output buffer, for the next run to reuse. */
   get scratch(): Buffer {
     return this.buf;

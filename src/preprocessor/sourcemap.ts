@@ -112,15 +112,20 @@ export class SegmentMapBuilder {
     const files = this.files;
     const expansions = this.expansions;
     const expSpans = new Map<number, SourceSpan>();
+    // chains are as long as the input nests macros: built with loops, shared suffixes cached
     const expansionSpan = (e: number): SourceSpan => {
-      let s = expSpans.get(e);
-      if (!s) {
-        const site = expansions[e];
-        s = spanIn(files[site.inst], site.pos, site.end);
-        if (site.parent >= 0) s.expandedFrom = expansionSpan(site.parent);
-        expSpans.set(e, s);
+      const missing: number[] = [];
+      let x = e;
+      for (; x >= 0 && !expSpans.has(x); x = expansions[x].parent) missing.push(x);
+      let below = x >= 0 ? expSpans.get(x) : undefined;
+      for (let i = missing.length - 1; i >= 0; i--) {
+        const site = expansions[missing[i]];
+        const s = spanIn(files[site.inst], site.pos, site.end);
+        if (below) s.expandedFrom = below;
+        expSpans.set(missing[i], s);
+        below = s;
       }
-      return s;
+      return expSpans.get(e)!;
     };
     return {
       spanAt(offset: number, length = 0): SourceSpan {

@@ -2,7 +2,7 @@
 // from offsets in that text back to where each character came from.
 import type { Host } from '../host.js';
 import type { Diagnostic } from '../report/diagnostic.js';
-import type { SourceSpan } from '../report/source.js';
+import type { SourcePos, SourceSpan } from '../report/source.js';
 
 export interface PreprocessOptions {
   host: Host;
@@ -39,4 +39,25 @@ export interface PreprocessResult {
   dependencies: string[];
   /** file -> text of every file read, for excerpts in diagnostics */
   sources: Map<string, string>;
+  /** what an editor asks about the run (macros, include sites); built only when asked */
+  index: PreprocessIndex;
+}
+
+/** A macro as defined when the run ended. */
+export interface MacroInfo {
+  name: string;
+  /** where its name is written in the #define (undefined for built-ins and -D) */
+  span?: SourceSpan;
+  /** `NAME(a, b)` for a function-like macro, else the name */
+  signature: string;
+  /** the replacement list as written, on one line */
+  body: string;
+  funLike: boolean;
+}
+
+/** Where each file was included from, and the macros: for go-to-definition and hover. */
+export interface PreprocessIndex {
+  macro(name: string): MacroInfo | undefined;
+  /** every file read through #include, with the site of its first #include */
+  includes(): Array<{ file: string; site: SourcePos }>;
 }

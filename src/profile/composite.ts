@@ -2,13 +2,13 @@
 // stream conflicts, and (when bindings are given) the schemas. A finding on a node the
 // overlay touched is reported at the profile line that caused it; the base's own
 // business (a PAS remoteproc the profile leaves alone) is a warning, not a refusal.
-import type { Diagnostic, DiagnosticNote } from '../report/diagnostic.js';
+import type { Diagnostic, DiagnosticNote, DiagnosticSubject } from '../report/diagnostic.js';
 import type { SourceSpan } from '../report/source.js';
 import type { Tree } from '../tree/model.js';
 import type { CheckLevel } from '../checks/types.js';
 import { runChecks } from '../checks/run.js';
 import { qcomChecks } from '../qcom/checks.js';
-import { DEVMEM_PROPERTY } from '../qcom/devmem.js';
+import { DEVMEM_CELLS_PER_ROW, DEVMEM_PROPERTY } from '../qcom/devmem.js';
 import { phandleLookup } from '../qcom/pas.js';
 import { streamConflicts } from '../qcom/streams.js';
 import type { ValidateContext } from '../schema/validate.js';
@@ -48,21 +48,21 @@ function touchedNodes(plan: OverlayPlan): Map<string, OutNode> {
   return out;
 }
 
-/** The profile span behind a finding about `property` of an overlay node. */
-function profileSpan(n: OutNode, property: string | undefined, message: string): SourceSpan | undefined {
-  const prop = n.props.find((p) => p.name === property) ?? n.props.find((p) => message.includes(`'${p.name}'`)) ?? n.props[0];
+/** The profile span behind a finding about an overlay node: the row of a devmem cell,
+ *  else the property the finding is about (or one of those it names), else the node's first. */
+function profileSpan(n: OutNode, d: DiagnosticSubject): SourceSpan | undefined {
+  const prop = n.props.find((p) => p.name === d.property) ?? n.props.find((p) => d.properties?.includes(p.name)) ?? n.props[0];
   if (!prop) return undefined;
-  const row = property === DEVMEM_PROPERTY ? /\brow (\d+)/.exec(message) : null;
-  const rowSpec = row ? prop.origin.rows?.[Number(row[1])] : undefined;
+  const row = d.property === DEVMEM_PROPERTY && d.element !== undefined ? Math.floor(d.element / DEVMEM_CELLS_PER_ROW) : undefined;
+  const rowSpec = row === undefined ? undefined : prop.origin.rows?.[row];
   return rowSpec?.span ?? prop.origin.span;
 }
 
-/** A schema finding about a property the overlay sets on `n` (by name, or in an 'unexpected' list). */
+/** A schema finding about a property the overlay sets on `n` (by name, or among those it names). */
 function concernsOverlay(d: Diagnostic, n: OutNode): boolean {
   const names = n.props.map((p) => p.name);
   if (d.property !== undefined) return names.includes(d.property);
-  const unexpected = /\((.*) (?:was|were) unexpected\)/.exec(d.message);
-  if (unexpected) return names.some((name) => unexpected[1].includes(`'${name}'`));
+  if (d.properties) return names.some((name) => d.properties!.includes(name));
   return names.some((name) => d.schemaPath?.split('/').includes(name) ?? false);
 }
 
@@ -91,11 +91,10 @@ export function validateComposite(input: CompositeInput): CompositeResult {
   for (const c of conflicts) {
     const mine = touched.has(c.later.node.path) ? c.later : c.earlier;
     const other = mine === c.later ? c.earlier : c.later;
-    const why = c.message.slice(c.message.lastIndexOf(': ') + 2);
     out.push({
       rule: 'qcom_sid_conflict', severity: 'error', node: mine.node.path, property: 'iommus',
-      message: `stream ${streamText(mine)} collides with ${other.node.path} (${streamText(other)}) on ${describeNode(base, mine.iommu.path)}: ${why}`,
-      span: profileSpan(touched.get(mine.node.path)!, 'iommus', ''),
+      message: `stream ${streamText(mine)} collides with ${other.node.path} (${streamText(other)}) on ${describeNode(base, mine.iommu.path)}: ${c.why}`,
+      span: profileSpan(touched.get(mine.node.path)!, { property: 'iommus' }),
       notes: [baseNote(base, other.node.path, 'the other user of the stream')],
     });
   }
@@ -107,7 +106,7 @@ export function validateComposite(input: CompositeInput): CompositeResult {
   for (const d of r.diagnostics) {
     const n = d.node ? touched.get(d.node) : undefined;
     if (n) {
-      out.push({ ...d, span: profileSpan(n, d.property, d.message) ?? d.span });
+      out.push({ ...d, span: profileSpan(n, d) ?? d.span });
       if (d.severity === 'error') hostErrors++;
     } else if (d.rule === 'qcom_pas_host') {
       // a PAS remoteproc the profile does not mention: the profile's choice (as upstream's
@@ -132,9 +131,9 @@ export function validateComposite(input: CompositeInput): CompositeResult {
     for (const d of all) {
       const n = d.node ? touched.get(d.node) : undefined;
       if (!n || (base.tree.findByPath(d.node!) && !concernsOverlay(d, n))) continue;
-      const span = profileSpan(n, d.property, d.message) ?? d.span;
+      const span = profileSpan(n, d) ?? d.span;
       const failing = baseFailures.get(d.node!) ?? 0;
-      if (failing && /unexpected\)$/.test(d.message)) {
+      if (failing && d.properties) {
         // a node that fails its schema for reasons of its own leaves every property
         // "unevaluated": say so rather than blame the overlay
         out.push({ ...d, span, severity: 'warning', notes: [...(d.notes ?? []), { message: `the base node itself fails this schema (${failing} finding${failing === 1 ? '' : 's'}, e.g. missing required properties), so nothing it has counts as evaluated` }] });

@@ -10,12 +10,44 @@ export interface EmitOptions {
   profileFile?: string;
 }
 
+// Everything a profile says ends up inside DTS text that cpp and dtc read, so free text is
+// made inert: a string cannot end early or start a new line (a line starting with `#`
+// would be a cpp directive), a comment cannot be closed by its own text.
+
+const STRING_ESCAPES: Record<string, string> = { '\\': '\\\\', '"': '\\"', '\n': '\\n', '\t': '\\t', '\r': '\\r' };
+
+/** A DTS string literal: backslash, quote and every control character escaped. */
 function quote(s: string): string {
-  return `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+  return `"${s.replace(/[\\"\x00-\x1f\x7f]/g, (c) => STRING_ESCAPES[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)}"`;
+}
+
+/** Comment text: a star-slash cannot close the comment (it becomes `* /`); control
+ *  characters but tab become spaces. */
+function commentText(line: string): string {
+  return line.replace(/\*\//g, '* /').replace(/[\x00-\x08\x0b-\x1f\x7f]/g, ' ');
+}
+
+/** What DTS can spell after `&`: a label, or `{/path}` in dtc's path characters. */
+const DTS_LABEL = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const DTS_PATH = /^\/[A-Za-z0-9,._+*#?@\/-]*$/;
+
+export function isDtsLabel(s: string): boolean {
+  return DTS_LABEL.test(s);
+}
+
+export function isDtsPath(s: string): boolean {
+  return DTS_PATH.test(s);
+}
+
+/** `&ref` as written; plan refuses anything else, so this only guards against a bug. */
+function refText(ref: string): string {
+  const ok = ref.startsWith('{') ? ref.endsWith('}') && isDtsPath(ref.slice(1, -1)) : isDtsLabel(ref);
+  if (!ok) throw new Error(`refusing to write the reference &${ref} into DTS text`);
+  return `&${ref}`;
 }
 
 function cellText(c: OutCell): string {
-  return c.kind === 'ref' ? `&${c.ref}` : c.text;
+  return c.kind === 'ref' ? refText(c.ref) : c.text;
 }
 
 /** Leading whitespace reaching `column` (0-based, tab stops of 8), as tabs then spaces. */
@@ -39,7 +71,7 @@ function propLines(p: OutProp, depth: number): string[] {
 
 function commentLines(comments: string[], depth: number): string[] {
   const lead = '\t'.repeat(depth);
-  const lines = comments.flatMap((c) => c.trim().split('\n'));
+  const lines = comments.flatMap((c) => c.trim().split(/\r?\n/)).map(commentText);
   if (lines.length === 0) return [];
   if (lines.length === 1) return [`${lead}/* ${lines[0]} */`];
   return [`${lead}/*`, ...lines.map((l) => (l ? `${lead} * ${l}` : `${lead} *`)), `${lead} */`];
@@ -64,7 +96,7 @@ export function emitDtso(plan: OverlayPlan, opts: EmitOptions = {}): string {
   const lines = [...commentLines(header, 0), '', '/dts-v1/;', '/plugin/;'];
   if (plan.usesDevmem) lines.push('', `#include <${DEVMEM_HEADER}>`);
   for (const b of plan.blocks) {
-    lines.push('', ...commentLines(b.comments, 0), ...nodeLines(b, `&${b.ref}`, 0));
+    lines.push('', ...commentLines(b.comments, 0), ...nodeLines(b, refText(b.ref), 0));
   }
   return `${lines.join('\n')}\n`;
 }

@@ -126,6 +126,22 @@ function editBodyYaml(ctx: Ctx, node: Node, nodePath: string, depth: number, ski
   return lines;
 }
 
+/** Levels of `children:` a profile can hold within js-yaml's nesting limit of 100 (each
+ *  level is a list and a mapping, under the document, `edits` and its entry). */
+const MAX_CHILD_DEPTH = 45;
+
+/** Levels of live nodes below `node` (a loop: the overlay's depth is the input's). */
+function nestingDepth(node: Node): number {
+  let max = 0;
+  const stack: Array<[Node, number]> = [[node, 0]];
+  while (stack.length) {
+    const [n, d] = stack.pop()!;
+    if (d > max) max = d;
+    for (const c of n.nodes) stack.push([c, d + 1]);
+  }
+  return max;
+}
+
 interface Fragment {
   /** `label: x` or `path: /x` */
   targetKey: string;
@@ -145,7 +161,7 @@ function fragments(ctx: Ctx): Fragment[] {
     const targetPath = f.getProperty('target-path');
     const base = ctx.input.base;
     if (label) {
-      out.push({ targetKey: `label: ${label}`, label, baseNode: base?.labels.get(label), overlayPath: ov.path, node: ov });
+      out.push({ targetKey: `label: ${yamlName(label)}`, label, baseNode: base?.labels.get(label), overlayPath: ov.path, node: ov });
     } else if (targetPath && stringsOf(targetPath.value)?.length === 1) {
       const p = stringsOf(targetPath.value)![0];
       out.push({ targetKey: `path: ${yamlName(p)}`, baseNode: base?.tree.findByPath(p), overlayPath: ov.path, node: ov });
@@ -175,8 +191,8 @@ function remoteprocYaml(ctx: Ctx, fr: Fragment): RemoteprocYaml | undefined {
   if (!cells || !smmu || (n !== 1 && n !== 2) || cells.length !== 1 + n) return undefined;
   const lines: Yaml = [`  - ${fr.targetKey}`];
   const pas = fr.baseNode && compatiblesOf(fr.baseNode).find((c) => /^qcom,.*-pas$/.test(c));
-  if (pas) lines.push(`    compatible: ${pas}`);
-  lines.push(`    smmu: ${smmu}`, `    sid: ${hexNum(cells[1])}`);
+  if (pas) lines.push(`    compatible: ${yamlName(pas)}`);
+  lines.push(`    smmu: ${yamlName(smmu)}`, `    sid: ${hexNum(cells[1])}`);
   if (n === 2) lines.push(`    mask: ${hexNum(cells[2])}`);
   const used = new Set(['iommus']);
   const devmem = fr.node.getProperty(DEVMEM_PROPERTY);
@@ -207,6 +223,11 @@ export function profileFromOverlay(input: FromOverlayInput): FromOverlayResult {
       ctx.out.push({ rule: 'profile_target', severity: 'error', message: `${fr.targetKey.replace(': ', ' ')} is not in the base ${input.base.file}`, file: input.overlayFile });
       continue;
     }
+    const depth = nestingDepth(fr.node);
+    if (depth > MAX_CHILD_DEPTH) {
+      unsupported(ctx, fr.overlayPath, `it nests nodes ${depth} levels deep, and a profile holds at most ${MAX_CHILD_DEPTH} levels of children (YAML's nesting limit)`);
+      continue;
+    }
     const rp = remoteprocYaml(ctx, fr);
     if (rp) remoteprocs.push(...rp.lines);
     const body = editBodyYaml(ctx, fr.node, fr.overlayPath, 2, rp?.used ?? new Set());
@@ -218,10 +239,10 @@ export function profileFromOverlay(input: FromOverlayInput): FromOverlayResult {
   const soc = rootCompat[rootCompat.length - 1];
   const lines: Yaml = [
     `# Profile reproducing ${input.overlayFile} (written by dtkit overlay --from).`,
-    `name: ${input.name}`,
+    `name: ${yamlName(input.name)}`,
     'base:',
     '  compatible:',
-    `    - ${soc ?? '"FIXME,soc"  # no base board given: name the SoC compatible this overlay is for'}`,
+    `    - ${soc !== undefined ? yamlName(soc) : '"FIXME,soc"  # no base board given: name the SoC compatible this overlay is for'}`,
   ];
   if (remoteprocs.length) lines.push('remoteprocs:', ...remoteprocs);
   if (edits.length) lines.push('edits:', ...edits);

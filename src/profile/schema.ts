@@ -16,7 +16,7 @@ const label = {
 
 const nodePath = {
   type: 'string',
-  pattern: '^/([^/]+(/[^/]+)*)?$',
+  pattern: '^/([A-Za-z0-9,._+*#?@-]+(/[A-Za-z0-9,._+*#?@-]+)*)?$',
   hint: 'must be an absolute node path such as /soc@0/remoteproc@30000000',
 };
 
@@ -29,7 +29,7 @@ const size = {
 };
 
 const cell = {
-  anyOf: [u32, { type: 'string', pattern: '^&([A-Za-z_][A-Za-z0-9_]*|\\{/[^}]*\\})$' }],
+  anyOf: [u32, { type: 'string', pattern: '^&([A-Za-z_][A-Za-z0-9_]*|\\{/[A-Za-z0-9,._+*#?@/-]*\\})$' }],
   hint: 'must be a 32-bit number or a phandle reference "&label"',
 };
 

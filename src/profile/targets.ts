@@ -6,6 +6,8 @@ import type { Node } from '../tree/model.js';
 import type { BaseIndex } from './base.js';
 import { labelsOf } from './base.js';
 import { compatiblesOf } from '../qcom/pas.js';
+import { MAX_QUOTED, clipText } from '../report/safe-text.js';
+import { isDtsLabel, isDtsPath } from './emit.js';
 import type { TargetRef } from './types.js';
 
 export interface ResolvedTarget {
@@ -27,7 +29,8 @@ export function similarLabels(base: BaseIndex, label: string): string[] {
 
 /** The overlay reference for a node: its first `__symbols__` label, else its path. */
 export function refFor(base: BaseIndex, node: Node): string {
-  const labels = labelsOf(base, node);
+  // only labels DTS can spell (a DTB's __symbols__ may name anything)
+  const labels = labelsOf(base, node).filter(isDtsLabel);
   return labels.length ? labels.sort()[0] : `{${node.path}}`;
 }
 
@@ -48,10 +51,17 @@ export function resolveTarget(base: BaseIndex, t: TargetRef, out: Diagnostic[]):
     }
     return { node, ref: t.label, display };
   }
+  const spellable = (node: Node): ResolvedTarget | undefined => {
+    const ref = refFor(base, node);
+    if (ref.startsWith('{') && !isDtsPath(node.path)) {
+      return fail(`${clipText(node.path, MAX_QUOTED)} has no label and its path cannot be written in DTS (characters outside [A-Za-z0-9,._+*#?@/-])`);
+    }
+    return { node, ref, display };
+  };
   if (t.kind === 'path') {
     const node = base.tree.findByPath(t.path);
-    if (!node || t.path === '/') return fail(`no node at path ${t.path} in the base ${base.file}`);
-    return { node, ref: refFor(base, node), display };
+    if (!node || t.path === '/') return fail(`no node at path ${clipText(t.path, MAX_QUOTED)} in the base ${base.file}`);
+    return spellable(node);
   }
   const matches: Node[] = [];
   for (const n of base.tree.walk()) if (compatiblesOf(n).includes(t.compatible)) matches.push(n);
@@ -60,5 +70,5 @@ export function resolveTarget(base: BaseIndex, t: TargetRef, out: Diagnostic[]):
     return fail(`compatible "${t.compatible}" matches ${matches.length} nodes in the base; name the node by label or path`,
       matches.slice(0, 5).map((n) => `candidate: ${n.path}`));
   }
-  return { node: matches[0], ref: refFor(base, matches[0]), display };
+  return spellable(matches[0]);
 }

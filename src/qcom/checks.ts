@@ -5,26 +5,21 @@ import type { Check, CheckContext } from '../checks/types.js';
 import type { DiagnosticNote } from '../report/diagnostic.js';
 import type { SourceSpan } from '../report/source.js';
 import type { Node, Property, Tree } from '../tree/model.js';
+import { elementSpan } from '../tree/value.js';
 import type { DevmemProblem, DevmemRow } from './devmem.js';
 import {
   DEFAULT_IOMMU_PAGE_SIZE, DEVMEM_CELLS_PER_ROW, DEVMEM_PROPERTY, alignmentProblems, flagProblems, overlapProblems,
 } from './devmem.js';
 import { devmemFormatProblems, devmemRowsOf } from './devmem-value.js';
 import { hex32 } from './format.js';
-import { ValueLocator } from './locate.js';
 import { carveoutOf, isArmSmmu, isEnabledInTree, isPasNode, nodeName, parseIommus, phandleLookup } from './pas.js';
 import type { PhandleLookup } from './pas.js';
 import { streamConflicts } from './streams.js';
 
-export interface QcomCheckSetup {
-  /** Text of a source file: lets findings point at the exact row's cells, not just the property. */
-  sourceText?: (file: string) => string | undefined;
+/** Where a row's cell was written (the parser records every element), else the property. */
+function cellSpan(prop: Property, cell: number): SourceSpan | undefined {
+  return elementSpan(prop.value, cell * 4) ?? prop.span;
 }
-
-/** Where to report, given a property and a byte offset in its value. */
-type Locate = (prop: Property, byteOffset?: number) => SourceSpan | undefined;
-
-const ROW_BYTES = DEVMEM_CELLS_PER_ROW * 4;
 
 /** Why a PAS remote processor sharing its stream is fatal on a KVM host. */
 export const KVM_SHARED_STREAM = 'on a KVM host both devices end up in one IOMMU group, and the remoteproc core then cannot attach the PAS node\'s own domain';
@@ -36,14 +31,15 @@ function lookupOf(ctx: CheckContext): PhandleLookup {
   return facts ? (ph) => facts.nodeByPhandle(ph) : phandleLookup(ctx.tree);
 }
 
-function reportDevmemProblem(ctx: CheckContext, locate: Locate, node: Node, prop: Property, p: DevmemProblem): void {
-  const span = p.row === undefined ? prop.span : locate(prop, p.row * ROW_BYTES + (p.cell ?? 0) * 4);
+function reportDevmemProblem(ctx: CheckContext, node: Node, prop: Property, p: DevmemProblem): void {
+  const element = p.row === undefined ? undefined : p.row * DEVMEM_CELLS_PER_ROW + (p.cell ?? 0);
+  const span = element === undefined ? prop.span : cellSpan(prop, element);
   const notes: DiagnosticNote[] = [];
   if (p.otherRow !== undefined) {
-    const other = locate(prop, p.otherRow * ROW_BYTES + (p.cell ?? 0) * 4);
+    const other = cellSpan(prop, p.otherRow * DEVMEM_CELLS_PER_ROW + (p.cell ?? 0));
     if (other && other !== prop.span) notes.push({ message: `row ${p.otherRow} is here`, span: other });
   }
-  ctx.report(node, p.message, { property: prop, span, notes: notes.length ? notes : undefined });
+  ctx.report(node, p.message, { property: prop, element, span, notes: notes.length ? notes : undefined });
 }
 
 /** Nodes carrying qcom,devmem, with the property. */
@@ -58,11 +54,10 @@ function* devmemNodes(tree: Tree): Generator<[Node, Property]> {
 interface RowCheckSpec {
   id: string;
   description: string;
-  locate: Locate;
   problems: (ctx: CheckContext, node: Node, rows: DevmemRow[]) => DevmemProblem[];
 }
 
-function rowCheck({ id, description, locate, problems }: RowCheckSpec): Check {
+function rowCheck({ id, description, problems }: RowCheckSpec): Check {
   // No `requires: qcom_devmem_format`: a malformed value is skipped here, so one bad
   // property does not silence (or add "Failed prerequisite" to) every other node's rows.
   return {
@@ -71,39 +66,35 @@ function rowCheck({ id, description, locate, problems }: RowCheckSpec): Check {
       for (const [node, prop] of devmemNodes(ctx.tree)) {
         const rows = devmemRowsOf(prop);
         if (!rows) continue;
-        for (const p of problems(ctx, node, rows)) reportDevmemProblem(ctx, locate, node, prop, p);
+        for (const p of problems(ctx, node, rows)) reportDevmemProblem(ctx, node, prop, p);
       }
     },
   };
 }
 
-export function makeQcomChecks(setup: QcomCheckSetup = {}): Check[] {
-  const locator = setup.sourceText ? new ValueLocator(setup.sourceText) : undefined;
-  const locate: Locate = (prop, byteOffset) =>
-    (byteOffset !== undefined ? locator?.spanAt(prop, byteOffset) : undefined) ?? prop.span;
-
+export function makeQcomChecks(): Check[] {
   const format: Check = {
     id: 'qcom_devmem_format', level: 'error',
     description: 'qcom,devmem is rows of exactly four 32-bit cells',
     tree(ctx) {
       for (const [node, prop] of devmemNodes(ctx.tree)) {
-        for (const p of devmemFormatProblems(prop)) reportDevmemProblem(ctx, locate, node, prop, p);
+        for (const p of devmemFormatProblems(prop)) reportDevmemProblem(ctx, node, prop, p);
       }
     },
   };
 
   const flags = rowCheck({
-    id: 'qcom_devmem_flags', description: 'qcom,devmem flags are a non-zero subset of READ|WRITE|CACHE|NOEXEC|MMIO', locate,
+    id: 'qcom_devmem_flags', description: 'qcom,devmem flags are a non-zero subset of READ|WRITE|CACHE|NOEXEC|MMIO',
     problems: (_ctx, _node, rows) => rows.flatMap((r, i) => flagProblems(r, i)),
   });
 
   const alignment = rowCheck({
-    id: 'qcom_devmem_alignment', description: 'qcom,devmem addresses and sizes are IOMMU-page aligned and fit 32 bits', locate,
+    id: 'qcom_devmem_alignment', description: 'qcom,devmem addresses and sizes are IOMMU-page aligned and fit 32 bits',
     problems: (ctx, _node, rows) => rows.flatMap((r, i) => alignmentProblems(r, i, ctx.options.iommuPageSize ?? DEFAULT_IOMMU_PAGE_SIZE)),
   });
 
   const overlap = rowCheck({
-    id: 'qcom_devmem_overlap', description: 'qcom,devmem rows do not collide with each other or with the carveout', locate,
+    id: 'qcom_devmem_overlap', description: 'qcom,devmem rows do not collide with each other or with the carveout',
     problems: (ctx, node, rows) => {
       const c = carveoutOf(node, lookupOf(ctx));
       const carveout = c && { pa: c.pa, size: c.size, description: `memory-region[0] (${c.node.path})` };
@@ -203,5 +194,5 @@ export const QCOM_CHECK_IDS: readonly string[] = [
   'qcom_devmem_ignored', 'qcom_pas_iommus', 'qcom_sid_conflict', 'qcom_pas_host',
 ];
 
-/** The qcom rows without source-text lookup (findings point at the property). */
+/** The qcom rows. */
 export const qcomChecks: Check[] = makeQcomChecks();

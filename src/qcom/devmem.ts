@@ -43,6 +43,10 @@ export interface DevmemProblem {
   cell?: RowCell;
   /** the other row of an overlap */
   otherRow?: number;
+  /** the message without its `row N: ` (what `devmem encode` says of the one row it builds) */
+  detail?: string;
+  /** set on the one finding that stands for this many more of its kind, not listed */
+  more?: number;
 }
 
 /** The carveout as the IOMMU sees it: mapped at IOVA = its physical address. */
@@ -95,18 +99,23 @@ function describeRejectedBits(bits: number): string {
   return parts.join(', ');
 }
 
+/** A problem's message about row `index`, and the same without the row. */
+function atRow(index: number, detail: string): { message: string; detail: string } {
+  return { message: `row ${index}: ${detail}`, detail };
+}
+
 export function flagProblems(row: DevmemRow, index: number): DevmemProblem[] {
   if (row.flags === 0) {
     return [{
       rule: 'qcom_devmem_flags', row: index, cell: 3,
-      message: `row ${index}: flags are 0; a mapping needs at least one of READ, WRITE, CACHE, NOEXEC, MMIO`,
+      ...atRow(index, 'flags are 0; a mapping needs at least one of READ, WRITE, CACHE, NOEXEC, MMIO'),
     }];
   }
   const bad = (row.flags & ~DEVMEM_FLAG_MASK) >>> 0;
   if (!bad) return [];
   return [{
     rule: 'qcom_devmem_flags', row: index, cell: 3,
-    message: `row ${index}: flags ${hex32(row.flags)} set bits outside READ|WRITE|CACHE|NOEXEC|MMIO (0x1f): ${describeRejectedBits(bad)}`,
+    ...atRow(index, `flags ${hex32(row.flags)} set bits outside READ|WRITE|CACHE|NOEXEC|MMIO (0x1f): ${describeRejectedBits(bad)}`),
   }];
 }
 
@@ -116,11 +125,11 @@ export function alignmentProblems(row: DevmemRow, index: number, pageSize: numbe
   const fields: Array<[RowCell, string, number]> = [[0, 'device address', row.da], [1, 'physical address', row.pa], [2, 'size', row.size]];
   for (const [cell, what, v] of fields) {
     if (cell === 2 && v === 0) {
-      out.push({ rule: 'qcom_devmem_alignment', row: index, cell, message: `row ${index}: size is 0` });
+      out.push({ rule: 'qcom_devmem_alignment', row: index, cell, ...atRow(index, 'size is 0') });
     } else if (v % pageSize !== 0) {
       out.push({
         rule: 'qcom_devmem_alignment', row: index, cell,
-        message: `row ${index}: ${what} ${hex32(v)} is not a multiple of the ${page} IOMMU page (off by ${hex32(v % pageSize)})`,
+        ...atRow(index, `${what} ${hex32(v)} is not a multiple of the ${page} IOMMU page (off by ${hex32(v % pageSize)})`),
       });
     }
   }
@@ -129,24 +138,59 @@ export function alignmentProblems(row: DevmemRow, index: number, pageSize: numbe
     if (end > FOUR_GIB) {
       out.push({
         rule: 'qcom_devmem_alignment', row: index, cell,
-        message: `row ${index}: ${what} range ${hex32(base)} + size ${hex32(row.size)} ends at 0x${end.toString(16)}, past the 32-bit address space`,
+        ...atRow(index, `${what} range ${hex32(base)} + size ${hex32(row.size)} ends at 0x${end.toString(16)}, past the 32-bit address space`),
       });
     }
   }
   return out;
 }
 
-/** Pairs of [start, end) ranges that intersect, each reported once, in O(n log n + pairs). */
-function overlappingPairs(ranges: Array<{ start: number; end: number; index: number }>): Array<[number, number]> {
+/** Findings of one kind listed before the rest are summed up in one "N more" finding: a
+ *  user fixes the first ones and runs again; thousands of copies say nothing more. */
+export const MAX_LISTED_PER_KIND = 25;
+
+interface Range {
+  start: number;
+  end: number;
+  index: number;
+  /** ranges overlap only ranges of another group (physical ranges: other flags) */
+  group?: number;
+}
+
+/**
+ * Intersecting pairs, each row reported at most once: ranges sorted by start, each one is
+ * checked against the earlier-starting range that reaches furthest (per other group, when
+ * groups are given). Every range that overlaps some other range is in a pair, found in
+ * O(n log n) (times the number of groups); a range overlapping several others names one.
+ * A pair is [earlier row, later row].
+ */
+function overlappingPairs(ranges: readonly Range[]): Array<[number, number]> {
   const sorted = ranges.filter((r) => r.end > r.start).sort((a, b) => a.start - b.start || a.index - b.index);
-  const open: typeof sorted = [];
+  /** per group: the range reaching furthest so far */
+  const furthest = new Map<number | undefined, Range>();
   const pairs: Array<[number, number]> = [];
   for (const r of sorted) {
-    for (let i = open.length - 1; i >= 0; i--) if (open[i].end <= r.start) open.splice(i, 1);
-    for (const o of open) pairs.push(o.index < r.index ? [o.index, r.index] : [r.index, o.index]);
-    open.push(r);
+    let cover: Range | undefined;
+    for (const [group, f] of furthest) {
+      if (r.group !== undefined && group === r.group) continue;
+      if (f.end > r.start && (!cover || f.index < cover.index)) cover = f;
+    }
+    if (cover) pairs.push(cover.index < r.index ? [cover.index, r.index] : [r.index, cover.index]);
+    const own = furthest.get(r.group);
+    if (!own || r.end > own.end) furthest.set(r.group, r);
   }
   return pairs.sort((a, b) => a[1] - b[1] || a[0] - b[0]);
+}
+
+/** The first MAX_LISTED_PER_KIND problems, then one that counts the rest (at the first of them). */
+function listed(problems: DevmemProblem[], more: (n: number, first: number, last: number) => string): DevmemProblem[] {
+  if (problems.length <= MAX_LISTED_PER_KIND) return problems;
+  const rest = problems.slice(MAX_LISTED_PER_KIND);
+  const first = rest[0];
+  return [
+    ...problems.slice(0, MAX_LISTED_PER_KIND),
+    { rule: first.rule, row: first.row, cell: first.cell, more: rest.length, message: more(rest.length, first.row ?? 0, rest[rest.length - 1].row ?? 0) },
+  ];
 }
 
 /**
@@ -154,34 +198,39 @@ function overlappingPairs(ranges: Array<{ start: number; end: number; index: num
  * ranges mapped twice with different flags, and rows overlapping the carveout's IOVA range.
  */
 export function overlapProblems(rows: readonly DevmemRow[], carveout?: CarveoutRange): DevmemProblem[] {
-  const out: DevmemProblem[] = [];
+  const da: DevmemProblem[] = [];
   const daRanges = rows.map((r, index) => ({ start: r.da, end: r.da + r.size, index }));
   for (const [a, b] of overlappingPairs(daRanges)) {
-    out.push({
+    da.push({
       rule: 'qcom_devmem_overlap', row: b, cell: 0, otherRow: a,
       message: `row ${b}: device addresses ${rangeText(rows[b].da, rows[b].size)} overlap row ${a} (${rangeText(rows[a].da, rows[a].size)})`,
     });
   }
-  const paRanges = rows.map((r, index) => ({ start: r.pa, end: r.pa + r.size, index }));
+  const pa: DevmemProblem[] = [];
+  const paRanges = rows.map((r, index) => ({ start: r.pa, end: r.pa + r.size, index, group: r.flags }));
   for (const [a, b] of overlappingPairs(paRanges)) {
-    if (rows[a].flags === rows[b].flags) continue;
-    out.push({
+    pa.push({
       rule: 'qcom_devmem_overlap', row: b, cell: 1, otherRow: a,
       message: `row ${b}: physical range ${rangeText(rows[b].pa, rows[b].size)} is also mapped by row ${a} with different flags (${flagNames(rows[b].flags)} vs ${flagNames(rows[a].flags)})`,
     });
   }
+  const carve: DevmemProblem[] = [];
   if (carveout && carveout.size > 0) {
     const cStart = carveout.pa, cEnd = carveout.pa + carveout.size;
     rows.forEach((r, i) => {
       if (r.size > 0 && r.da < cEnd && cStart < r.da + r.size) {
-        out.push({
+        carve.push({
           rule: 'qcom_devmem_overlap', row: i, cell: 0,
           message: `row ${i}: device addresses ${rangeText(r.da, r.size)} overlap the carveout ${carveout.description}, mapped at IOVA ${rangeText(cStart, carveout.size)}`,
         });
       }
     });
   }
-  return out;
+  return [
+    ...listed(da, (n, first, last) => `row ${first}: and ${n} more rows (up to row ${last}) whose device addresses overlap an earlier row, not listed`),
+    ...listed(pa, (n, first, last) => `row ${first}: and ${n} more rows (up to row ${last}) whose physical range is also mapped with different flags, not listed`),
+    ...listed(carve, (n, first, last) => `row ${first}: and ${n} more rows (up to row ${last}) that overlap the carveout, not listed`),
+  ];
 }
 
 export interface RowCheckOptions {
@@ -189,14 +238,19 @@ export interface RowCheckOptions {
   carveout?: CarveoutRange;
 }
 
-/** Every row-level problem (flags, alignment, overlap), in rule then row order. */
+/** Every row-level problem (flags, alignment, overlap), in rule then row order; beyond
+ *  MAX_LISTED_PER_KIND of one kind, the rest are counted in one finding. */
 export function rowProblems(rows: readonly DevmemRow[], opts: RowCheckOptions = {}): DevmemProblem[] {
   const pageSize = opts.pageSize ?? DEFAULT_IOMMU_PAGE_SIZE;
-  const out: DevmemProblem[] = [];
-  rows.forEach((r, i) => out.push(...flagProblems(r, i)));
-  rows.forEach((r, i) => out.push(...alignmentProblems(r, i, pageSize)));
-  out.push(...overlapProblems(rows, opts.carveout));
-  return out;
+  const flags: DevmemProblem[] = [];
+  const alignment: DevmemProblem[] = [];
+  rows.forEach((r, i) => flags.push(...flagProblems(r, i)));
+  rows.forEach((r, i) => alignment.push(...alignmentProblems(r, i, pageSize)));
+  return [
+    ...listed(flags, (n, first, last) => `row ${first}: and ${n} more flag problems (up to row ${last}), not listed`),
+    ...listed(alignment, (n, first, last) => `row ${first}: and ${n} more alignment problems (up to row ${last}), not listed`),
+    ...overlapProblems(rows, opts.carveout),
+  ];
 }
 
 /** True when a row maps its IOVA straight onto the same physical address. */

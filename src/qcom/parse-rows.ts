@@ -6,6 +6,10 @@ import type { Diagnostic } from '../report/diagnostic.js';
 import type { SourceSpan } from '../report/source.js';
 import { DEVMEM_FLAGS } from './devmem.js';
 import { parseCInteger } from './format.js';
+import type { ExprStream } from '../dts/expr.js';
+import { parseIntegerExpr, parseIntegerPrim } from '../dts/expr.js';
+import type { Token as DtsToken } from '../dts/lexer.js';
+import { MAX_QUOTED, clipText } from '../report/safe-text.js';
 
 export interface ParsedCells {
   cells: number[];
@@ -45,67 +49,76 @@ function tokenize(text: string, file: string, diags: Diagnostic[]): Token[] {
   return out;
 }
 
-/** Recursive-descent C expression (64-bit unsigned, as dtc computes), one function per precedence level. */
-class ExprParser {
+/** The operators typed rows may use (a subset of DTS's; `<`, `>` and `,` delimit rows). */
+const ROW_OPERATORS = new Set(['|', '^', '&', '<<', '>>', '+', '-', '*', '~', '(', ')']);
+
+/** Ends an expression after its error has been reported. */
+class RowSyntaxAbort extends Error {}
+
+/**
+ * Typed-row tokens as the DTS expression evaluator reads them (numbers and flag macros as
+ * literals), so that cell expressions are computed as dtc computes them (64-bit unsigned),
+ * by the one evaluator that takes any nesting without recursion.
+ */
+class RowExprStream implements ExprStream {
   pos = 0;
+  private readonly converted: DtsToken[] = [];
   constructor(private readonly toks: Token[], private readonly diags: Diagnostic[]) {}
 
-  private peek(): string | undefined {
-    return this.toks[this.pos]?.text;
-  }
-
-  private fail(message: string): undefined {
-    const t = this.toks[Math.min(this.pos, this.toks.length - 1)];
-    this.diags.push({ rule: 'qcom_devmem_format', severity: 'error', message, span: t?.span });
-    return undefined;
-  }
-
-  private binary(ops: string[], next: () => bigint | undefined, apply: (op: string, a: bigint, b: bigint) => bigint): bigint | undefined {
-    let v = next();
-    while (v !== undefined && ops.includes(this.peek() ?? '')) {
-      const op = this.toks[this.pos++].text;
-      const r = next();
-      if (r === undefined) return undefined;
-      v = BigInt.asUintN(64, apply(op, v, r)); // dtc evaluates in 64-bit unsigned arithmetic
+  private convert(i: number): DtsToken {
+    const tok = this.toks[i];
+    const base = { str: '', num: 0, src: undefined as unknown as DtsToken['src'], offset: i, length: 0 };
+    if (!tok) return { ...base, kind: 'eof', text: '' };
+    if (ROW_OPERATORS.has(tok.text)) return { ...base, kind: 'punct', text: tok.text };
+    const n = parseCInteger(tok.text) ?? parseBigHex(tok.text) ?? FLAG_MACROS.get(tok.text);
+    if (n !== undefined) {
+      return typeof n === 'bigint' && n > BigInt(Number.MAX_SAFE_INTEGER) ? { ...base, kind: 'literal', text: tok.text, big: n } : { ...base, kind: 'literal', text: tok.text, num: Number(n) };
     }
-    return v;
+    return { ...base, kind: /^[A-Za-z_]/.test(tok.text) ? 'ident' : 'bad', text: tok.text };
   }
 
-  expr = (): bigint | undefined => this.binary(['|'], this.xor, (_o, a, b) => a | b);
-  private xor = (): bigint | undefined => this.binary(['^'], this.and, (_o, a, b) => a ^ b);
-  private and = (): bigint | undefined => this.binary(['&'], this.shift, (_o, a, b) => a & b);
-  private shift = (): bigint | undefined => this.binary(['<<', '>>'], this.add, (o, a, b) => (b >= 64n ? 0n : o === '<<' ? a << b : a >> b));
-  private add = (): bigint | undefined => this.binary(['+', '-'], this.mul, (o, a, b) => (o === '+' ? a + b : a - b));
-  private mul = (): bigint | undefined => this.binary(['*'], this.unary, (_o, a, b) => a * b);
+  peek(): DtsToken {
+    return (this.converted[this.pos] ??= this.convert(this.pos));
+  }
 
-  private unary = (): bigint | undefined => {
+  next(): DtsToken {
     const t = this.peek();
-    if (t === '~' || t === '-') {
-      this.pos++;
-      const v = this.unary();
-      return v === undefined ? undefined : t === '~' ? BigInt.asUintN(64, ~v) : BigInt.asUintN(64, -v);
-    }
-    return this.primary();
-  };
-
-  primary(): bigint | undefined {
-    const tok = this.toks[this.pos];
-    if (!tok) return this.fail('expected a number');
-    if (tok.text === '(') {
-      this.pos++;
-      const v = this.expr();
-      if (v === undefined) return undefined;
-      if (this.peek() !== ')') return this.fail(`expected ')'`);
-      this.pos++;
-      return v;
-    }
     this.pos++;
-    const n = parseCInteger(tok.text) ?? parseBigHex(tok.text);
-    if (n !== undefined) return BigInt(n);
-    const flag = FLAG_MACROS.get(tok.text);
-    if (flag !== undefined) return BigInt(flag);
-    this.pos--;
-    return this.fail(`unknown name '${tok.text}' (flag macros: ${[...FLAG_MACROS.keys()].filter((k) => k.startsWith('QCOM')).join(', ')})`);
+    return t;
+  }
+
+  private fail(at: DtsToken, message: string): never {
+    const t = this.toks[Math.min(at.offset, this.toks.length - 1)];
+    this.diags.push({ rule: 'qcom_devmem_format', severity: 'error', message, span: t?.span });
+    throw new RowSyntaxAbort();
+  }
+
+  expect(text: string): DtsToken {
+    const t = this.peek();
+    if (t.kind !== 'punct' || t.text !== text) this.fail(t, `expected '${text}'`);
+    return this.next();
+  }
+
+  syntaxError(t: DtsToken): never {
+    if (t.kind === 'ident') {
+      return this.fail(t, `unknown name '${clipText(t.text, MAX_QUOTED)}' (flag macros: ${[...FLAG_MACROS.keys()].filter((k) => k.startsWith('QCOM')).join(', ')})`);
+    }
+    return this.fail(t, 'expected a number');
+  }
+
+  error(t: DtsToken, message: string): void {
+    const tok = this.toks[Math.min(t.offset, this.toks.length - 1)];
+    this.diags.push({ rule: 'qcom_devmem_format', severity: 'error', message, span: tok?.span });
+  }
+
+  /** A cell: a literal, a macro or a parenthesised expression when `prim`, else an expression. */
+  value(prim: boolean): bigint | undefined {
+    try {
+      return prim ? parseIntegerPrim(this) : parseIntegerExpr(this);
+    } catch (e) {
+      if (e instanceof RowSyntaxAbort) return undefined;
+      throw e;
+    }
   }
 }
 
@@ -122,7 +135,7 @@ export function parseTypedCells(text: string, file = '<input>'): ParsedCells {
   const prefix = /^\s*[A-Za-z0-9_,.#+-]+\s*=/.exec(text);
   const toks = tokenize(prefix ? prefix[0].replace(/[^\n]/g, ' ') + text.slice(prefix[0].length) : text, file, diagnostics);
   const body = toks.filter((t, i, all) => !(t.text === ';' && i === all.length - 1));
-  const p = new ExprParser(body, diagnostics);
+  const p = new RowExprStream(body, diagnostics);
   const cells: number[] = [];
   const spans: SourceSpan[] = [];
   let inList = false;
@@ -149,7 +162,7 @@ export function parseTypedCells(text: string, file = '<input>'): ParsedCells {
     } else {
       const first = body[p.pos];
       // in a DTS cell list an item is a literal, a macro or a parenthesised expression
-      const v = inList ? p.primary() : p.expr();
+      const v = p.value(inList);
       if (v === undefined) break;
       if (v > 0xffffffffn) {
         diagnostics.push({

@@ -29,6 +29,8 @@ export interface StreamConflict {
   other: StreamUse;
   /** said of `subject` */
   message: string;
+  /** why the overlap is a problem (the end of `message`) */
+  why: string;
 }
 
 export function streamSetsOverlap(a: { sid: number; mask: number }, b: { sid: number; mask: number }): boolean {
@@ -76,7 +78,7 @@ export function streamConflicts(tree: Tree, phandles: PhandleLookup): StreamConf
           : 'the sets overlap without being equal, so the arm-smmu driver refuses one of them';
         const [subject, other] = isPasNode(a.node) && !isPasNode(b.node) ? [a, b] : [b, a];
         out.push({
-          earlier: a, later: b, pas, subject, other,
+          earlier: a, later: b, pas, subject, other, why,
           message: `stream ${streamText(subject)} on ${nodeName(subject.iommu)} overlaps stream ${streamText(other)} of ${other.node.path}: ${why}`,
         });
       }

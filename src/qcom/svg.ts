@@ -98,7 +98,7 @@ function overlapPieces(rows: readonly DevmemRow[], carveout?: CarveoutRange): Pi
     if (e > s) out.push({ space, start: s, size: e - s });
   };
   for (const p of overlapProblems(rows, carveout)) {
-    if (p.row === undefined) continue;
+    if (p.row === undefined || p.more) continue; // "N more" stands for pieces not listed
     const r = rows[p.row];
     if (p.otherRow === undefined && carveout) cut('iova', [r.da, r.da + r.size], [carveout.pa, carveout.pa + carveout.size]);
     else if (p.otherRow !== undefined) {

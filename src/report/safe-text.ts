@@ -25,6 +25,11 @@ export function escapeControls(s: string, opts: { keepLineBreaks?: boolean } = {
 /** Longest message (in characters, before escaping) shown whole; longer ones are cut. */
 export const MAX_MESSAGE = 4000;
 
+/** Longest piece of input (a token, a name, a reference) quoted whole inside a message: a
+ *  message says what is wrong and where, the excerpt shows the text, and a 10 MB token must
+ *  not make a 10 MB message. */
+export const MAX_QUOTED = 64;
+
 /** `s` cut to `max` characters with a count of what was left out (messages can quote input). */
 export function clipText(s: string, max = MAX_MESSAGE): string {
   if (s.length <= max) return s;

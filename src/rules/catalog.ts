@@ -19,6 +19,7 @@ import { SHADOWED_HEADER_RULE } from '../qcom/include.js';
 import type { RuleInfo } from '../report/rules.js';
 import { dtcCheckHelpUri } from '../report/rules.js';
 import { SCHEMA_RULE, UNMATCHED_RULE } from '../schema/validate.js';
+import { EXTENDED_RULE, NO_BINDINGS_RULE } from '../schema/schema-set.js';
 
 export type { RuleInfo };
 
@@ -64,6 +65,8 @@ export function ruleCatalog(): CatalogRule[] {
     rule(SCHEMA_RULE, 'error', 'finding', 'a node or property does not match its binding (dt-schema)', DT_SCHEMA_URI),
     rule(UNMATCHED_RULE, 'warning', 'finding', 'no binding documents a compatible string (dt-validate -m)', DT_SCHEMA_URI),
     rule('schema-load', 'warning', 'finding', 'a binding cannot be read, parsed or compiled; the others still apply', DT_SCHEMA_URI),
+    rule(NO_BINDINGS_RULE, 'info', 'finding', "no bindings were found: only dtkit's shipped bindings and dtc's checks run"),
+    rule(EXTENDED_RULE, 'info', 'finding', "dtkit's shipped binding adds properties to the user's binding of the same $id (qcom,devmem)"),
     rule('cell_overflow', 'warning', 'finding', 'a value does not fit in the cell size it is written in'),
     rule(SYMBOLS_RULE, 'warning', 'finding', 'a label cannot be published in __symbols__ as written'),
     rule(SHADOWED_HEADER_RULE, 'info', 'finding', "a user's header is used instead of the one dtkit ships"),

@@ -13,6 +13,7 @@ import type { Host } from '../host.js';
 import { VERSION } from '../version.js';
 import { SchemaEngine } from './engine.js';
 import type { JsonObject } from './json.js';
+import { isObject } from './json.js';
 import type { SchemaFile } from './load.js';
 import { SCHEMA_LOAD_RULE, listYamlFiles, parseSchemaText } from './load.js';
 import type { ProcessedSchema, ProcessedSet, SchemaIndex } from './process.js';
@@ -21,7 +22,12 @@ import { buildSelectIndex } from './select-index.js';
 import type { ValidateContext, ValidateOptions } from './validate.js';
 
 /** Bump when processing changes in a way that invalidates cached results. */
-const CACHE_FORMAT = 3;
+const CACHE_FORMAT = 5;
+
+/** Info: no binding folder was given or found; only dtkit's shipped bindings apply. */
+export const NO_BINDINGS_RULE = 'schema-no-bindings';
+/** Info: a binding of the user's (the kernel's) was extended with properties of dtkit's copy. */
+export const EXTENDED_RULE = 'schema-extended';
 
 export interface SchemaSetOptions {
   host: Host;
@@ -38,8 +44,14 @@ export interface SchemaSetOptions {
 export interface SchemaSet {
   index: SchemaIndex;
   diagnostics: Diagnostic[];
+  /** whether any binding folder (`schemaDirs`) supplied schemas; without, only dtkit's
+   *  shipped bindings apply, untyped properties are decoded by their look and undocumented
+   *  compatibles are not reported */
+  bindings: boolean;
   /** whether the processed schemas came from the disk cache */
   fromCache: boolean;
+  /** the text of a schema file (to locate problems found while validating) */
+  sourceOf?: (file: string) => string | undefined;
   /** settles when a freshly processed set is on disk (writes go on in the background) */
   cacheWritten?: Promise<void>;
 }
@@ -62,23 +74,82 @@ export function defaultCacheDir(): string {
   return path.join(base, 'dtkit');
 }
 
-/** The schema files in precedence order: user dirs, dtkit's bindings, then the core. */
-function schemaFileList(opts: SchemaSetOptions): { files: string[]; diagnostics: Diagnostic[] } {
+/** The schema files in load order: user dirs, dtkit's bindings, then the core. */
+function schemaFileList(opts: SchemaSetOptions): { files: string[]; shipped: Set<string>; bindings: boolean; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const dtkitDir = opts.dtkitSchemasDir ?? defaultDtkitSchemasDir();
   const coreDir = opts.coreDir ?? (dtkitDir ? path.join(dtkitDir, 'core') : undefined);
-  const dirs: { dir: string; exclude?: string }[] = opts.schemaDirs.map((dir) => ({ dir }));
-  if (dtkitDir) dirs.push({ dir: dtkitDir, exclude: path.join(dtkitDir, 'core') + path.sep });
-  if (coreDir) dirs.push({ dir: coreDir });
   const files: string[] = [];
-  for (const { dir, exclude } of dirs) {
-    const list = listYamlFiles(dir).filter((f) => !exclude || !f.startsWith(exclude));
-    if (list.length === 0 && dir !== dtkitDir) {
-      diagnostics.push({ rule: SCHEMA_LOAD_RULE, severity: 'warning', file: dir, message: `no schema found in path: ${dir}` });
-    }
+  const shipped = new Set<string>();
+  let bindings = false;
+  for (const dir of opts.schemaDirs) {
+    const list = listYamlFiles(dir);
+    if (list.length === 0) diagnostics.push({ rule: SCHEMA_LOAD_RULE, severity: 'warning', file: dir, message: `no schema found in path: ${dir}` });
+    else bindings = true;
     files.push(...list);
   }
-  return { files, diagnostics };
+  if (dtkitDir) {
+    const core = path.join(dtkitDir, 'core') + path.sep;
+    for (const f of listYamlFiles(dtkitDir)) {
+      if (f.startsWith(core)) continue;
+      files.push(f);
+      shipped.add(f);
+    }
+  }
+  if (coreDir) {
+    const list = listYamlFiles(coreDir);
+    if (list.length === 0) diagnostics.push({ rule: SCHEMA_LOAD_RULE, severity: 'warning', file: coreDir, message: `no schema found in path: ${coreDir}` });
+    files.push(...list);
+  }
+  if (!bindings) {
+    diagnostics.push({
+      rule: NO_BINDINGS_RULE, severity: 'info',
+      message: "no binding schemas found (no --schemas, and no kernel tree's Documentation/devicetree/bindings): only dtkit's shipped bindings and dtc's checks run; properties no binding describes are not reported, nor undocumented compatibles",
+    });
+  }
+  return { files, shipped, bindings, diagnostics };
+}
+
+/**
+ * Precedence of a binding the user gives (the kernel's) over dtkit's shipped copy with the
+ * same `$id`: the user's binding holds for everything it says; properties only dtkit's copy
+ * defines (qcom,pas-common's `qcom,devmem`, which upstream dropped) are added to it, so
+ * trees carrying them still validate. Reported once per binding as an info note.
+ */
+function extendWithShipped(user: SchemaFile, shipped: SchemaFile): Diagnostic | undefined {
+  const theirs = user.raw.properties;
+  const ours = shipped.raw.properties;
+  if (!isObject(ours)) return undefined;
+  if (!isObject(theirs)) user.raw.properties = {};
+  const target = user.raw.properties as JsonObject;
+  const added = Object.keys(ours).filter((k) => !Object.prototype.hasOwnProperty.call(target, k));
+  if (added.length === 0) return undefined;
+  for (const k of added) target[k] = ours[k];
+  return {
+    rule: EXTENDED_RULE, severity: 'info', file: user.file,
+    message: `extended with dtkit's ${added.map((k) => `'${k}'`).join(', ')} (from ${shipped.file}); everything else is the binding's own`,
+  };
+}
+
+/** The loaded files deduplicated by $id (first wins), dtkit's shipped copies merged into the user's. */
+function dedupe(parsed: SchemaFile[], shipped: Set<string>, diags: Diagnostic[]): SchemaFile[] {
+  const byId = new Map<string, SchemaFile>();
+  const out: SchemaFile[] = [];
+  for (const schema of parsed) {
+    const prev = byId.get(schema.id);
+    if (!prev) {
+      byId.set(schema.id, schema);
+      out.push(schema);
+      continue;
+    }
+    if (shipped.has(schema.file) && !shipped.has(prev.file)) {
+      const note = extendWithShipped(prev, schema);
+      if (note) diags.push(note);
+      continue;
+    }
+    diags.push({ rule: SCHEMA_LOAD_RULE, severity: 'warning', file: schema.file, message: `ignoring duplicate '$id' value '${schema.id}' (already loaded from ${prev.file})` });
+  }
+  return out;
 }
 
 /** A schema as the cache index records it: everything but the body, which is a byte
@@ -116,7 +187,7 @@ function readCache(cacheDir: string, key: string): ProcessedSet | undefined {
     for (const c of Object.values(index.schemas)) end = Math.max(end, c.body[1]);
     if (end !== bodies.length) return undefined;
     const ids = Object.keys(index.schemas);
-    const compatMap: Record<string, string> = {};
+    const compatMap: Record<string, string> = Object.create(null) as Record<string, string>;
     for (const [c, at] of Object.entries(index.compatMap)) compatMap[c] = ids[at];
     return { ...index, compatMap, schemas: lazySchemas(index.schemas, bodies) };
   } catch {
@@ -156,7 +227,7 @@ function writeCache(cacheDir: string, key: string, set: ProcessedSet, after?: [s
   }
   const bodies = parts.join('');
   const position = new Map(Object.keys(schemas).map((id, i) => [id, i]));
-  const compatMap: Record<string, number> = {};
+  const compatMap: Record<string, number> = Object.create(null) as Record<string, number>;
   for (const [c, id] of Object.entries(set.compatMap)) compatMap[c] = position.get(id)!;
   const index = JSON.stringify({ ...set, schemas, compatMap } satisfies CachedIndex);
   return writeAtomic(p.bodies, bodies)
@@ -188,15 +259,21 @@ function statKeyOf(files: string[]): string | undefined {
 
 /** Loads, normalises and indexes the schemas (or takes them from the cache). */
 export function openSchemaSet(opts: SchemaSetOptions): SchemaSet {
-  const { files, diagnostics } = schemaFileList(opts);
+  const { files, shipped, bindings, diagnostics } = schemaFileList(opts);
   const cacheDir = opts.cacheDir === undefined ? defaultCacheDir() : opts.cacheDir;
+  const sourceOf = (file: string): string | undefined => {
+    const bytes = opts.host.readFile(file);
+    return bytes ? Buffer.from(bytes).toString('utf8') : undefined;
+  };
+  const done = (set: ProcessedSet, fromCache: boolean, cacheWritten?: Promise<void>): SchemaSet =>
+    ({ index: indexOf(set), diagnostics: [...diagnostics, ...set.diagnostics], bindings, fromCache, cacheWritten, sourceOf });
   // Fast path: unchanged file stats map straight to the content key of a previous run,
   // so a warm start reads no schema file at all.
   const statKey = cacheDir ? statKeyOf(files) : undefined;
   const known = statKey && cacheDir ? readText(path.join(cacheDir, `stat-${statKey}`)) : undefined;
   if (known && cacheDir) {
     const cached = readCache(cacheDir, known);
-    if (cached) return { index: indexOf(cached), diagnostics: [...diagnostics, ...cached.diagnostics], fromCache: true };
+    if (cached) return done(cached, true);
   }
 
   const texts: (string | undefined)[] = [];
@@ -205,16 +282,15 @@ export function openSchemaSet(opts: SchemaSetOptions): SchemaSet {
     const bytes = opts.host.readFile(file);
     const text = bytes ? Buffer.from(bytes).toString('utf8') : undefined;
     texts.push(text);
-    hash.update(`${file}\n${text?.length ?? -1}\n`).update(text ?? '');
+    hash.update(`${file}\n${shipped.has(file) ? 'shipped' : ''}\n${text?.length ?? -1}\n`).update(text ?? '');
   }
   const key = hash.digest('hex').slice(0, 32);
   const cached = cacheDir ? readCache(cacheDir, key) : undefined;
   // the same content under new stats (a fresh checkout): point the stats at it
   if (cached && statKey && cacheDir) void writeAtomic(path.join(cacheDir, `stat-${statKey}`), key);
-  if (cached) return { index: indexOf(cached), diagnostics: [...diagnostics, ...cached.diagnostics], fromCache: true };
+  if (cached) return done(cached, true);
 
-  const loaded: SchemaFile[] = [];
-  const seen = new Map<string, string>();
+  const parsed: SchemaFile[] = [];
   const loadDiags: Diagnostic[] = [];
   for (const [i, file] of files.entries()) {
     const text = texts[i];
@@ -224,41 +300,43 @@ export function openSchemaSet(opts: SchemaSetOptions): SchemaSet {
     }
     const { schema, diagnostic } = parseSchemaText(file, text);
     if (diagnostic) loadDiags.push(diagnostic);
-    if (!schema) continue;
-    const prev = seen.get(schema.id);
-    if (prev) {
-      loadDiags.push({ rule: SCHEMA_LOAD_RULE, severity: 'warning', file, message: `ignoring duplicate '$id' value '${schema.id}' (already loaded from ${prev})` });
-      continue;
-    }
-    seen.set(schema.id, file);
-    loaded.push(schema);
+    if (schema) parsed.push(schema);
   }
-  const set = processSchemas(loaded);
+  const set = processSchemas(dedupe(parsed, shipped, loadDiags));
   set.diagnostics = [...loadDiags, ...set.diagnostics];
   const cacheWritten = cacheDir
     ? writeCache(cacheDir, key, set, statKey ? [path.join(cacheDir, `stat-${statKey}`), key] : undefined)
     : undefined;
-  return { index: indexOf(set), diagnostics: [...diagnostics, ...set.diagnostics], fromCache: false, cacheWritten };
+  return done(set, false, cacheWritten);
 }
 
 /** A validation context over an opened set: one engine, compiled lazily. */
 export function validationContext(set: SchemaSet, options: ValidateOptions = {}): ValidateContext {
-  return { index: set.index, engine: new SchemaEngine(set.index), options, selectIndex: buildSelectIndex(set.index) };
+  const engine = new SchemaEngine(set.index, set.sourceOf);
+  return {
+    index: set.index,
+    engine,
+    // without bindings every compatible would be "unmatched": not reported
+    options: set.bindings ? options : { ...options, unmatched: false },
+    selectIndex: buildSelectIndex(set.index, (p) => engine.regex(p)),
+    decode: { guessUntyped: !set.bindings },
+  };
 }
 
-/** A schema set from in-memory texts (tests, embedders), in precedence order, uncached. */
-export function schemaSetFromTexts(texts: { file: string; text: string }[]): SchemaSet {
+/** A schema set from in-memory texts (tests, embedders), in load order, uncached; they
+ *  count as bindings unless `bindings: false`. */
+export function schemaSetFromTexts(texts: { file: string; text: string }[], opts: { bindings?: boolean } = {}): SchemaSet {
   const diagnostics: Diagnostic[] = [];
-  const files: SchemaFile[] = [];
-  const seen = new Set<string>();
+  const parsed: SchemaFile[] = [];
   for (const { file, text } of texts) {
     const { schema, diagnostic } = parseSchemaText(file, text);
     if (diagnostic) diagnostics.push(diagnostic);
-    if (schema && !seen.has(schema.id)) {
-      seen.add(schema.id);
-      files.push(schema);
-    }
+    if (schema) parsed.push(schema);
   }
-  const set = processSchemas(files);
-  return { index: indexOf(set), diagnostics: [...diagnostics, ...set.diagnostics], fromCache: false };
+  const set = processSchemas(dedupe(parsed, new Set(), diagnostics));
+  const sources = new Map(texts.map(({ file, text }) => [file, text]));
+  return {
+    index: indexOf(set), diagnostics: [...diagnostics, ...set.diagnostics], bindings: opts.bindings ?? true, fromCache: false,
+    sourceOf: (file) => sources.get(file),
+  };
 }

@@ -1,18 +1,22 @@
-// Validating a tree: every node gets the schema of its first compatible (if some schema
-// documents it) plus every schema whose `select` matches it, as dt-validate does.
-// Findings carry the node path, the schema $id and, for DTS input, the source span of the
-// property (or node) involved.
-import type { Diagnostic } from '../report/diagnostic.js';
+// Validating a tree as dt-validate does (dtschema/dtb_validate.py): every node, in document
+// order, gets the schema of its first compatible some schema documents, then every schema
+// whose `select` matches it (in sorted `$id` order); each schema's errors are reported as
+// python-jsonschema yields them. Findings carry the node path, the schema $id and, for DTS
+// input, the source span of the property (or node) involved; an anyOf/oneOf finding
+// carries its sub-errors as notes, the way dt-validate's text output lists them.
+import type { Diagnostic, DiagnosticNote } from '../report/diagnostic.js';
 import type { SourceSpan } from '../report/source.js';
 import type { Node, Tree } from '../tree/model.js';
-import type { SchemaEngine } from './engine.js';
-import type { SchemaFinding } from './errors.js';
-import { pyRepr } from './errors.js';
-import type { InstanceValue, NodeInstance } from './instance.js';
-import { buildInstanceTree, isChild } from './instance.js';
+import type { SchemaEngine, SchemaFinding } from './engine.js';
+import type { DecodeOptions, DtNode, DtValue } from './instance.js';
+import { buildInstanceTree, isNode } from './instance.js';
 import type { SchemaIndex } from './process.js';
+import type { PyRegex } from './regex.js';
+import { pyRepr } from './repr.js';
 import type { SelectIndex } from './select-index.js';
 import { candidateSelects } from './select-index.js';
+import type { SchemaError } from './validator.js';
+import { SchemaRecursion, bestMatch, byPath } from './validator.js';
 
 export const SCHEMA_RULE = 'schema';
 export const UNMATCHED_RULE = 'schema-unmatched';
@@ -37,137 +41,166 @@ export interface ValidateContext {
   engine: SchemaEngine;
   options: ValidateOptions;
   selectIndex: SelectIndex;
+  /** how DTB values are decoded (guessing untyped ones when no bindings are loaded) */
+  decode?: DecodeOptions;
   /** documented compatibles, built on first use */
-  documented?: { enum: Set<string>; patterns: RegExp[] };
+  documented?: { enum: Set<string>; patterns: PyRegex[] };
 }
 
-function isDisabledStatus(v: InstanceValue | undefined): boolean {
+function isDisabledStatus(v: DtValue | undefined): boolean {
   return Array.isArray(v) && v.includes('disabled');
 }
 
-function compatibleList(inst: NodeInstance): string[] | undefined {
-  const c = inst.compatible;
+function compatibleList(inst: DtNode): string[] | undefined {
+  const c = inst.get('compatible');
   return Array.isArray(c) && c.every((x) => typeof x === 'string') ? (c as string[]) : undefined;
 }
 
-function documented(st: WalkState, c: string): boolean {
-  return st.documented.has(c) || st.patterns.some((re) => re.test(c));
-}
-
 /** The source span of what a finding is about: the property, else the node. */
-function locate(node: Node, path: (string | number)[]): { node: Node; span?: SourceSpan; property?: string } {
+function locate(node: Node, path: (string | number)[]): { span?: SourceSpan; property?: string } {
   let cur = node;
   for (const seg of path) {
     if (typeof seg !== 'string') break;
     const child = cur.getChild(seg);
-    if (child) {
+    if (child && !child.deleted) {
       cur = child;
       continue;
     }
     const prop = cur.getProperty(seg);
-    if (prop) return { node: cur, span: prop.span ?? cur.span, property: seg };
+    if (prop) return { span: prop.span ?? cur.span };
     break;
   }
-  return { node: cur, span: cur.span };
-}
-
-function instanceAt(inst: NodeInstance, path: (string | number)[]): InstanceValue | undefined {
-  let cur: InstanceValue | undefined = inst;
-  for (const seg of path) {
-    if (cur === undefined || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string, InstanceValue>)[seg as string];
-  }
-  return cur;
+  return { span: cur.span };
 }
 
 function forgiven(f: SchemaFinding, ignores: readonly string[]): boolean {
   const hit = (p: (string | number)[]): boolean => p.some((x) => typeof x === 'string' && ignores.includes(x));
-  return hit(f.schemaPath) || f.context.some(hit);
+  if (hit(f.schemaPath)) return true;
+  // a context error's own (relative) schema path, as dt-validate tests it
+  return f.context.some((e) => hit(e.schemaPath.slice(f.schemaPath.length)));
+}
+
+/** dt-validate's text for an anyOf/oneOf: the best match of a single sub-error, or each of them. */
+function contextNotes(context: SchemaError[], indent = ''): DiagnosticNote[] {
+  if (context.length === 0) return [];
+  if (context.length === 1) return [{ message: `${indent}${bestMatch(context)!.message}` }];
+  const notes: DiagnosticNote[] = [];
+  const seen = new Set<string>();
+  for (const e of byPath(context)) {
+    if (e.context.length) {
+      notes.push({ message: `${indent}${e.message}` }, ...contextNotes(e.context, `${indent}  `));
+    } else if (!seen.has(e.message)) {
+      seen.add(e.message);
+      notes.push({ message: `${indent}${e.message}` });
+    }
+  }
+  return notes;
 }
 
 interface WalkState {
   file: string;
   diagnostics: Diagnostic[];
-  patterns: RegExp[];
-  documented: Set<string>;
-  nodeOf: Map<NodeInstance, Node>;
+  documented: NonNullable<ValidateContext['documented']>;
+  nodeOf: Map<DtNode, Node>;
 }
 
-function checkNode(ctx: ValidateContext, st: WalkState, inst: NodeInstance, node: Node, disabled: boolean): void {
+function isDocumented(st: WalkState, c: string): boolean {
+  return st.documented.enum.has(c) || st.documented.patterns.some((re) => re.search(c));
+}
+
+function report(ctx: ValidateContext, st: WalkState, inst: DtNode, node: Node, disabled: boolean, id: string, f: SchemaFinding, compats: string[] | undefined): void {
+  const ignores = ctx.options.disabledNodeIgnores ?? DEFAULT_DISABLED_NODE_IGNORES;
+  const at = f.instance;
+  const targetDisabled = isNode(at) && isDisabledStatus(at.get('status'));
+  if ((disabled || targetDisabled) && forgiven(f, ignores)) return;
+  const where = f.where.length ? f.where.map(String).join('/') : undefined;
+  const notes: DiagnosticNote[] = contextNotes(f.context);
+  if (compats) notes.push({ message: `compatible: ${compats[0]}` });
+  st.diagnostics.push({
+    rule: SCHEMA_RULE,
+    severity: 'error',
+    message: f.message,
+    span: locate(node, f.where).span,
+    file: st.file,
+    node: node.path,
+    property: where,
+    ...(f.extras ? { properties: f.extras } : {}),
+    schema: id,
+    schemaPath: f.schemaPath.map(String).join('/'),
+    notes: notes.length ? notes : undefined,
+  });
+}
+
+function checkNode(ctx: ValidateContext, st: WalkState, inst: DtNode, node: Node, name: string, disabled: boolean): void {
+  // dt-validate skips the nodes of binding examples
+  if (inst.has('example-0') || name.includes('example-')) return;
+  // dt-validate names a node ($nodename) when it visits it, after its parent was checked
+  inst.set('$nodename', [name]);
   const compats = compatibleList(inst);
   const runs: { id: string; prefix: string[] }[] = [];
-  // the schema of the first compatible some schema documents
-  const first = compats?.find((c) => Object.prototype.hasOwnProperty.call(ctx.index.compatMap, c));
-  if (first !== undefined) runs.push({ id: ctx.index.compatMap[first], prefix: [] });
-  const nodeName = (inst.$nodename as string[])[0];
-  const { sure, maybe } = candidateSelects(ctx.selectIndex, nodeName, inst, compats);
-  for (const at of maybe) if (ctx.engine.selects_(ctx.index.always[at], inst)) sure.add(at);
-  for (const at of [...sure].sort((x, y) => x - y)) runs.push({ id: ctx.index.always[at], prefix: ['then'] });
-  const ignores = ctx.options.disabledNodeIgnores ?? DEFAULT_DISABLED_NODE_IGNORES;
-  const nodePath = node.path;
-  for (const run of runs) {
-    for (const f of ctx.engine.findings(run.id, inst, run.prefix)) {
-      const target = instanceAt(inst, f.propertyPath);
-      const targetDisabled = (target !== undefined && isChild(target) && isDisabledStatus(target.status)) || isDisabledStatus(inst.status);
-      if ((disabled || targetDisabled) && forgiven(f, ignores)) continue;
-      const where = locate(node, f.propertyPath);
-      st.diagnostics.push({
-        rule: SCHEMA_RULE,
-        severity: 'error',
-        message: f.message,
-        span: where.span,
-        file: st.file,
-        node: nodePath,
-        property: f.propertyPath.length ? f.propertyPath.map(String).join('/') : undefined,
-        schema: run.id,
-        schemaPath: f.schemaPath.map(String).join('/'),
-        notes: compats ? [{ message: `compatible: ${compats[0]}` }] : undefined,
-      });
+  const compatible = inst.get('compatible');
+  if (Array.isArray(compatible)) {
+    for (const c of compatible) {
+      if (typeof c === 'string' && Object.prototype.hasOwnProperty.call(ctx.index.compatMap, c)) {
+        runs.push({ id: ctx.index.compatMap[c], prefix: [] });
+        break;
+      }
     }
+  }
+  const { sure, maybe } = candidateSelects(ctx.selectIndex, name, inst, compats);
+  for (const at of maybe) if (ctx.engine.selects(ctx.index.always[at], inst)) sure.add(at);
+  for (const at of [...sure].sort((x, y) => x - y)) runs.push({ id: ctx.index.always[at], prefix: ['then'] });
+  for (const run of runs) {
+    let findings: SchemaFinding[];
+    try {
+      findings = ctx.engine.findings(run.id, inst, run.prefix);
+    } catch (e) {
+      if (!(e instanceof SchemaRecursion)) throw e;
+      st.diagnostics.push({
+        rule: SCHEMA_RULE, severity: 'error', file: st.file, node: node.path, span: node.span, schema: run.id,
+        message: 'schema evaluation nested too deeply below this node (a tree nested this deep, or a recursive schema); the schema is not applied here',
+      });
+      continue;
+    }
+    for (const f of findings) report(ctx, st, inst, node, disabled, run.id, f, compats);
   }
   if (ctx.options.unmatched && compats) {
     for (const c of compats) {
-      if (documented(st, c)) continue;
-      const p = node.getProperty('compatible');
+      if (isDocumented(st, c)) continue;
       st.diagnostics.push({
         rule: UNMATCHED_RULE,
         severity: 'warning',
         message: `failed to match any schema with compatible: ${pyRepr(compats)}`,
-        span: p?.span ?? node.span,
+        span: node.getProperty('compatible')?.span ?? node.span,
         file: st.file,
-        node: nodePath,
+        node: node.path,
         property: 'compatible',
       });
     }
   }
 }
 
-function walk(ctx: ValidateContext, st: WalkState, inst: NodeInstance, name: string, disabledIn: boolean): void {
-  if (name.startsWith('__')) return;
-  const node = st.nodeOf.get(inst);
-  if (!node) return;
-  const disabled = 'status' in inst ? isDisabledStatus(inst.status) : disabledIn;
-  // dt-validate names a node ($nodename) when it visits it, after its parent was checked
-  inst.$nodename = [name];
-  checkNode(ctx, st, inst, node, disabled);
-  for (const [k, v] of Object.entries(inst)) if (k !== '$nodename' && isChild(v)) walk(ctx, st, v, k, disabled);
-}
-
 /** Validates a whole tree; `file` names the input for findings without a source span. */
 export function validateTree(ctx: ValidateContext, tree: Tree, file: string): Diagnostic[] {
-  const { root, nodeOf, intBits } = buildInstanceTree(tree, ctx.index.table);
-  ctx.engine.intBits = intBits;
+  const { root, nodeOf } = buildInstanceTree(tree, ctx.index.table, ctx.decode);
   ctx.documented ??= {
     enum: new Set(ctx.index.documented.enum),
-    patterns: ctx.index.documented.patterns.map((p) => {
-      try {
-        return new RegExp(p);
-      } catch {
-        return /(?!)/;
-      }
-    }),
+    patterns: ctx.index.documented.patterns.map((p) => ctx.engine.regex(p)),
   };
-  const st: WalkState = { file, diagnostics: [], patterns: ctx.documented.patterns, documented: ctx.documented.enum, nodeOf };
-  walk(ctx, st, root, '/', false);
+  const st: WalkState = { file, diagnostics: [], documented: ctx.documented, nodeOf };
+  // document order, iteratively: a node, then its children (dt-validate's check_subtree)
+  const stack: [DtNode, string, boolean][] = [[root, '/', false]];
+  while (stack.length) {
+    const [inst, name, disabledIn] = stack.pop()!;
+    if (name.startsWith('__')) continue;
+    const node = nodeOf.get(inst);
+    if (!node) continue;
+    const status = inst.get('status');
+    const disabled = Array.isArray(status) ? status.includes('disabled') : disabledIn;
+    checkNode(ctx, st, inst, node, name, disabled);
+    const kids: [DtNode, string, boolean][] = [];
+    for (const [k, v] of inst) if (k !== '$nodename' && isNode(v)) kids.push([v, k, disabled]);
+    for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
+  }
   return st.diagnostics;
 }

@@ -73,18 +73,40 @@ export class Node extends Located {
     return at < 0 ? '' : this.name.slice(at + 1);
   }
 
+  /** Full path; built by walking up (a loop, not recursion: depth is input-controlled). */
   get path(): string {
     if (!this.parent) return '/';
-    const pp = this.parent.path;
-    return pp === '/' ? `/${this.name}` : `${pp}/${this.name}`;
+    const names: string[] = [];
+    for (let n: Node | null = this; n.parent; n = n.parent) names.push(n.name);
+    names.reverse();
+    return `/${names.join('/')}`;
   }
 
   get liveLabels(): string[] {
     return this.labels.filter((l) => !l.deleted).map((l) => l.name);
   }
 
+  /** properties by name for long lists (a node with 200,000 properties looked up once per
+   *  property must not cost a scan each time); checked against the list before use */
+  private propIndex: { list: Property[]; size: number; last: Property; byName: Map<string, Property[]> } | undefined = undefined;
+
   getProperty(name: string): Property | undefined {
-    for (const p of this.properties) if (!p.deleted && p.name === name) return p;
+    const props = this.properties;
+    if (props.length < 32) {
+      for (const p of props) if (!p.deleted && p.name === name) return p;
+      return undefined;
+    }
+    let index = this.propIndex;
+    if (!index || index.list !== props || index.size !== props.length || index.last !== props[props.length - 1]) {
+      const byName = new Map<string, Property[]>();
+      for (const p of props) {
+        const l = byName.get(p.name);
+        if (l) l.push(p);
+        else byName.set(p.name, [p]);
+      }
+      index = this.propIndex = { list: props, size: props.length, last: props[props.length - 1], byName };
+    }
+    for (const p of index.byName.get(name) ?? []) if (!p.deleted) return p;
     return undefined;
   }
 
@@ -95,7 +117,16 @@ export class Node extends Located {
 
   /** Appends a property (no merge; see ops.ts for dtc's merge semantics). */
   addProperty(p: Property): Property {
-    this.properties.push(p);
+    const index = this.propIndex;
+    const props = this.properties;
+    if (index && index.list === props && index.size === props.length && index.last === props[props.length - 1]) {
+      const l = index.byName.get(p.name);
+      if (l) l.push(p);
+      else index.byName.set(p.name, [p]);
+      index.size++;
+      index.last = p;
+    }
+    props.push(p);
     return p;
   }
 

@@ -3,6 +3,7 @@
 // byte strings), where labels sit inside the value, and where a phandle or path
 // reference must be filled in once references are resolved.
 import type { SourceSpan } from '../report/source.js';
+import type { ValueElements } from './located.js';
 import { RefMarker } from './located.js';
 
 export type ValueType = 'u8' | 'u16' | 'u32' | 'u64' | 'string' | 'bytes';
@@ -21,6 +22,14 @@ export interface PropertyValue {
   bytes: Uint8Array;
   /** sorted by offset; at equal offsets, in the order they were written */
   markers: Marker[];
+  /** where each element (cell, string, reference, byte) was written, for values parsed
+   *  from source; absent for values read from a blob or made by dtkit */
+  elements?: ValueElements;
+}
+
+/** Where the element holding byte `offset` of `v` was written, when known. */
+export function elementSpan(v: PropertyValue, offset: number): SourceSpan | undefined {
+  return v.elements?.span(v.elements.indexAt(offset));
 }
 
 export const EMPTY_VALUE: PropertyValue = Object.freeze({ bytes: new Uint8Array(0), markers: [] }) as PropertyValue;

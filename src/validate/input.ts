@@ -16,11 +16,12 @@ import { readText } from '../host.js';
 import { loadComposite } from '../input/composite.js';
 import type { InputFormat } from '../input/kind.js';
 import type { InputOptions } from '../input/load.js';
+import type { LoadedInput } from '../input/load.js';
 import { loadInput, sourceTreeOf } from '../input/load.js';
 import type { SourceTree } from '../input/layout.js';
 import { BoundedLexCache } from '../preprocessor/cache.js';
 import type { PreprocessCache } from '../preprocessor/types.js';
-import { makeQcomChecks } from '../qcom/checks.js';
+import { qcomChecks } from '../qcom/checks.js';
 import type { Diagnostic } from '../report/diagnostic.js';
 import type { JsonFinding } from '../report/json.js';
 import { jsonFinding } from '../report/json.js';
@@ -111,7 +112,7 @@ export function createWorkspace(host: Host, run: ValidateRun, readStdin?: () => 
 }
 
 /** The schema context for a list of bindings folders, opened once per workspace. */
-function schemasFor(ws: ValidateWorkspace, dirs: string[]): ValidateContext {
+export function schemasFor(ws: ValidateWorkspace, dirs: string[]): ValidateContext {
   const key = JSON.stringify(dirs);
   let s = ws.sets.get(key);
   if (!s) {
@@ -122,10 +123,18 @@ function schemasFor(ws: ValidateWorkspace, dirs: string[]): ValidateContext {
   return s.ctx;
 }
 
-interface Checked {
+/** What checking one input found, before levels and suppression comments (what the
+ *  language server keeps of a check: the tree, the inputs as loaded, their sources). */
+export interface CheckedInput {
   diagnostics: Diagnostic[];
   tree?: Tree;
+  /** the input as loaded, and the overlays applied to it */
+  base: LoadedInput;
+  overlays: LoadedInput[];
+  /** file -> text of every source the input and its overlays read */
   sources: Map<string, string>;
+  /** text of a file: a source read, else from the host */
+  sourceText: (file: string) => string | undefined;
 }
 
 function checkOptions(job: ValidateJob): CheckOptions {
@@ -140,20 +149,20 @@ function inputOptions(job: ValidateJob, ws: ValidateWorkspace): InputOptions {
 }
 
 /** dtc's rows run in the compile; the vendor rows and the schemas after it. */
-function checkOne(job: ValidateJob, ws: ValidateWorkspace): Checked {
+function checkOne(job: ValidateJob, ws: ValidateWorkspace): CheckedInput {
   const loaded = loadInput(job.input, inputOptions(job, ws));
-  const sourceText = (f: string) => loaded.sources.get(f) ?? readText(ws.host, f);
   const diagnostics = [...loaded.diagnostics];
   // a tree cut short by a syntax error would only add findings about what is missing
   if (loaded.tree && loaded.parsed) {
-    diagnostics.push(...runChecks(loaded.tree, { checks: makeQcomChecks({ sourceText }), options: checkOptions(job), file: loaded.file }).diagnostics);
+    diagnostics.push(...runChecks(loaded.tree, { checks: qcomChecks, options: checkOptions(job), file: loaded.file }).diagnostics);
     diagnostics.push(...validateTree(schemasFor(ws, job.schemas), loaded.tree, loaded.file));
   }
-  return { diagnostics, tree: loaded.tree, sources: loaded.sources };
+  const sourceText = (f: string) => loaded.sources.get(f) ?? readText(ws.host, f);
+  return { diagnostics, tree: loaded.tree, base: loaded, overlays: [], sources: loaded.sources, sourceText };
 }
 
 /** The composite: every check runs on it, so the inputs' own check warnings would repeat. */
-function checkComposite(job: ValidateJob, ws: ValidateWorkspace): Checked {
+function checkComposite(job: ValidateJob, ws: ValidateWorkspace): CheckedInput {
   const c = loadComposite(job.input, job.overlays, inputOptions(job, ws));
   const table = dtcChecks(job.dtcVersion);
   const dtcIds = new Set(table.map((r) => r.id));
@@ -167,10 +176,15 @@ function checkComposite(job: ValidateJob, ws: ValidateWorkspace): Checked {
     // ends a run)
     const rows = table.filter((r) => !r.mutates || r.id === 'explicit_phandles');
     diagnostics.push(...runChecks(c.tree, { checks: rows, options: checkOptions(job), file: c.base.file }).diagnostics);
-    diagnostics.push(...runChecks(c.tree, { checks: makeQcomChecks({ sourceText: c.sourceText }), options: checkOptions(job), file: c.base.file }).diagnostics);
+    diagnostics.push(...runChecks(c.tree, { checks: qcomChecks, options: checkOptions(job), file: c.base.file }).diagnostics);
     diagnostics.push(...validateTree(schemasFor(ws, job.schemas), c.tree, c.base.file));
   }
-  return { diagnostics, tree: c.tree, sources };
+  return { diagnostics, tree: c.tree, base: c.base, overlays: c.overlays, sources, sourceText: c.sourceText };
+}
+
+/** Everything validate finds about one input (with its overlays applied), before levels. */
+export function checkInput(job: ValidateJob, ws: ValidateWorkspace): CheckedInput {
+  return job.overlays.length ? checkComposite(job, ws) : checkOne(job, ws);
 }
 
 function compatibleOf(tree: Tree | undefined): (node: string) => string[] | undefined {
@@ -183,12 +197,12 @@ function compatibleOf(tree: Tree | undefined): (node: string) => string[] | unde
 /** Validates one input: its findings, final and sorted, rendered as `ws.run.render` asks. */
 export function validateInput(job: ValidateJob, ws: ValidateWorkspace): InputReport {
   const t0 = performance.now();
-  const checked = job.overlays.length ? checkComposite(job, ws) : checkOne(job, ws);
+  const checked = checkInput(job, ws);
   const found = inputFindings(checked.diagnostics, checked.sources, job.levels, ws.catalog);
   const report: InputReport = { input: job.input, diagnostics: found.diagnostics, suppressed: found.suppressed, seconds: 0 };
   const render = ws.run.render;
   if (render?.format === 'text') {
-    const lineText = sourceLines(checked.sources, (f) => readText(ws.host, f));
+    const lineText = sourceLines(new Map(), checked.sourceText);
     report.rendered = found.diagnostics.map((d) => renderText(d, { lineText, color: render.color }));
   } else if (render?.format === 'json') {
     const compat = compatibleOf(checked.tree);

@@ -118,6 +118,35 @@ function indexFrames(text: string, root: Frame, data: unknown): Map<string, Loca
   return out;
 }
 
+/** Limits on the data once aliases are expanded: js-yaml shares an aliased value, but
+ *  everything after loading (the schema check, the conversion) walks the tree, where ten
+ *  levels of ten aliases are 10^10 values. A real profile has a few hundred. */
+export const YAML_LIMITS = { maxValues: 100_000, maxDepth: 100 } as const;
+
+/** Where the expanded data first exceeds YAML_LIMITS, and how; undefined within them. */
+function aliasBlowUp(data: unknown): { pointer: string; message: string } | undefined {
+  let values = 0;
+  const stack: Array<{ value: unknown; pointer: string; depth: number }> = [{ value: data, pointer: '', depth: 0 }];
+  while (stack.length) {
+    const { value, pointer, depth } = stack.pop()!;
+    if (++values > YAML_LIMITS.maxValues) {
+      return { pointer, message: `more than ${YAML_LIMITS.maxValues} values once YAML aliases are expanded` };
+    }
+    if (depth > YAML_LIMITS.maxDepth) {
+      return { pointer, message: `nested more than ${YAML_LIMITS.maxDepth} levels deep through YAML aliases` };
+    }
+    if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], pointer: `${pointer}/${i}`, depth: depth + 1 });
+    } else if (value !== null && typeof value === 'object') {
+      const keys = Object.keys(value);
+      for (let i = keys.length - 1; i >= 0; i--) {
+        stack.push({ value: (value as Record<string, unknown>)[keys[i]], pointer: `${pointer}/${escapePointer(keys[i])}`, depth: depth + 1 });
+      }
+    }
+  }
+  return undefined;
+}
+
 function parentPointer(p: string): string {
   const i = p.lastIndexOf('/');
   return i <= 0 ? '' : p.slice(0, i);
@@ -157,6 +186,7 @@ export function loadYaml(text: string, file: string, rule: string): LoadedYaml {
     });
     data = undefined;
   }
+  const blowUp = data === undefined ? undefined : aliasBlowUp(data);
   const docFrame = top.children[0] ?? top;
   const located = data === undefined ? new Map<string, Located>() : indexFrames(text, docFrame, data);
   const find = (pointer: string): Located => {
@@ -184,5 +214,9 @@ export function loadYaml(text: string, file: string, rule: string): LoadedYaml {
       return l ? text.slice(l.start, l.end) : undefined;
     },
   };
+  if (blowUp) {
+    diagnostics.push({ rule, severity: 'error', message: `the document is ${blowUp.message}`, span: spans.value(blowUp.pointer) });
+    return { data: undefined, spans, diagnostics };
+  }
   return { data, spans, diagnostics };
 }

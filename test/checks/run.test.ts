@@ -2,7 +2,7 @@
 // on small rows built here, so each rule of dtc's run_check is pinned down alone.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { runChecks } from '../../src/checks/run.js';
+import { MAX_FINDINGS_PER_CHECK, runChecks } from '../../src/checks/run.js';
 import { parseCheckSwitch, resolveCheckLevels } from '../../src/checks/switches.js';
 import { dtcCheckText } from '../../src/checks/dtc-text.js';
 import { dtcChecks } from '../../src/checks/table.js';
@@ -175,4 +175,19 @@ test('DTS findings point at the property, the node, or the reference', () => {
   ]);
   // the fixup rows keep the reference's own position (dtc names only the node)
   assert.deepEqual(at(text.replace('b@2 { };', 'c { p = <&nope>; };')), [['phandle_references', '/c', 8, 11]]);
+});
+
+test('a row lists at most MAX_FINDINGS_PER_CHECK findings, then counts the rest in one', () => {
+  const t = new Tree();
+  const n = t.root.addChild(new Node('dup'));
+  // 200 copies of one property: dtc reports each earlier copy once per later one
+  for (let i = 0; i < 200; i++) n.addProperty(new Property('p', valueFromCells([i])));
+  const dup = dtcChecks().filter((c) => c.id === 'duplicate_property_names');
+  const r = runChecks(t, { checks: dup, file: 'dup.dts' });
+  assert.equal(r.diagnostics.length, MAX_FINDINGS_PER_CHECK + 1);
+  assert.deepEqual(r.diagnostics.at(-1), {
+    rule: 'duplicate_property_names', severity: 'error', file: 'dup.dts',
+    message: `and ${(200 * 199) / 2 - MAX_FINDINGS_PER_CHECK} more duplicate_property_names findings, not listed (${MAX_FINDINGS_PER_CHECK} are)`,
+  });
+  assert.ok(r.failed.has('duplicate_property_names'));
 });

@@ -17,7 +17,7 @@ import { BASE, OVERLAY } from '../overlay/fixtures.js';
 import { compileDts } from '../overlay/support.js';
 import { exampleBoard, exampleProfile, runOverlay, tempDir, variantProfile } from '../profile/support.js';
 import { fixturesDir, writeVariant } from '../qcom/support.js';
-import { findings, validate } from './support.js';
+import { findings, unrelatedBindings, validate } from './support.js';
 
 function sourceFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
@@ -84,8 +84,9 @@ test('validate: -W no-qcom_devmem_alignment switches the row off, -W qcom_devmem
 
 test('validate: schema findings switch as one id, unmatched compatibles as another', async () => {
   const file = misaligned();
+  const schemas = [unrelatedBindings()];
   const rules = async (o: { warning?: string[]; error?: string[] }) => {
-    const r = await validate([file], { include: [fixturesDir], ...o });
+    const r = await validate([file], { include: [fixturesDir], schemas, ...o });
     const fs = findings(r.out, (f) => f.rule.startsWith('schema'));
     return [...new Set(fs.map((f) => `${f.rule}:${f.level}`))].sort();
   };

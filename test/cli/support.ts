@@ -1,6 +1,8 @@
 // Runs of the real command line (bin/dtkit, as a user types it) and of the in-process
 // command functions with captured output.
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { nodeHost } from '../../src/host.js';
 import type { ValidateCliOptions, ValidateIo } from '../../src/cli/validate.js';
@@ -58,4 +60,20 @@ export interface JsonFindingLike {
 
 export function findings(out: string, keep: (f: JsonFindingLike) => boolean = () => true): JsonFindingLike[] {
   return (JSON.parse(out) as { diagnostics: JsonFindingLike[] }).diagnostics.filter(keep);
+}
+
+/** A bindings folder with one unrelated binding: with bindings, undocumented compatibles
+ *  are reported (without any, they are not, as every compatible would be). */
+export function unrelatedBindings(): string {
+  const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dtkit-bindings-')), 'bindings');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'dtkit-unrelated.yaml'), [
+    '%YAML 1.2', '---',
+    '$id: http://devicetree.org/schemas/dtkit-unrelated.yaml#',
+    '$schema: http://devicetree.org/meta-schemas/core.yaml#',
+    'title: An unrelated device', 'maintainers:', '  - dtkit tests <dtkit@example.com>',
+    'properties:', '  compatible:', '    const: dtkit,unrelated',
+    'required:', '  - compatible', 'additionalProperties: false', '',
+  ].join('\n'));
+  return dir;
 }

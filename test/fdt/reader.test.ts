@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { printDts } from '../../src/dts/print.js';
 import { readFdt } from '../../src/fdt/reader.js';
+import { writeFdt } from '../../src/fdt/writer.js';
 import { latin1String } from '../../src/tree/value.js';
 import { handmade, minimalStruct, MINIMAL_STRINGS, T } from './handmade.js';
 
@@ -169,4 +171,24 @@ test('never throws on truncated or corrupted input', () => {
     const r = readFdt(b, 'x.dtb');
     assert.ok(r.tree || r.diagnostics.length === 1);
   }
+});
+
+test('a DTB nested 10,000 levels deep is read, written back identically and printed (no recursion)', () => {
+  const words: number[] = [0x1, 0];
+  for (let i = 0; i < 10_000; i++) words.push(0x1, 0x6e000000);
+  for (let i = 0; i <= 10_000; i++) words.push(0x2);
+  words.push(0x9);
+  const struct = Buffer.alloc(words.length * 4);
+  words.forEach((w, i) => struct.writeUInt32BE(w, i * 4));
+  const hdr = Buffer.alloc(40);
+  const offStruct = 40 + 16;
+  [0xd00dfeed, offStruct + struct.length, offStruct, offStruct + struct.length, 40, 17, 16, 0, 0, struct.length].forEach((v, i) => hdr.writeUInt32BE(v, i * 4));
+  const blob = Buffer.concat([hdr, Buffer.alloc(16), struct]);
+  const r = readFdt(blob, 'deep.dtb');
+  assert.deepEqual(r.diagnostics, []);
+  let depth = 0;
+  for (let n = r.tree!.root; n.children.length; n = n.children[0]) depth++;
+  assert.equal(depth, 10_000);
+  assert.ok(Buffer.from(writeFdt(r.tree!)).equals(blob));
+  assert.ok(printDts(r.tree!).length > 10_000 * 10_000);
 });

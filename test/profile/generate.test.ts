@@ -88,7 +88,7 @@ const REFUSALS: Refusal[] = [
   },
   {
     name: 'not a PAS remoteproc', edit: ['  - label: remoteproc_gpdsp1\n    compatible: qcom,sa8775p-gpdsp1-pas\n', '  - label: iris\n'],
-    rule: 'profile_not_pas', at: '52:12', message: '&iris (/soc@0/video-codec@aa00000) is not a PAS remoteproc (compatible "qcom,sa8775p-iris"); iommus and qcom,devmem belong on qcom,*-pas nodes',
+    rule: 'profile_not_pas', at: '52:12', message: '&iris (/soc@0/video-codec@aa00000) is not a PAS remoteproc (compatible "qcom,sa8775p-iris", "qcom,sm8550-iris"); iommus and qcom,devmem belong on qcom,*-pas nodes',
   },
   {
     name: 'unknown SMMU', edit: ['    compatible: qcom,sa8775p-gpdsp1-pas\n    smmu: apps_smmu\n', '    compatible: qcom,sa8775p-gpdsp1-pas\n    smmu: apps_smmmu\n'],

@@ -60,7 +60,7 @@ function main(argv: string[]): number {
       process.stdout.write(`${job.name}: cannot build: ${board.diagnostics.find((d) => d.severity === 'error')?.message ?? '?'}\n`);
       continue;
     }
-    const found = runChecks(board.tree, { checks: makeQcomChecks({ sourceText: board.sourceText }), options: job.options }).diagnostics;
+    const found = runChecks(board.tree, { checks: makeQcomChecks(), options: job.options }).diagnostics;
     if (found.length === 0) clean++;
     for (const d of found) {
       byRule.set(d.rule, (byRule.get(d.rule) ?? 0) + 1);

@@ -2,7 +2,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  alignmentProblems, cellCountProblem, flagNames, flagProblems, overlapProblems, rowProblems, rowsFromCells,
+  MAX_LISTED_PER_KIND, alignmentProblems, cellCountProblem, flagNames, flagProblems, overlapProblems, rowProblems, rowsFromCells,
 } from '../../src/qcom/devmem.js';
 import { formatBytes, parseCInteger, parseSize, rangeText } from '../../src/qcom/format.js';
 import { parseFlagList, parseTypedCells } from '../../src/qcom/parse-rows.js';
@@ -94,11 +94,28 @@ describe('row problems', () => {
     assert.deepEqual(alignmentProblems({ da: 0xfffff000, pa: 0x1000, size: 0x1000, flags: 1 }, 0, 4096), []);
     assert.equal(alignmentProblems({ da: 0xfffff000, pa: 0x1000, size: 0x2000, flags: 1 }, 0, 4096).length, 1);
   });
-  test('overlaps: every pair once, in row order, and the carveout', () => {
+  test('overlaps: each overlapping row once (with the earlier row reaching furthest), in row order, and the carveout', () => {
     const rows = rowsFromCells([0x1000, 0x1000, 0x3000, 1, 0x2000, 0x9000, 0x1000, 1, 0x3000, 0xa000, 0x1000, 1, 0x8000, 0x8000, 0x1000, 1]);
     const ps = overlapProblems(rows, { pa: 0x8000, size: 0x1000, description: 'memory-region[0] (/c)' });
     assert.deepEqual(ps.map((p) => [p.row, p.otherRow]), [[1, 0], [2, 0], [3, undefined]]);
     assert.equal(ps[2].message, 'row 3: device addresses 0x8000-0x8fff overlap the carveout memory-region[0] (/c), mapped at IOVA 0x8000-0x8fff');
+  });
+  test('4,000 identical rows: 25 overlaps listed, the rest counted in one finding, fast', () => {
+    const cells: number[] = [];
+    for (let i = 0; i < 4000; i++) cells.push(0x110000, 0x110000, 0x4000, 1);
+    const t0 = performance.now();
+    const ps = rowProblems(rowsFromCells(cells));
+    assert.ok(performance.now() - t0 < 2000);
+    assert.equal(ps.length, MAX_LISTED_PER_KIND + 1);
+    assert.deepEqual(ps.slice(0, 2).map((p) => [p.row, p.otherRow, p.message]), [
+      [1, 0, 'row 1: device addresses 0x110000-0x113fff overlap row 0 (0x110000-0x113fff)'],
+      [2, 0, 'row 2: device addresses 0x110000-0x113fff overlap row 0 (0x110000-0x113fff)'],
+    ]);
+    assert.deepEqual([ps[25].row, ps[25].more, ps[25].message], [26, 3974, 'row 26: and 3974 more rows (up to row 3999) whose device addresses overlap an earlier row, not listed']);
+  });
+  test('a physical range mapped again with other flags is found even behind a same-flags row', () => {
+    const rows = rowsFromCells([0x1000, 0x1000, 0x1000, 1, 0x2000, 0x1000, 0x4000, 1, 0x9000, 0x3000, 0x1000, 3]);
+    assert.deepEqual(overlapProblems(rows).map((p) => [p.row, p.otherRow, p.cell]), [[2, 1, 1]]);
   });
   test('many disjoint rows stay fast (sweep, not all pairs)', () => {
     const cells: number[] = [];

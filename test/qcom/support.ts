@@ -63,7 +63,7 @@ export function buildBoard(file: string, overlays: string[] = [], includeDirs = 
 
 /** The qcom rows' findings on a built board, with row locations. */
 export function qcomFindings(board: LoadedComposite, options: CheckOptions = {}): Diagnostic[] {
-  return runChecks(board.tree!, { checks: makeQcomChecks({ sourceText: board.sourceText }), options }).diagnostics;
+  return runChecks(board.tree!, { checks: makeQcomChecks(), options }).diagnostics;
 }
 
 /** Builds `file` and runs the qcom rows on it. */

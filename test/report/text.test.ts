@@ -172,9 +172,9 @@ describe('excerpts and messages are capped', () => {
     const r = compileFile(file);
     const text = renderAllText(r.diagnostics, { lineText: sourceLines(r.sources) });
     assert.equal(text, [
-      `${file}:1:1: error: syntax error: unexpected '\\x00', expected '/dts-v1/;' [syntax]`,
+      `${file}:1:1: error: NUL byte in the input: this is a binary file, not device-tree source text [preprocessor]`,
       `  ${'\\x00'.repeat(50)}...`,
-      '  ^~~~',
+      '  ^~~~~~~~',
     ].join('\n'));
   });
 

@@ -34,10 +34,43 @@ test('closed node schemas get the implicit properties (status, pinctrl-N, assign
   assert.deepEqual(s.patternProperties, { '^pinctrl-[0-9]+$': true });
 });
 
-test('open schemas get no implicit properties and lose additionalProperties: true', () => {
+test('open schemas lose additionalProperties: true and get only the assigned-clock* companions of clocks', () => {
+  // dt-schema adds assigned-clock* wherever a schema says anything about undeclared
+  // properties, before it looks at whether it allows them all
   const s = normaliseSchema({ $id: 'x', properties: { clocks: true }, additionalProperties: true });
   assert.equal('additionalProperties' in s, false);
+  assert.deepEqual(Object.keys(s.properties as any), ['clocks', 'assigned-clocks', 'assigned-clock-rates-u64', 'assigned-clock-rates', 'assigned-clock-parents', 'assigned-clock-sscs']);
+  assert.equal('patternProperties' in s, false);
+});
+
+test('a schema saying nothing about undeclared properties gets nothing implicit', () => {
+  const s = normaliseSchema({ $id: 'x', properties: { clocks: true } });
   assert.deepEqual(Object.keys(s.properties as any), ['clocks']);
+});
+
+test("a pinctrl pattern of the schema's own is replaced by the implicit one (dt-schema only sees 'pinctrl-N' names)", () => {
+  const s = normaliseSchema({ $id: 'x', patternProperties: { '^pinctrl-[0-9]+$': { maxItems: 1 } }, additionalProperties: false });
+  assert.deepEqual(s.patternProperties, { '^pinctrl-[0-9]+$': true });
+  assert.equal((s.properties as any)['pinctrl-names'], true);
+});
+
+test('a oneOf of consts with other keys besides const and description still becomes an enum (their keys are dropped)', () => {
+  const s = normaliseSchema({ $id: 'x', properties: { mode: { oneOf: [{ const: 'a', deprecated: true }, { const: 'b' }] } } });
+  assert.deepEqual((s.properties as any).mode.items, [{ enum: ['a', 'b'] }]);
+  const kept = normaliseSchema({ $id: 'x', properties: { mode: { oneOf: [{ const: 'a', description: 'A', deprecated: true }, { const: 'b' }] } } });
+  assert.ok('oneOf' in (kept.properties as any).mode);
+});
+
+test('unit suffixes: -db values are arrays; a $ref keeps its own type', () => {
+  const s = normaliseSchema({ $id: 'x', properties: { 'gain-db': { minimum: 1 }, 'x-db': { $ref: '/schemas/types.yaml#/definitions/uint32', minimum: 1 } } });
+  assert.deepEqual((s.properties as any)['gain-db'].items, [{ minimum: 1 }]);
+  assert.deepEqual((s.properties as any)['x-db'], { $ref: '/schemas/types.yaml#/definitions/uint32', minimum: 1 });
+});
+
+test('dependentRequired on interrupts becomes a either-of dependentSchemas', () => {
+  const s = normaliseSchema({ $id: 'x', dependentRequired: { 'interrupt-names': ['interrupts'] } });
+  assert.equal('dependentRequired' in s, false);
+  assert.deepEqual(s.dependentSchemas, { 'interrupt-names': { oneOf: [{ required: ['interrupts'] }, { required: ['interrupts-extended'] }] } });
 });
 
 test('reg constraints become a matrix row', () => {

@@ -6,9 +6,6 @@ import { resolvePasses } from '../../compile/resolve.js';
 import { Diagnostics } from '../../report/diagnostic.js';
 import type { Check } from '../types.js';
 
-/** Messages dtc prints against a property (FAIL_PROP); the others name only the node. */
-const PROPERTY_MESSAGES = /^bad (length|value) \(/;
-
 type FixupId = 'explicit_phandles' | 'name_properties' | 'phandle_references' | 'path_references' | 'omit_unused_nodes';
 
 function fixupRow(id: FixupId, description: string, requires?: string[]): Check {
@@ -21,10 +18,8 @@ function fixupRow(id: FixupId, description: string, requires?: string[]): Check 
     tree(ctx) {
       const diags = new Diagnostics();
       resolvePasses({ symbols: ctx.options.symbols })[id](ctx.tree, diags);
-      for (const { rule: _rule, severity: _severity, property, ...rest } of diags.items) {
-        // the span still points at the property; only dtc's "path:prop:" form is matched
-        ctx.reportDiagnostic?.(property && PROPERTY_MESSAGES.test(rest.message) ? { ...rest, property } : rest);
-      }
+      // the passes name a property only where dtc does (FAIL_PROP)
+      for (const { rule: _rule, severity: _severity, ...rest } of diags.items) ctx.reportDiagnostic?.(rest);
     },
   };
 }
