@@ -7,6 +7,7 @@
 // several inputs compile over worker threads (compile/batch.ts) into --out-dir. Each input's
 // dtkit.config.yaml (src/config) gives its preset, include folders and rule levels.
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { batchOutput, compileBatch, silencedErrors } from '../compile/batch.js';
@@ -186,11 +187,14 @@ async function compileMany(inputs: ExpandedInput[], opts: CompileCliOptions, io:
     outputs.set(output, input.input);
     return { input: input.input, output, includeDirs: s.includeDirs, dtcVersion: s.table, levels: s.levels };
   });
-  try {
-    fs.mkdirSync(opts.outDir, { recursive: true });
-  } catch (e) {
-    io.stderr(errorLine(`cannot create the folder '${opts.outDir}': ${writeFailure(e as NodeJS.ErrnoException)}`));
-    return EXIT.INPUT;
+  // the output folders (a folder's inputs keep their paths below it)
+  for (const dir of new Set([opts.outDir, ...batch.map((j) => path.dirname(j.output))])) {
+    try {
+      fs.mkdirSync(dir, { recursive: true });
+    } catch (e) {
+      io.stderr(errorLine(`cannot create the folder '${dir}': ${writeFailure(e as NodeJS.ErrnoException)}`));
+      return EXIT.INPUT;
+    }
   }
   const reportFormat = opts.format ?? 'text';
   const reporter = new Reporter({ command: 'compile', format: reportFormat, color: opts.color, textTo: 'err', summary: inputs.length > 1, ...report }, streams(io));

@@ -1,6 +1,6 @@
 // What a command's input arguments stand for: a file is itself (whatever its name: the
 // content decides what it is), a folder is every input file under it (recursively, sorted,
-// hidden folders skipped), a glob (`*`, `?`, `[...]`, `{a,b}`, `**`) is what it matches,
+// hidden folders skipped, symbolic links to folders not followed, as find does), a glob (`*`, `?`, `[...]`, `{a,b}`, `**`) is what it matches,
 // expanded here so that a quoted pattern works the same in every shell and in CI files.
 // Each input once, in the order the arguments give them. `--shard I/N` then takes every
 // N-th of them, so N shards together are exactly the whole run.
@@ -41,16 +41,9 @@ function isDir(p: string): boolean {
   }
 }
 
-/** Every accepted file under `dir`, sorted by path; symlinked folders once (by real path). */
-function walk(dir: string, accept: RegExp, seen = new Set<string>()): string[] {
-  let real: string;
-  try {
-    real = fs.realpathSync(dir);
-  } catch {
-    return [];
-  }
-  if (seen.has(real)) return [];
-  seen.add(real);
+/** Every accepted file under `dir`, sorted by path (folders through symbolic links are not
+ *  entered: a tree of links would be walked twice, or forever). */
+function walk(dir: string, accept: RegExp): string[] {
   let entries: fs.Dirent[];
   try {
     entries = fs.readdirSync(dir, { withFileTypes: true });
@@ -61,9 +54,8 @@ function walk(dir: string, accept: RegExp, seen = new Set<string>()): string[] {
   for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     if (e.name.startsWith('.')) continue;
     const p = path.join(dir, e.name);
-    const folder = e.isDirectory() || (e.isSymbolicLink() && isDir(p));
-    if (folder) out.push(...walk(p, accept, seen));
-    else if (accept.test(e.name)) out.push(p);
+    if (e.isDirectory()) out.push(...walk(p, accept));
+    else if (accept.test(e.name) && !(e.isSymbolicLink() && isDir(p))) out.push(p);
   }
   return out;
 }
@@ -118,9 +110,7 @@ function globMatches(pattern: string): { matches: string[]; base: string } {
     const join = (name: string) => (dir === '' ? name : path.join(dir, name));
     if (seg === '**') {
       visit(dir, more);
-      for (const e of entries) {
-        if (!e.name.startsWith('.') && (e.isDirectory() || (e.isSymbolicLink() && isDir(join(e.name))))) visit(join(e.name), rest);
-      }
+      for (const e of entries) if (!e.name.startsWith('.') && e.isDirectory()) visit(join(e.name), rest);
       return;
     }
     const re = segmentRegex(seg);
