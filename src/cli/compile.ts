@@ -197,7 +197,7 @@ async function compileMany(inputs: ExpandedInput[], opts: CompileCliOptions, io:
     }
   }
   const reportFormat = opts.format ?? 'text';
-  const reporter = new Reporter({ command: 'compile', format: reportFormat, color: opts.color, textTo: 'err', summary: inputs.length > 1, ...report }, streams(io));
+  const reporter = new Reporter({ command: 'compile', format: reportFormat, color: opts.color, textTo: 'err', summary: inputs.length > 1 && !opts.quiet, ...report }, streams(io));
   const { host: _host, readStdin: _stdin, compile, includeDirs: _dirs, ...input } = settings.input;
   const progress = progressFor(batch.length, streams(io));
   const outcomes = await compileBatch(batch, {
