@@ -14,6 +14,7 @@
 import { sourceComments } from '../preprocessor/index.js';
 import type { Diagnostic } from '../report/diagnostic.js';
 import type { SourceSpan } from '../report/source.js';
+import { lineStarts, spanOfOffsets } from '../report/source.js';
 import { similarNames } from '../report/suggest.js';
 import type { CatalogRule } from '../rules/catalog.js';
 import { SUPPRESS_INVALID_RULE, SUPPRESS_UNUSED_RULE, ruleCatalog } from '../rules/catalog.js';
@@ -40,22 +41,6 @@ const SOURCE_FILE = /\.dts[io]?$/;
 const DIRECTIVE = /^([\s*]*)dtkit-disable-(next-line|file)(?![\w-])/;
 const MARK = 'dtkit-disable-';
 
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return starts;
-}
-
-function spanAt(file: string, starts: number[], offset: number, length: number): SourceSpan {
-  let lo = 0, hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid] <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return { file, line: lo + 1, column: offset - starts[lo] + 1, length };
-}
-
 /** The directives written in one source file. */
 export function findDirectives(file: string, text: string): SuppressionDirective[] {
   if (!SOURCE_FILE.test(file) || !text.includes(MARK)) return [];
@@ -74,10 +59,10 @@ export function findDirectives(file: string, text: string): SuppressionDirective
     const list = dashes < 0 ? c.body.slice(listAt) : c.body.slice(listAt, listAt + dashes);
     const rules: DirectiveRule[] = [];
     for (const r of list.matchAll(/[^\s,*]+/g)) {
-      rules.push({ id: r[0], span: spanAt(file, starts, bodyAt + listAt + r.index!, r[0].length) });
+      rules.push({ id: r[0], span: spanOfOffsets(file, starts, bodyAt + listAt + r.index!, bodyAt + listAt + r.index! + r[0].length) });
     }
-    const span = spanAt(file, starts, nameAt, m[0].length - m[1].length);
-    const lastLine = spanAt(file, starts, Math.max(c.pos, c.end - 1), 0).line;
+    const span = spanOfOffsets(file, starts, nameAt, nameAt + m[0].length - m[1].length);
+    const lastLine = spanOfOffsets(file, starts, Math.max(c.pos, c.end - 1), 0).line;
     out.push({ kind, file, span, rules, ...(kind === 'next-line' ? { line: lastLine + 1 } : {}) });
   }
   return out;

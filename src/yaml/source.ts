@@ -5,6 +5,7 @@
 import yaml from 'js-yaml';
 import type { Diagnostic } from '../report/diagnostic.js';
 import type { SourceSpan } from '../report/source.js';
+import { lineStarts, spanOfOffsets } from '../report/source.js';
 
 export interface YamlSpans {
   /** span of the value at a JSON pointer ('' is the document), or of the nearest ancestor */
@@ -34,24 +35,6 @@ interface Located {
   end: number;
   keyStart?: number;
   keyEnd?: number;
-}
-
-/** Offsets of line starts, for offset -> line:column. */
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
-  return starts;
-}
-
-function spanAt(file: string, starts: number[], start: number, end: number): SourceSpan {
-  let lo = 0, hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid] <= start) lo = mid;
-    else hi = mid - 1;
-  }
-  const lineEnd = lo + 1 < starts.length ? starts[lo + 1] - 1 : Infinity;
-  return { file, line: lo + 1, column: start - starts[lo] + 1, length: Math.max(0, Math.min(end, lineEnd) - start) };
 }
 
 /** js-yaml opens a node before skipping the blanks and comments in front of it. */
@@ -182,7 +165,7 @@ export function loadYaml(text: string, file: string, rule: string): LoadedYaml {
       rule,
       severity: 'error',
       message: err.reason ?? String(err.message),
-      span: spanAt(file, starts, at, at),
+      span: spanOfOffsets(file, starts, at, at),
     });
     data = undefined;
   }
@@ -201,13 +184,13 @@ export function loadYaml(text: string, file: string, rule: string): LoadedYaml {
   const spans: YamlSpans = {
     value: (p) => {
       const l = find(p);
-      return spanAt(file, starts, l.start, l.end);
+      return spanOfOffsets(file, starts, l.start, l.end);
     },
     key: (p) => {
       const l = find(p);
       return l.keyStart !== undefined && located.has(p)
-        ? spanAt(file, starts, l.keyStart, l.keyEnd ?? l.keyStart)
-        : spanAt(file, starts, l.start, l.end);
+        ? spanOfOffsets(file, starts, l.keyStart, l.keyEnd ?? l.keyStart)
+        : spanOfOffsets(file, starts, l.start, l.end);
     },
     raw: (p) => {
       const l = located.get(p);
