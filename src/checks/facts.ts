@@ -2,6 +2,8 @@
 // #address-cells/#size-cells (set by addr_size_cells), the bus a bridge node was found to
 // be (pci_bridge, simple_bus_bridge, ...), and a phandle index. One instance per run.
 import type { Node, Tree } from '../tree/model.js';
+import type { PhandleLookup } from '../tree/refs.js';
+import { phandleLookup } from '../tree/refs.js';
 
 export type BusKind = 'pci' | 'simple-bus' | 'i2c' | 'spi' | 'graph-port' | 'graph-ports';
 
@@ -14,7 +16,7 @@ export class CheckFacts {
   private readonly addrCells = new Map<Node, number>();
   private readonly sizeCells = new Map<Node, number>();
   private readonly buses = new Map<Node, BusKind>();
-  private phandles: Map<number, Node> | undefined;
+  private phandles: PhandleLookup | undefined;
   private live: Node[] | undefined;
 
   constructor(private readonly tree: Tree) {}
@@ -56,29 +58,12 @@ export class CheckFacts {
 
   /** Live nodes in dtc's walk order (parents before children), computed once per tree state. */
   nodes(): Node[] {
-    if (!this.live) {
-      const out: Node[] = [];
-      {
-        const stack: Node[] = [this.tree.root];
-        while (stack.length) {
-          const n = stack.pop()!;
-          out.push(n);
-          for (let i = n.children.length - 1; i >= 0; i--) if (!n.children[i].deleted) stack.push(n.children[i]);
-        }
-      }
-      this.live = out;
-    }
-    return this.live;
+    return (this.live ??= this.tree.walk());
   }
 
   /** dtc's get_node_by_phandle: the first live node in walk order with that phandle */
   nodeByPhandle(phandle: number): Node | undefined {
-    if (phandle === 0 || phandle === 0xffffffff) return undefined;
-    if (!this.phandles) {
-      this.phandles = new Map();
-      for (const n of this.nodes()) if (n.phandle && !this.phandles.has(n.phandle)) this.phandles.set(n.phandle, n);
-    }
-    return this.phandles.get(phandle);
+    return (this.phandles ??= phandleLookup(this.tree, this.nodes()))(phandle);
   }
 
   /** Drops lookups derived from the tree (after a row that edits it). */

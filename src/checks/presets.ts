@@ -5,7 +5,7 @@
 // dtc's warnings and dt-validate's findings, so no vendor rows).
 //
 //   const preset = findPreset('kernel');            // undefined: unknown name (usage error)
-//   const checks = defaultChecks(preset.table);      // or dtcChecks(preset.table) for compile
+//   const checks = dtcChecks(preset.table);          // the vendor rows (qcom/) are their own table
 //   const { levels } = resolveCheckLevels([...preset.switches, ...userSwitches], checks);
 import { parseCheckSwitch } from './switches.js';
 import type { CheckSwitch } from './switches.js';

@@ -7,15 +7,14 @@
 import type { Diagnostic, Severity } from '../report/diagnostic.js';
 import type { Node, Tree } from '../tree/model.js';
 import { CheckFacts } from './facts.js';
-import { dtcChecks } from './table.js';
 import type { Check, CheckContext, CheckLevel, CheckOptions, CheckReport, CheckResult } from './types.js';
 
 export { parseCheckSwitch, resolveCheckLevels } from './switches.js';
 export type { CheckSwitch } from './switches.js';
 
 export interface RunChecksOptions {
-  /** rows to run, in order (default: the full table, dtc's rows then dtkit's) */
-  checks?: Check[];
+  /** the table: rows to run, in order (dtc's: table.ts; a vendor's: its own folder) */
+  checks: Check[];
   options?: CheckOptions;
   /** file the findings belong to when a node has no span (e.g. a DTB input) */
   file?: string;
@@ -37,8 +36,8 @@ interface RunState {
   emitted: Map<string, number>;
 }
 
-export function runChecks(tree: Tree, opts: RunChecksOptions = {}): CheckResult {
-  const checks = opts.checks ?? dtcChecks();
+export function runChecks(tree: Tree, opts: RunChecksOptions): CheckResult {
+  const checks = opts.checks;
   const state: RunState = {
     tree,
     options: opts.options ?? {},

@@ -9,7 +9,7 @@ import type { Check } from './types.js';
 import { addressRows, addressRows161 } from './rows/addresses.js';
 import { busRows, busRows161 } from './rows/buses.js';
 import { chosenRows, chosenRows161 } from './rows/chosen.js';
-import { fixupRows } from './rows/fixups.js';
+import { referenceRows } from './rows/references.js';
 import { graphRows, graphRows161 } from './rows/graph.js';
 import { interruptRows, interruptRows161 } from './rows/interrupts.js';
 import { phandleRows } from './rows/phandles.js';
@@ -72,7 +72,7 @@ const DTC_1_6_1_ORDER = DTC_1_8_1_ORDER.filter((id) => id !== 'node_name_not_emp
   .flatMap((id) => (id === 'graph_nodes' ? [id, 'graph_child_address'] : [id]));
 
 const ROWS_1_8_1: Check[] = [
-  ...structureRows, ...fixupRows, ...typeRows, ...addressRows, ...busRows,
+  ...structureRows, ...referenceRows, ...typeRows, ...addressRows, ...busRows,
   ...chosenRows, ...phandleRows, ...interruptRows, ...graphRows,
 ];
 

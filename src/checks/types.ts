@@ -1,6 +1,7 @@
-// Contract for the check table: every check (dtc's structural ones, dtkit's qcom ones)
-// is a small named row. The id is at once the message tag, the -W/-E switch and what
-// tests assert on.
+// Contract for a check table: every check (dtc's structural ones, a vendor's rows) is a
+// small named row. The id is at once the message tag, the -W/-E switch and what tests
+// assert on. Options that only some rows read are the rows' own: whoever makes the rows
+// binds them (e.g. qcom/checks.ts), so the runner carries only what every table shares.
 import type { Diagnostic, DiagnosticNote } from '../report/diagnostic.js';
 import type { SourceSpan } from '../report/source.js';
 import type { Node, Property, Tree } from '../tree/model.js';
@@ -11,12 +12,6 @@ export type CheckLevel = 'error' | 'warning' | 'off';
 export interface CheckOptions {
   /** per-id overrides from -W/-E (`-W no-foo` => off, `-E foo` => error, `-W foo` => warning) */
   levels?: Map<string, CheckLevel>;
-  /** IOMMU page size for qcom_devmem_alignment (default 4096) */
-  iommuPageSize?: number;
-  /** host policy for the qcom PAS checks */
-  host?: 'qhee' | 'kvm';
-  /** iommus without qcom,devmem is an error (the originally proposed driver) */
-  requireDevmem?: boolean;
   /** -@: labelled nodes survive /omit-if-no-ref/ (omit_unused_nodes) */
   symbols?: boolean;
 }
@@ -42,7 +37,7 @@ export interface CheckContext {
   /** what earlier rows learned in this run (#address-cells, bus kinds, phandles);
    *  always set by runChecks */
   facts?: CheckFacts;
-  /** records a ready-made finding (e.g. from a fixup pass) under the running check */
+  /** records a ready-made finding (e.g. from a reference pass) under the running check */
   reportDiagnostic?(d: Omit<Diagnostic, 'rule' | 'severity'>): void;
 }
 
@@ -57,7 +52,7 @@ export interface Check {
   node?(ctx: CheckContext, node: Node): void;
   /** called once for the whole tree (for checks that need global state) */
   tree?(ctx: CheckContext): void;
-  /** the row edits the tree (dtc's fixups): cached lookups are dropped after it */
+  /** the row edits the tree (dtc's reference rows): cached lookups are dropped after it */
   mutates?: boolean;
 }
 

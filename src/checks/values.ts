@@ -2,7 +2,7 @@
 // list", "a cell" and C-string views (dtc reads many values as NUL-terminated text).
 import type { Node, Property } from '../tree/model.js';
 import type { PropertyValue } from '../tree/value.js';
-import { latin1String, readU32 } from '../tree/value.js';
+import { cString, latin1String, readU32 } from '../tree/value.js';
 
 /** dtc's data_is_one_string: non-empty, one NUL, at the end. */
 export function isOneString(v: PropertyValue): boolean {
@@ -17,11 +17,10 @@ export function isStringList(v: PropertyValue): boolean {
   return b.length === 0 || b[b.length - 1] === 0;
 }
 
-/** The value read as a C string (up to the first NUL), as dtc's `prop->val.val` in printf. */
-export function cString(v: PropertyValue): string {
-  const b = v.bytes;
-  const end = b.indexOf(0);
-  return latin1String(end < 0 ? b : b.subarray(0, end));
+/** The value as dtc's printf("%s", prop->val.val) reads it: up to the first NUL, or all
+ *  of it when there is none. */
+export function printfString(v: PropertyValue): string {
+  return cString(v.bytes) ?? latin1String(v.bytes);
 }
 
 /** Number of whole cells in a value. */
@@ -38,10 +37,6 @@ export function cellAt(v: PropertyValue, i: number): number {
 /** dtc's propval_cell: the first cell. */
 export function firstCell(p: Property): number {
   return cellAt(p.value, 0);
-}
-
-export function phandleIsValid(ph: number): boolean {
-  return ph !== 0 && ph !== 0xffffffff;
 }
 
 /** dtc's node_is_compatible: one of the compatible strings equals `compat`. */
@@ -89,6 +84,7 @@ export function hasAnyChild(node: Node): boolean {
   return node.children.length > 0;
 }
 
-export function hex(v: number): string {
+/** A cell as dtc's `%x` prints it (no prefix), e.g. for the expected unit address. */
+export function hexDigits(v: number): string {
   return (v >>> 0).toString(16);
 }

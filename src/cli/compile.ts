@@ -4,20 +4,20 @@
 // include/expansion chain and a source excerpt; exit 1 on input errors, 2 on usage
 // errors. Output is written atomically and only when the compile succeeded; without -o
 // the DTB goes to stdout, as dtc does. Folders and globs stand for the sources under them;
-// several inputs compile over worker threads (compile/batch.ts) into --out-dir. Each input's
+// several inputs compile over worker threads (batch/batch.ts) into --out-dir. Each input's
 // dtkit.config.yaml (src/config) gives its preset, include folders and rule levels.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { batchOutput, compileBatch, silencedErrors } from '../compile/batch.js';
-import type { BatchJob } from '../compile/batch.js';
+import { batchOutput, compileBatch, silencedErrors } from '../batch/batch.js';
+import type { BatchJob } from '../batch/batch.js';
 import type { CompileOptions } from '../compile/compile.js';
 import type { SettingFlags } from '../config/settings.js';
 import { printDts } from '../dts/print.js';
 import { writeFdt } from '../fdt/writer.js';
 import type { Host } from '../host.js';
-import { nodeHost } from '../host.js';
+import { nodeHost, readText } from '../host.js';
 import type { ExpandedInput } from '../input/expand.js';
 import { loadInput } from '../input/load.js';
 import { writeFailure } from '../input/paths.js';
@@ -157,11 +157,6 @@ function compileOne(input: string, opts: CompileCliOptions, io: CompileIo): numb
   }
   reporter.finish();
   return code === EXIT.OK ? reporter.exitCode() : code;
-}
-
-function readText(host: Host, file: string): string | undefined {
-  const b = host.readFile(file);
-  return b && Buffer.from(b).toString('latin1');
 }
 
 /** Several inputs (or --out-dir): compile them over worker threads into OUT-DIR. */

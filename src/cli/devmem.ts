@@ -9,7 +9,6 @@ import { Option } from 'commander';
 import type { Host } from '../host.js';
 import { nodeHost } from '../host.js';
 import { runChecks } from '../checks/run.js';
-import type { CheckOptions } from '../checks/types.js';
 import { SWAPPED_RULE, loadComposite } from '../input/composite.js';
 import type { LoadedComposite } from '../input/composite.js';
 import { describeSourceTree } from '../input/layout.js';
@@ -19,15 +18,16 @@ import type { Diagnostic } from '../report/diagnostic.js';
 import { jsonFinding, jsonReport } from '../report/json.js';
 import { renderAllText, sortDiagnostics, sourceLines } from '../report/render.js';
 import type { SourceSpan } from '../report/source.js';
-import { makeQcomChecks } from '../qcom/checks.js';
+import { qcomChecks } from '../qcom/checks.js';
+import type { PasPolicy } from '../qcom/checks.js';
 import type { DevmemRow } from '../qcom/devmem.js';
 import { DEFAULT_IOMMU_PAGE_SIZE, DEVMEM_FLAGS, cellCountProblem, rowProblems, rowsFromCells } from '../qcom/devmem.js';
 import { hexPadded, parseSize } from '../qcom/format.js';
 import { parseFlagList, parseTypedCells } from '../qcom/parse-rows.js';
-import { phandleLookup } from '../qcom/pas.js';
 import type { RemoteprocReport } from '../qcom/report.js';
 import { remoteprocReport, remoteprocText, rowJson, rowTable, selectRemoteprocs } from '../qcom/report.js';
 import { renderDevmemMap } from '../qcom/svg.js';
+import { phandleLookup } from '../tree/refs.js';
 import { latin1Bytes } from '../tree/value.js';
 import { VERSION } from '../version.js';
 import type { RegisterCommand } from './commands.js';
@@ -77,7 +77,8 @@ interface CommonOptions {
 interface BoardOptions extends CommonOptions, InputFlags {
   node?: string;
   overlay?: string[];
-  host?: 'qhee' | 'kvm';
+  /** --host: the PAS policy (commander names the attribute after the flag) */
+  host?: PasPolicy;
   requireDevmem?: boolean;
   warning?: string[];
   error?: string[];
@@ -231,8 +232,8 @@ function inspectBoard(file: string, opts: BoardOptions, io: DevmemIo, reporter: 
     io.err(errorLine(`--node '${opts.node}' matches no node of ${board.base.file}`));
     return EXIT.INPUT;
   }
-  const options: CheckOptions = { iommuPageSize: pageSize, host: opts.host, requireDevmem: opts.requireDevmem, levels: levels.checks };
-  const result = runChecks(board.tree, { checks: makeQcomChecks(), options, file: board.base.file });
+  const checks = qcomChecks({ iommuPageSize: pageSize, policy: opts.host, requireDevmem: opts.requireDevmem });
+  const result = runChecks(board.tree, { checks, options: { levels: levels.checks }, file: board.base.file });
   const selected = new Set(nodes.map((n) => n.path));
   diagnostics.push(...result.diagnostics.filter((d) => opts.node === undefined || (d.node !== undefined && selected.has(d.node))));
   const lookup = phandleLookup(board.tree);

@@ -14,7 +14,8 @@ import { rawSource } from '../dts/source.js';
 import type { PreprocessCache, PreprocessIndex } from '../preprocessor/types.js';
 import { binaryInput } from '../preprocessor/lexer.js';
 import { preprocessSource } from './preprocess.js';
-import { checkAndResolve, addOverlayNodes } from './stages.js';
+import { addOverlayNodes } from '../overlay/emit/transforms.js';
+import { checkAndResolve } from './stages.js';
 
 export interface CompileOptions {
   host?: Host;

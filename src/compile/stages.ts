@@ -1,11 +1,10 @@
-// The stages after parsing: the check table (whose fixup rows are the resolve passes of
-// resolve.ts, at dtc's place in the table) and the overlay nodes. Kept apart so
-// compile.ts reads like dtc.c's main.
+// The check stage after parsing: dtc's table, whose reference rows resolve references
+// (tree/refs.ts) at dtc's place in the table. Kept apart so compile.ts reads like dtc.c's
+// main.
 import { runChecks } from '../checks/run.js';
 import { dtcChecks } from '../checks/table.js';
 import type { DtcVersion } from '../checks/table.js';
 import type { CheckLevel } from '../checks/types.js';
-import { addOverlayNodes as overlayTransforms } from '../overlay/transforms.js';
 import type { Diagnostics } from '../report/diagnostic.js';
 import type { Tree } from '../tree/model.js';
 
@@ -22,9 +21,4 @@ export function checkAndResolve(tree: Tree, diags: Diagnostics, opts: CheckStage
   const result = runChecks(tree, { checks: dtcChecks(opts.dtcVersion), options: { levels: opts.levels, symbols: opts.symbols } });
   diags.merge(result.diagnostics);
   return result.failed.size === 0;
-}
-
-/** __symbols__ (-@) and, for plugins, __fixups__ / __local_fixups__. */
-export function addOverlayNodes(tree: Tree, diags: Diagnostics, opts: { symbols: boolean }): void {
-  overlayTransforms(tree, diags, { symbols: opts.symbols });
 }

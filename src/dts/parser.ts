@@ -1,7 +1,8 @@
 // DTS parser following dtc's grammar (dtc-parser.y) rule for rule, building the shared
 // Tree with dtc's live-tree semantics (src/tree/ops.ts). References stay unresolved
-// (markers in values) for the resolve pass; only `&ref { }`, `/delete-node/ &ref` and
-// `/omit-if-no-ref/ &ref` look nodes up while parsing, as dtc does. A syntax error ends
+// (markers in values) for the reference passes (tree/refs.ts); only `&ref { }`,
+// `/delete-node/ &ref` and `/omit-if-no-ref/ &ref` look nodes up while parsing (with
+// tree/refs.ts's lookup), as dtc does. A syntax error ends
 // the parse (dtc has no recovery either); other errors are reported and parsing goes on.
 import type { Host } from '../host.js';
 import { MAX_QUOTED, clipText } from '../report/safe-text.js';
@@ -15,6 +16,7 @@ import { addLabelsAt, deleteNode, deletionMarkerNode, deletionMarkerProperty, me
 import type { ValueType } from '../tree/value.js';
 import { ValueBuilder } from '../tree/value.js';
 import { RefMarker, ValueElementsBuilder } from '../tree/located.js';
+import { findNodeByRef } from '../tree/refs.js';
 import type { ExprStream } from './expr.js';
 import { parseIntegerPrim } from './expr.js';
 import type { Token } from './lexer.js';
@@ -212,21 +214,19 @@ export class DtsParser implements ExprStream {
     addLabelsAt(target.labels, sites);
   }
 
+  /** dtc's get_node_by_ref on the tree as parsed so far (tree/refs.ts), over a label index
+   *  kept current while the tree is edited. */
   private findRef(ref: string): Node | undefined {
-    if (ref === '/') return this.tree.root.deleted ? undefined : this.tree.root;
-    if (ref.startsWith('/')) return this.tree.findByPath(ref);
-    const slash = ref.indexOf('/');
-    if (slash > 0) {
-      // label-relative path: `&{label/child/grandchild}`
-      const base = this.findRef(ref.slice(0, slash));
-      return base && findBelow(base, ref.slice(slash + 1));
-    }
+    return findNodeByRef(this.tree, ref, (name) => this.labelNode(name));
+  }
+
+  private labelNode(name: string): Node | undefined {
     if (!this.labelIndex || this.indexDirty) {
       this.flushLabels();
       this.labelIndex = this.tree.labelIndex();
       this.indexDirty = false;
     }
-    return this.labelIndex.get(ref);
+    return this.labelIndex.get(name);
   }
 
   /** After a top-level edit of `target`: keeps the label index current from the labels
@@ -621,17 +621,6 @@ function touchesLabels(node: Node): boolean {
     for (const c of n.children) stack.push(c);
   }
   return false;
-}
-
-/** The node at `rel` (a/b/c) below `base`; empty components are skipped. */
-function findBelow(base: Node, rel: string): Node | undefined {
-  let node: Node | undefined = base;
-  for (const part of rel.split('/')) {
-    if (part === '') continue;
-    node = node.getChild(part);
-    if (!node) return undefined;
-  }
-  return node;
 }
 
 /** dtc's guess: the `reg` of the first child of /cpus (deleted or not), when one cell. */

@@ -30,6 +30,12 @@ export const HEADER_SIZE_V17 = 40;
 /** One memory reservation entry: u64 address, u64 size. */
 export const RESERVE_ENTRY_SIZE = 16;
 
-export function hex(n: number): string {
-  return `0x${n.toString(16)}`;
+/** Tokens, names and values are padded to 4-byte boundaries. */
+export function align4(n: number): number {
+  return (n + 3) & ~3;
+}
+
+/** A 32-bit field as the header and tokens are shown: `0xd00dfeed`. */
+export function hex8(n: number): string {
+  return `0x${n.toString(16).padStart(8, '0')}`;
 }

@@ -5,11 +5,10 @@
 import type { Diagnostic } from '../report/diagnostic.js';
 import { Node, Property, Tree } from '../tree/model.js';
 import type { PropertyValue } from '../tree/value.js';
-import { EMPTY_VALUE, readU32 } from '../tree/value.js';
-import {
-  FDT_BEGIN_NODE, FDT_END, FDT_END_NODE, FDT_MAGIC, FDT_NOP, FDT_PROP, HDR,
-  HEADER_SIZE_V16, HEADER_SIZE_V17, RESERVE_ENTRY_SIZE, hex,
-} from './format.js';
+import { EMPTY_VALUE, hex, readU32 } from '../tree/value.js';
+import { FDT_BEGIN_NODE, FDT_END, FDT_END_NODE, FDT_NOP, FDT_PROP, align4, hex8 } from './format.js';
+import type { FdtHeader } from './header.js';
+import { FdtFormatError, readFdtHeader, readMemReserves } from './header.js';
 
 export interface ReadFdtResult {
   /** undefined when the blob could not be read (an error diagnostic says why) */
@@ -18,21 +17,6 @@ export interface ReadFdtResult {
 }
 
 export const FDT_RULE = 'fdt';
-
-/** Internal: aborts the read after a fatal format error; caught in readFdt. */
-class FormatError extends Error {}
-
-interface Header {
-  totalsize: number;
-  offStruct: number;
-  offStrings: number;
-  offRsvmap: number;
-  version: number;
-  bootCpuid: number;
-  sizeStrings: number;
-  /** end of the structure block (exclusive) */
-  structEnd: number;
-}
 
 interface ReadContext {
   bytes: Uint8Array;
@@ -43,101 +27,33 @@ interface ReadContext {
   values: Uint8Array;
   file: string;
   diagnostics: Diagnostic[];
-  header: Header;
+  header: FdtHeader;
   /** property names by strings-block offset, decoded once */
   names: Map<number, string>;
 }
 
 function fail(message: string): never {
-  throw new FormatError(message);
+  throw new FdtFormatError(message);
 }
 
 /** Reads a DTB. Never throws on bad input: the result carries the diagnostics. */
 export function readFdt(bytes: Uint8Array, file: string): ReadFdtResult {
   const diagnostics: Diagnostic[] = [];
   try {
-    const header = readHeader(bytes);
+    const header = readFdtHeader(bytes);
     const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
     const values = new Uint8Array(bytes.subarray(0, header.totalsize));
     const ctx: ReadContext = { bytes, text, values, file, diagnostics, header, names: new Map() };
-    const memreserves = readMemReserves(ctx);
+    const memreserves = readMemReserves(bytes, header);
     const tree = new Tree(readStructure(ctx));
     tree.memreserves = memreserves;
     tree.bootCpuid = header.bootCpuid;
     return { tree, diagnostics };
   } catch (e) {
-    if (!(e instanceof FormatError)) throw e;
+    if (!(e instanceof FdtFormatError)) throw e;
     diagnostics.push({ rule: FDT_RULE, severity: 'error', message: e.message, file });
     return { diagnostics };
   }
-}
-
-function readHeader(b: Uint8Array): Header {
-  if (b.length < 4) fail(`truncated header: file is ${b.length} bytes, a DTB header needs ${HEADER_SIZE_V17}`);
-  const magic = readU32(b, HDR.magic);
-  if (magic !== FDT_MAGIC) fail(`bad magic ${hex8(magic)} at offset 0x0 (a DTB starts with ${hex8(FDT_MAGIC)})`);
-  if (b.length < HEADER_SIZE_V16) fail(`truncated header: file is ${b.length} bytes, a DTB header needs ${HEADER_SIZE_V17}`);
-  const version = readU32(b, HDR.version);
-  if (version < 16) fail(`unsupported DTB version ${version} at offset ${hex(HDR.version)} (versions 16 and 17 are supported)`);
-  const headerSize = version >= 17 ? HEADER_SIZE_V17 : HEADER_SIZE_V16;
-  if (b.length < headerSize) fail(`truncated header: file is ${b.length} bytes, a version ${version} header needs ${headerSize}`);
-
-  const totalsize = readU32(b, HDR.totalsize);
-  if (totalsize < headerSize) fail(`header totalsize ${totalsize} is smaller than the ${headerSize}-byte header`);
-  if (totalsize > b.length) fail(`truncated file: header totalsize is ${totalsize} bytes, the file has only ${b.length}`);
-
-  const offRsvmap = readU32(b, HDR.offMemRsvmap);
-  const offStruct = readU32(b, HDR.offDtStruct);
-  const offStrings = readU32(b, HDR.offDtStrings);
-  const sizeStrings = readU32(b, HDR.sizeDtStrings);
-  if (offRsvmap < headerSize || offRsvmap >= totalsize) {
-    fail(`memory reservation block offset ${hex(offRsvmap)} is outside the blob (header ${headerSize} bytes, totalsize ${totalsize})`);
-  }
-  if (offStruct < headerSize || offStruct >= totalsize) {
-    fail(`structure block offset ${hex(offStruct)} is outside the blob (header ${headerSize} bytes, totalsize ${totalsize})`);
-  }
-  if (offStrings < headerSize || offStrings > totalsize) {
-    fail(`strings block offset ${hex(offStrings)} is outside the blob (header ${headerSize} bytes, totalsize ${totalsize})`);
-  }
-  if (offStrings + sizeStrings > totalsize) {
-    fail(`strings block at ${hex(offStrings)} of ${sizeStrings} bytes extends past totalsize ${totalsize}`);
-  }
-  let structEnd = totalsize;
-  if (version >= 17) {
-    const sizeStruct = readU32(b, HDR.sizeDtStruct);
-    if (offStruct + sizeStruct > totalsize) {
-      fail(`structure block at ${hex(offStruct)} of ${sizeStruct} bytes extends past totalsize ${totalsize}`);
-    }
-    structEnd = offStruct + sizeStruct;
-  }
-  return {
-    totalsize, offStruct, offStrings, offRsvmap, version, sizeStrings, structEnd,
-    bootCpuid: readU32(b, HDR.bootCpuidPhys),
-  };
-}
-
-function hex8(n: number): string {
-  return `0x${n.toString(16).padStart(8, '0')}`;
-}
-
-/** Entries up to the first one of size 0 (the terminator), as dtc and libfdt read them. */
-function readMemReserves(ctx: ReadContext): Tree['memreserves'] {
-  const { bytes, header } = ctx;
-  const out: Tree['memreserves'] = [];
-  for (let off = header.offRsvmap; ; off += RESERVE_ENTRY_SIZE) {
-    const remain = header.totalsize - off;
-    if (remain < RESERVE_ENTRY_SIZE) {
-      fail(`truncated memory reservation block: entry at offset ${hex(off)} needs ${RESERVE_ENTRY_SIZE} bytes, only ${remain} remain`);
-    }
-    const address = readU64(bytes, off);
-    const size = readU64(bytes, off + 8);
-    if (size === 0n) return out;
-    out.push({ address, size, labels: [] });
-  }
-}
-
-function readU64(b: Uint8Array, off: number): bigint {
-  return (BigInt(readU32(b, off)) << 32n) | BigInt(readU32(b, off + 4));
 }
 
 function tokenName(token: number): string {
@@ -237,10 +153,6 @@ function readStructure(ctx: ReadContext): Node {
         fail(`unknown token ${hex8(token)} at offset ${hex(at)} in the structure block`);
     }
   }
-}
-
-function align4(n: number): number {
-  return (n + 3) & ~3;
 }
 
 function propertyName(ctx: ReadContext, nameoff: number, propOff: number): string {

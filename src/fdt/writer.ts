@@ -6,7 +6,7 @@ import type { Node, Tree } from '../tree/model.js';
 import { writeU32 } from '../tree/value.js';
 import {
   FDT_BEGIN_NODE, FDT_END, FDT_END_NODE, FDT_MAGIC, FDT_PROP, HDR,
-  HEADER_SIZE_V16, HEADER_SIZE_V17, RESERVE_ENTRY_SIZE,
+  HEADER_SIZE_V16, HEADER_SIZE_V17, RESERVE_ENTRY_SIZE, align4,
 } from './format.js';
 import { StringsBlock } from './strings.js';
 
@@ -28,10 +28,6 @@ interface Layout {
   /** nameoff of each written property, in write order */
   nameoffs: number[];
   structSize: number;
-}
-
-function align4(n: number): number {
-  return (n + 3) & ~3;
 }
 
 /** Live nodes depth first (parents before children), each with the number of nodes

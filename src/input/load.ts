@@ -10,7 +10,7 @@ import { dtcChecks } from '../checks/table.js';
 import { compileFile, compileText } from '../compile/compile.js';
 import type { CompileOptions } from '../compile/compile.js';
 import { readFdt } from '../fdt/reader.js';
-import { includeDirsWithShipped, shadowedHeaderNotes, shippedIncludeDir } from '../qcom/include.js';
+import { includeDirsWithShipped, shadowedHeaderNotes, shippedIncludeDir } from './shipped.js';
 import type { PreprocessIndex } from '../preprocessor/types.js';
 import type { Diagnostic } from '../report/diagnostic.js';
 import type { Tree } from '../tree/model.js';

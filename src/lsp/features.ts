@@ -6,14 +6,14 @@
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CompletionItem, DocumentSymbol, Hover, Location, Position, Range } from 'vscode-languageserver';
-import { RefResolver } from '../compile/resolve.js';
+import { RefResolver } from '../tree/refs.js';
 import { resolveIncludeFile } from '../dts/lexer.js';
 import { DEVMEM_CELLS_PER_ROW, DEVMEM_PROPERTY, flagNames, rowsFromCells } from '../qcom/devmem.js';
-import { hex32, formatBytes } from '../qcom/format.js';
+import { formatBytes } from '../qcom/format.js';
 import { fileKey, lspRange, writtenAt } from '../report/lsp.js';
 import type { SourceSpan } from '../report/source.js';
 import type { Node, Property, Tree } from '../tree/model.js';
-import { cellsOf, stringsOf } from '../tree/value.js';
+import { cellsOf, hex, stringsOf } from '../tree/value.js';
 import type { UnitCheck } from './workspace.js';
 
 /** A request's document and cursor. */
@@ -248,10 +248,10 @@ function devmemRowHover(check: UnitCheck, node: Node, prop: Property, element: n
   const lines = [`**${DEVMEM_PROPERTY}** row ${row} of ${node.path}`];
   if (r) {
     lines.push('',
-      `- da (device address): \`${hex32(r.da)}\``,
-      `- pa (physical address): \`${hex32(r.pa)}\``,
-      `- size: \`${hex32(r.size)}\` (${formatBytes(r.size)})`,
-      `- flags: \`${hex32(r.flags)}\` ${flagNames(r.flags)}`);
+      `- da (device address): \`${hex(r.da)}\``,
+      `- pa (physical address): \`${hex(r.pa)}\``,
+      `- size: \`${hex(r.size)}\` (${formatBytes(r.size)})`,
+      `- flags: \`${hex(r.flags)}\` ${flagNames(r.flags)}`);
   } else {
     lines.push('', `the value is not rows of ${DEVMEM_CELLS_PER_ROW} cells`);
   }
@@ -350,7 +350,7 @@ export function documentSymbols(check: UnitCheck, file: string): DocumentSymbol[
     return at && fileKey(at.file) === key ? lspRange(at) : undefined;
   };
   // children before parents: an explicit stack (nesting depth is the input's)
-  const order: Node[] = [...tree.walk()];
+  const order: Node[] = tree.walk();
   const symbols = new Map<Node, DocumentSymbol>();
   for (let i = order.length - 1; i >= 0; i--) {
     const node = order[i];

@@ -7,11 +7,30 @@
 // `baseline` hides the findings it records, as `--baseline` does.
 import * as path from 'node:path';
 import type { SettingFlags } from '../config/settings.js';
-import type { ValidateCliOptions } from '../cli/validate.js';
+import type { PasPolicy } from '../qcom/checks.js';
+
+/** `dtkit validate`'s options an editor can set (the command line's names). */
+export interface LspValidateOptions {
+  include?: string[];
+  schemas?: string[];
+  coreSchemas?: string;
+  warning?: string[];
+  error?: string[];
+  preset?: string;
+  /** a config file; false: none */
+  config?: string | false;
+  detect?: boolean;
+  host?: PasPolicy;
+  requireDevmem?: boolean;
+  iommuPageSize?: string;
+  unmatched: boolean;
+  cache: boolean;
+  cacheDir?: string;
+}
 
 export interface LspSettings {
   /** `dtkit validate`'s options */
-  validate: ValidateCliOptions;
+  validate: LspValidateOptions;
   /** .dtsi (absolute path) -> the board to check it through */
   boards: Map<string, string>;
   /** .dtso (absolute path) -> the base it is applied to */

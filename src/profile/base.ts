@@ -2,8 +2,8 @@
 // only labels an overlay can use once the base is a DTB), phandles are indexed once.
 import type { Node, Tree } from '../tree/model.js';
 import { stringsOf } from '../tree/value.js';
-import type { PhandleLookup } from '../qcom/pas.js';
-import { phandleLookup } from '../qcom/pas.js';
+import type { PhandleLookup } from '../tree/refs.js';
+import { phandleLookup } from '../tree/refs.js';
 
 export interface BaseIndex {
   tree: Tree;

@@ -1,4 +1,4 @@
-// Validates base + overlay as a KVM-host tree: the qcom_* rows with host policy 'kvm',
+// Validates base + overlay as a KVM-host tree: the qcom_* rows with PAS policy 'kvm',
 // stream conflicts, and (when bindings are given) the schemas. A finding on a node the
 // overlay touched is reported at the profile line that caused it; the base's own
 // business (a PAS remoteproc the profile leaves alone) is a warning, not a refusal.
@@ -9,8 +9,8 @@ import type { CheckLevel } from '../checks/types.js';
 import { runChecks } from '../checks/run.js';
 import { qcomChecks } from '../qcom/checks.js';
 import { DEVMEM_CELLS_PER_ROW, DEVMEM_PROPERTY } from '../qcom/devmem.js';
-import { phandleLookup } from '../qcom/pas.js';
-import { streamConflicts } from '../qcom/streams.js';
+import { phandleLookup } from '../tree/refs.js';
+import { streamConflicts, streamText } from '../qcom/streams.js';
 import type { ValidateContext } from '../schema/validate.js';
 import { validateTree } from '../schema/validate.js';
 import type { BaseIndex } from './base.js';
@@ -66,10 +66,6 @@ function concernsOverlay(d: Diagnostic, n: OutNode): boolean {
   return names.some((name) => d.schemaPath?.split('/').includes(name) ?? false);
 }
 
-function streamText(u: { sid: number; mask: number }): string {
-  return `0x${u.sid.toString(16)}/0x${u.mask.toString(16)}`;
-}
-
 /** `/soc@0/iommu@15000000 (&apps_smmu)`: the composite is a blob, so labels come from the base. */
 function describeNode(base: BaseIndex, nodePath: string): string {
   const node = base.tree.findByPath(nodePath);
@@ -100,24 +96,24 @@ export function validateComposite(input: CompositeInput): CompositeResult {
   }
   if (!conflicts.length) checked.push('stream IDs: no collision with other users of the same SMMUs');
 
-  const rows = qcomChecks.filter((c) => c.id !== 'qcom_sid_conflict');
-  const r = runChecks(composite, { checks: rows, options: { host: 'kvm', levels: input.levels }, file: base.file });
-  let hostErrors = 0;
+  const rows = qcomChecks({ policy: 'kvm' }).filter((c) => c.id !== 'qcom_sid_conflict');
+  const r = runChecks(composite, { checks: rows, options: { levels: input.levels }, file: base.file });
+  let policyErrors = 0;
   for (const d of r.diagnostics) {
     const n = d.node ? touched.get(d.node) : undefined;
     if (n) {
       out.push({ ...d, span: profileSpan(n, d) ?? d.span });
-      if (d.severity === 'error') hostErrors++;
+      if (d.severity === 'error') policyErrors++;
     } else if (d.rule === 'qcom_pas_host') {
       // a PAS remoteproc the profile does not mention: the profile's choice (as upstream's
       // sc8280xp and sc7180 overlays make it), said out loud
       out.push({ ...d, severity: 'warning', span: base.tree.findByPath(d.node ?? '')?.span, message: `${d.message}; the profile leaves it alone` });
     } else {
       out.push(d);
-      if (d.severity === 'error') hostErrors++;
+      if (d.severity === 'error') policyErrors++;
     }
   }
-  if (!hostErrors) checked.push(`composite passes ${rows.map((c) => c.id).join(', ')} (host kvm)`);
+  if (!policyErrors) checked.push(`composite passes ${rows.map((c) => c.id).join(', ')} (host kvm)`);
 
   if (input.schemas) {
     // only what the overlay is answerable for: the properties it sets, and nodes it adds

@@ -3,7 +3,7 @@
 // every `&label` comes back from the fixups, every target from `target`/`target-path`.
 import type { Diagnostic } from '../report/diagnostic.js';
 import type { Node, Property, Tree } from '../tree/model.js';
-import { cellsOf, stringsOf } from '../tree/value.js';
+import { cellsOf, hex, stringsOf } from '../tree/value.js';
 import { DEVMEM_FLAGS, DEVMEM_FLAG_MASK, DEVMEM_PROPERTY } from '../qcom/devmem.js';
 import { compatiblesOf, isPasNode } from '../qcom/pas.js';
 import type { BaseIndex } from './base.js';
@@ -53,8 +53,7 @@ interface Ctx {
 
 type Yaml = string[];
 
-const hexNum = (n: number): string => `0x${n.toString(16)}`;
-const cellNum = (n: number): string => (n < 10 ? String(n) : hexNum(n));
+const cellNum = (n: number): string => (n < 10 ? String(n) : hex(n));
 
 function unsupported(ctx: Ctx, where: string, why: string): void {
   ctx.out.push({ rule: 'profile_from', severity: 'error', message: `${where}: ${why}; a profile cannot express it`, file: ctx.input.overlayFile });
@@ -192,8 +191,8 @@ function remoteprocYaml(ctx: Ctx, fr: Fragment): RemoteprocYaml | undefined {
   const lines: Yaml = [`  - ${fr.targetKey}`];
   const pas = fr.baseNode && compatiblesOf(fr.baseNode).find((c) => /^qcom,.*-pas$/.test(c));
   if (pas) lines.push(`    compatible: ${yamlName(pas)}`);
-  lines.push(`    smmu: ${yamlName(smmu)}`, `    sid: ${hexNum(cells[1])}`);
-  if (n === 2) lines.push(`    mask: ${hexNum(cells[2])}`);
+  lines.push(`    smmu: ${yamlName(smmu)}`, `    sid: ${hex(cells[1])}`);
+  if (n === 2) lines.push(`    mask: ${hex(cells[2])}`);
   const used = new Set(['iommus']);
   const devmem = fr.node.getProperty(DEVMEM_PROPERTY);
   const rows = devmem && cellsOf(devmem.value);
@@ -201,8 +200,8 @@ function remoteprocYaml(ctx: Ctx, fr: Fragment): RemoteprocYaml | undefined {
     lines.push('    devmem:');
     for (let i = 0; i < rows.length; i += 4) {
       const flags = DEVMEM_FLAGS.filter((f) => rows[i + 3] & f.bit).map((f) => f.name);
-      const pa = rows[i + 1] === rows[i] ? '' : ` pa: ${hexNum(rows[i + 1])},`;
-      lines.push(`      - { da: ${hexNum(rows[i])},${pa} size: ${hexNum(rows[i + 2])}, flags: [${flags.join(', ')}] }`);
+      const pa = rows[i + 1] === rows[i] ? '' : ` pa: ${hex(rows[i + 1])},`;
+      lines.push(`      - { da: ${hex(rows[i])},${pa} size: ${hex(rows[i + 2])}, flags: [${flags.join(', ')}] }`);
     }
     used.add(DEVMEM_PROPERTY);
   }

@@ -5,7 +5,7 @@ import type { CheckLevel } from '../checks/types.js';
 import type { Diagnostic, DiagnosticNote } from '../report/diagnostic.js';
 import type { SourceSpan } from '../report/source.js';
 import type { Node } from '../tree/model.js';
-import { stringsOf } from '../tree/value.js';
+import { hex, stringsOf } from '../tree/value.js';
 import { runChecks } from '../checks/run.js';
 import { qcomChecks } from '../qcom/checks.js';
 import type { DevmemRow } from '../qcom/devmem.js';
@@ -75,7 +75,6 @@ function error(ctx: PlanContext, rule: string, message: string, span: SourceSpan
   ctx.out.push({ rule, severity: 'error', message, span, notes: notes.length ? notes : undefined });
 }
 
-const hex = (n: number): string => `0x${n.toString(16)}`;
 
 function hexText(n: Num): string {
   return n.text.startsWith('0x') ? n.text : hex(n.value);
@@ -117,8 +116,8 @@ function checkBoard(ctx: PlanContext, profile: Profile): boolean {
 
 /** QHEE-clean: the base is the tree the hypervisor boots, so no PAS node carries IOMMU properties. */
 function checkQheeClean(ctx: PlanContext): void {
-  const hostRow = qcomChecks.filter((c) => c.id === 'qcom_pas_host');
-  const r = runChecks(ctx.base.tree, { checks: hostRow, options: { host: 'qhee' }, file: ctx.base.file });
+  const policyRow = qcomChecks({ policy: 'qhee' }).filter((c) => c.id === 'qcom_pas_host');
+  const r = runChecks(ctx.base.tree, { checks: policyRow, file: ctx.base.file });
   for (const d of r.diagnostics) {
     ctx.out.push({ ...d, rule: 'profile_base_not_qhee_clean', message: `base is not QHEE-clean: ${d.message}` });
   }

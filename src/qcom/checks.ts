@@ -1,20 +1,37 @@
-// The qcom_* rows of the check table: what a KVM-host (EL2) tree must get right for the
-// Qualcomm PAS remote processors, and what a QHEE-host tree must leave out. Each row
-// reports at the property (or the exact devmem row) with the node path.
+// The qcom_* rows: what a KVM-host (EL2) tree must get right for the Qualcomm PAS remote
+// processors, and what a QHEE-host tree must leave out. Each row reports at the property
+// (or the exact devmem row) with the node path. The rows and their options are this
+// folder's: qcomChecks(options) hands the generic runner (checks/run.ts) a table whose rows
+// carry the options they were made with, so the runner knows no vendor.
 import type { Check, CheckContext } from '../checks/types.js';
 import type { DiagnosticNote } from '../report/diagnostic.js';
 import type { SourceSpan } from '../report/source.js';
 import type { Node, Property, Tree } from '../tree/model.js';
-import { elementSpan } from '../tree/value.js';
+import { elementSpan, hex } from '../tree/value.js';
 import type { DevmemProblem, DevmemRow } from './devmem.js';
 import {
   DEFAULT_IOMMU_PAGE_SIZE, DEVMEM_CELLS_PER_ROW, DEVMEM_PROPERTY, alignmentProblems, flagProblems, overlapProblems,
 } from './devmem.js';
 import { devmemFormatProblems, devmemRowsOf } from './devmem-value.js';
-import { hex32 } from './format.js';
-import { carveoutOf, isArmSmmu, isEnabledInTree, isPasNode, nodeName, parseIommus, phandleLookup } from './pas.js';
-import type { PhandleLookup } from './pas.js';
+
+import type { PhandleLookup } from '../tree/refs.js';
+import { phandleLookup } from '../tree/refs.js';
+import { carveoutOf, isArmSmmu, isEnabledInTree, isPasNode, nodeName, parseIommus } from './pas.js';
 import { streamConflicts } from './streams.js';
+
+/** Which hypervisor owns the PAS remote processors' IOMMU streams (`--host` on the command
+ *  line): QHEE (the base tree, no PAS IOMMU properties) or KVM (the EL2 overlay adds them). */
+export type PasPolicy = 'qhee' | 'kvm';
+
+export interface QcomCheckOptions {
+  /** the PAS policy qcom_pas_host enforces (none: the row has nothing to check) and
+   *  qcom_sid_conflict weighs */
+  policy?: PasPolicy;
+  /** iommus without qcom,devmem is an error (the originally proposed driver) */
+  requireDevmem?: boolean;
+  /** IOMMU page size for qcom_devmem_alignment (default 4096) */
+  iommuPageSize?: number;
+}
 
 /** Where a row's cell was written (the parser records every element), else the property. */
 function cellSpan(prop: Property, cell: number): SourceSpan | undefined {
@@ -72,7 +89,8 @@ function rowCheck({ id, description, problems }: RowCheckSpec): Check {
   };
 }
 
-export function makeQcomChecks(): Check[] {
+/** The qcom rows, made with `options` (a table for runChecks). */
+export function qcomChecks(options: QcomCheckOptions = {}): Check[] {
   const format: Check = {
     id: 'qcom_devmem_format', level: 'error',
     description: 'qcom,devmem is rows of exactly four 32-bit cells',
@@ -90,7 +108,7 @@ export function makeQcomChecks(): Check[] {
 
   const alignment = rowCheck({
     id: 'qcom_devmem_alignment', description: 'qcom,devmem addresses and sizes are IOMMU-page aligned and fit 32 bits',
-    problems: (ctx, _node, rows) => rows.flatMap((r, i) => alignmentProblems(r, i, ctx.options.iommuPageSize ?? DEFAULT_IOMMU_PAGE_SIZE)),
+    problems: (_ctx, _node, rows) => rows.flatMap((r, i) => alignmentProblems(r, i, options.iommuPageSize ?? DEFAULT_IOMMU_PAGE_SIZE)),
   });
 
   const overlap = rowCheck({
@@ -135,10 +153,10 @@ export function makeQcomChecks(): Check[] {
         const first = parsed.specifiers[0];
         if (first && isArmSmmu(first.iommu)) {
           const [sid, mask] = first.args;
-          if (sid !== undefined && sid > SMMU_FIELD_MAX) report(`stream ID ${hex32(sid)} does not fit in 16 bits (${nodeName(first.iommu)} is an arm,mmu-500)`);
-          if (mask !== undefined && mask > SMMU_FIELD_MAX) report(`SMR mask ${hex32(mask)} does not fit in 16 bits (${nodeName(first.iommu)} is an arm,mmu-500)`);
+          if (sid !== undefined && sid > SMMU_FIELD_MAX) report(`stream ID ${hex(sid)} does not fit in 16 bits (${nodeName(first.iommu)} is an arm,mmu-500)`);
+          if (mask !== undefined && mask > SMMU_FIELD_MAX) report(`SMR mask ${hex(mask)} does not fit in 16 bits (${nodeName(first.iommu)} is an arm,mmu-500)`);
         }
-        if (ctx.options.requireDevmem && !node.getProperty(DEVMEM_PROPERTY)) {
+        if (options.requireDevmem && !node.getProperty(DEVMEM_PROPERTY)) {
           report(`iommus without ${DEVMEM_PROPERTY}: the proposed driver refuses to probe a remote processor whose device memory is not described`);
         }
       }
@@ -153,7 +171,7 @@ export function makeQcomChecks(): Check[] {
     id: 'qcom_sid_conflict', level: 'warning',
     description: 'no two enabled devices share an SMMU stream with a PAS remote processor, or partly overlap',
     tree(ctx) {
-      const kvm = ctx.options.host === 'kvm';
+      const kvm = options.policy === 'kvm';
       for (const c of streamConflicts(ctx.tree, lookupOf(ctx))) {
         const notes: DiagnosticNote[] = [{ message: `the other device's iommus (${c.other.node.path})`, span: c.other.prop.span }];
         if (c.pas && kvm) notes.push({ message: KVM_SHARED_STREAM });
@@ -162,11 +180,11 @@ export function makeQcomChecks(): Check[] {
     },
   };
 
-  const host: Check = {
+  const pasPolicy: Check = {
     id: 'qcom_pas_host', level: 'error',
     description: 'host policy: a QHEE base tree leaves PAS IOMMU properties out; a KVM tree gives every enabled PAS remote processor iommus',
     tree(ctx) {
-      const policy = ctx.options.host;
+      const policy = options.policy;
       if (!policy) return;
       for (const node of ctx.tree.walk()) {
         if (!isPasNode(node)) continue;
@@ -185,14 +203,5 @@ export function makeQcomChecks(): Check[] {
     },
   };
 
-  return [format, flags, alignment, overlap, ignored, pasIommus, sidConflict, host];
+  return [format, flags, alignment, overlap, ignored, pasIommus, sidConflict, pasPolicy];
 }
-
-/** Ids of the qcom rows, e.g. to switch them off in a compile whose findings are re-run elsewhere. */
-export const QCOM_CHECK_IDS: readonly string[] = [
-  'qcom_devmem_format', 'qcom_devmem_flags', 'qcom_devmem_alignment', 'qcom_devmem_overlap',
-  'qcom_devmem_ignored', 'qcom_pas_iommus', 'qcom_sid_conflict', 'qcom_pas_host',
-];
-
-/** The qcom rows. */
-export const qcomChecks: Check[] = makeQcomChecks();

@@ -2,7 +2,8 @@
 // its IOMMU stream when Linux (a KVM host at EL2) programs that stream itself. Each row is
 // four u32 cells: device address (IOVA), physical address, size, IOMMU attribute flags.
 // Everything here is pure: the check rows (checks.ts) and `dtkit devmem` share it.
-import { formatBytes, hex32, rangeText } from './format.js';
+import { formatBytes, rangeText } from './format.js';
+import { hex } from '../tree/value.js';
 
 export interface DevmemRow {
   /** device address: the IOVA the remote processor uses */
@@ -85,7 +86,7 @@ export function flagNames(flags: number): string {
   const names: string[] = [];
   for (const f of DEVMEM_FLAGS) if (flags & f.bit) names.push(f.name.toUpperCase());
   const rest = (flags & ~DEVMEM_FLAG_MASK) >>> 0;
-  if (rest) names.push(hex32(rest));
+  if (rest) names.push(hex(rest));
   return names.length ? names.join('|') : '0';
 }
 
@@ -94,7 +95,7 @@ function describeRejectedBits(bits: number): string {
   for (let b = 0x20; b !== 0 && b <= bits; b = (b * 2) >>> 0) {
     if (!(bits & b)) continue;
     const known = REJECTED_KNOWN_BITS[b];
-    parts.push(known ? `${hex32(b)} (${known})` : hex32(b));
+    parts.push(known ? `${hex(b)} (${known})` : hex(b));
   }
   return parts.join(', ');
 }
@@ -115,7 +116,7 @@ export function flagProblems(row: DevmemRow, index: number): DevmemProblem[] {
   if (!bad) return [];
   return [{
     rule: 'qcom_devmem_flags', row: index, cell: 3,
-    ...atRow(index, `flags ${hex32(row.flags)} set bits outside READ|WRITE|CACHE|NOEXEC|MMIO (0x1f): ${describeRejectedBits(bad)}`),
+    ...atRow(index, `flags ${hex(row.flags)} set bits outside READ|WRITE|CACHE|NOEXEC|MMIO (0x1f): ${describeRejectedBits(bad)}`),
   }];
 }
 
@@ -129,7 +130,7 @@ export function alignmentProblems(row: DevmemRow, index: number, pageSize: numbe
     } else if (v % pageSize !== 0) {
       out.push({
         rule: 'qcom_devmem_alignment', row: index, cell,
-        ...atRow(index, `${what} ${hex32(v)} is not a multiple of the ${page} IOMMU page (off by ${hex32(v % pageSize)})`),
+        ...atRow(index, `${what} ${hex(v)} is not a multiple of the ${page} IOMMU page (off by ${hex(v % pageSize)})`),
       });
     }
   }
@@ -138,7 +139,7 @@ export function alignmentProblems(row: DevmemRow, index: number, pageSize: numbe
     if (end > FOUR_GIB) {
       out.push({
         rule: 'qcom_devmem_alignment', row: index, cell,
-        ...atRow(index, `${what} range ${hex32(base)} + size ${hex32(row.size)} ends at 0x${end.toString(16)}, past the 32-bit address space`),
+        ...atRow(index, `${what} range ${hex(base)} + size ${hex(row.size)} ends at 0x${end.toString(16)}, past the 32-bit address space`),
       });
     }
   }

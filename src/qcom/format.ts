@@ -1,9 +1,5 @@
 // Number formatting and parsing shared by the qcom messages, tables and the CLI.
-
-/** `0x110000` (no padding), for messages. */
-export function hex32(n: number): string {
-  return `0x${n.toString(16)}`;
-}
+import { hex } from '../tree/value.js';
 
 /** `0x00110000`: zero-padded to at least `digits` hex digits, for aligned tables. */
 export function hexPadded(n: number, digits = 8): string {
@@ -12,7 +8,7 @@ export function hexPadded(n: number, digits = 8): string {
 
 /** Inclusive range text `0x110000-0x113fff`; an empty range is named as such. */
 export function rangeText(start: number, size: number): string {
-  return size > 0 ? `${hex32(start)}-${hex32(start + size - 1)}` : `${hex32(start)} (empty)`;
+  return size > 0 ? `${hex(start)}-${hex(start + size - 1)}` : `${hex(start)} (empty)`;
 }
 
 const UNITS: Array<[string, number]> = [['GiB', 2 ** 30], ['MiB', 2 ** 20], ['KiB', 2 ** 10]];

@@ -1,8 +1,8 @@
 // Tree facts about Qualcomm PAS remote processors: which nodes they are, their `iommus`
 // specifiers (resolved against the IOMMU's #iommu-cells) and their firmware carveout.
 import type { Node, Property, Tree } from '../tree/model.js';
-import { cellsOf, stringsOf } from '../tree/value.js';
-import { hex32 } from './format.js';
+import type { PhandleLookup } from '../tree/refs.js';
+import { cellsOf, hex, stringsOf } from '../tree/value.js';
 
 /** Every Peripheral Authentication Service binding names its compatibles `qcom,<soc>-<dsp>-pas`. */
 const PAS_COMPATIBLE = /^qcom,.*-pas$/;
@@ -37,16 +37,6 @@ export function isStatusEnabled(node: Node): boolean {
 export function isEnabledInTree(node: Node): boolean {
   for (let n: Node | null = node; n; n = n.parent) if (!isStatusEnabled(n)) return false;
   return true;
-}
-
-/** Finds the node a phandle value points at. */
-export type PhandleLookup = (phandle: number) => Node | undefined;
-
-/** A lookup over one walk of the tree (first node in walk order wins, as in dtc). */
-export function phandleLookup(tree: Tree): PhandleLookup {
-  const m = new Map<number, Node>();
-  for (const n of tree.walk()) if (n.phandle !== 0 && !m.has(n.phandle)) m.set(n.phandle, n);
-  return (ph) => (ph === 0 || ph === 0xffffffff ? undefined : m.get(ph));
 }
 
 /** Label or path a reference was written as, when the value remembers it. */
@@ -92,7 +82,7 @@ export function parseIommus(prop: Property, phandles: PhandleLookup): IommusPars
     const iommu = phandles(ph);
     const refText = ref !== undefined ? ` (&${ref})` : '';
     if (!iommu) {
-      return { specifiers, problem: `iommus cell ${i}: phandle ${hex32(ph)}${refText} does not point at any node` };
+      return { specifiers, problem: `iommus cell ${i}: phandle ${hex(ph)}${refText} does not point at any node` };
     }
     const n = iommu.getU32('#iommu-cells');
     if (n === undefined) {

@@ -6,7 +6,8 @@ import type { DevmemRow } from './devmem.js';
 import { DEVMEM_PROPERTY, flagNames, isIdentity } from './devmem.js';
 import { devmemRowsOf } from './devmem-value.js';
 import { formatBytes, hexPadded } from './format.js';
-import type { PhandleLookup } from './pas.js';
+import type { PhandleLookup } from '../tree/refs.js';
+import { RefResolver } from '../tree/refs.js';
 import { carveoutOf, isEnabledInTree, isPasNode, parseIommus } from './pas.js';
 
 export interface StreamInfo {
@@ -47,9 +48,8 @@ export function remoteprocReport(node: Node, phandles: PhandleLookup): Remotepro
 
 /** PAS remote processors selected by `--node` (a label, with or without '&', or a path), or all. */
 export function selectRemoteprocs(tree: Tree, selector?: string): Node[] | undefined {
-  if (selector === undefined) return [...tree.walk()].filter(isPasNode);
-  const ref = selector.replace(/^&/, '');
-  const node = ref.startsWith('/') ? tree.findByPath(ref) : tree.findByLabel(ref);
+  if (selector === undefined) return tree.walk().filter(isPasNode);
+  const node = new RefResolver(tree).find(selector.replace(/^&/, ''));
   return node ? [node] : undefined;
 }
 

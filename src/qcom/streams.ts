@@ -6,9 +6,10 @@
 // on probe order. A PAS remote processor must never share its stream: Linux programs
 // that stream's domain with the firmware carveout and device memory on a KVM host.
 import type { Node, Property, Tree } from '../tree/model.js';
-import { hex32 } from './format.js';
-import type { PhandleLookup } from './pas.js';
+
+import type { PhandleLookup } from '../tree/refs.js';
 import { isArmSmmu, isEnabledInTree, isPasNode, nodeName, parseIommus } from './pas.js';
+import { hex } from '../tree/value.js';
 
 export interface StreamUse {
   node: Node;
@@ -42,8 +43,9 @@ function sameStreamSet(a: StreamUse, b: StreamUse): boolean {
   return a.mask === b.mask && ((a.sid & ~a.mask) >>> 0) === ((b.sid & ~b.mask) >>> 0);
 }
 
-function streamText(u: StreamUse): string {
-  return `${hex32(u.sid)}/${hex32(u.mask)}`;
+/** A stream as `sid/mask`: `0x1c03/0x0`. */
+export function streamText(u: Pick<StreamUse, 'sid' | 'mask'>): string {
+  return `${hex(u.sid)}/${hex(u.mask)}`;
 }
 
 /** Stream uses of enabled devices on arm-smmu IOMMUs, grouped by IOMMU, in walk order. */

@@ -5,7 +5,8 @@
 // size, and every empty stretch a fixed narrow gap mark.
 import type { CarveoutRange, DevmemRow } from './devmem.js';
 import { flagNames, overlapProblems } from './devmem.js';
-import { formatBytes, hex32, rangeText } from './format.js';
+import { formatBytes, rangeText } from './format.js';
+import { hex } from '../tree/value.js';
 
 export interface MapProcessor {
   title: string;
@@ -172,7 +173,7 @@ function renderProcessor(proc: MapProcessor, top: number): string[] {
   const tickY = laneY('pa') + LANE_H + 10;
   for (const t of [...ticks].sort((a, b) => a - b)) {
     const x = xOf(axis, t);
-    out.push(`<text class="tick" x="${num(x)}" y="${num(tickY)}" font-size="9" transform="rotate(50 ${num(x)} ${num(tickY)})">${hex32(t)}</text>`);
+    out.push(`<text class="tick" x="${num(x)}" y="${num(tickY)}" font-size="9" transform="rotate(50 ${num(x)} ${num(tickY)})">${hex(t)}</text>`);
   }
   out.push('</g>');
   return out;

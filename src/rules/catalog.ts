@@ -11,11 +11,11 @@ import { dtcChecks } from '../checks/table.js';
 import { FDT_RULE } from '../fdt/reader.js';
 import { IO_RULE } from '../input/load.js';
 import { SWAPPED_RULE } from '../input/composite.js';
-import { OVERLAY_RULES } from '../overlay/context.js';
-import { FIXUPS_RULE } from '../overlay/fixups.js';
-import { SYMBOLS_RULE } from '../overlay/symbols.js';
+import { OVERLAY_RULES } from '../overlay/apply/context.js';
+import { FIXUPS_RULE } from '../overlay/emit/fixups.js';
+import { SYMBOLS_RULE } from '../overlay/emit/symbols.js';
 import { qcomChecks } from '../qcom/checks.js';
-import { SHADOWED_HEADER_RULE } from '../qcom/include.js';
+import { SHADOWED_HEADER_RULE } from '../input/shipped.js';
 import type { RuleInfo } from '../report/rules.js';
 import { dtcCheckHelpUri } from '../report/rules.js';
 import { SCHEMA_RULE, UNMATCHED_RULE } from '../schema/validate.js';
@@ -60,7 +60,7 @@ export function ruleCatalog(): CatalogRule[] {
     seen.add(c.id);
     out.push(rule(c.id, c.level, 'dtc', c.description, dtcCheckHelpUri(c.id)));
   }
-  for (const c of qcomChecks) out.push(rule(c.id, c.level, 'row', c.description));
+  for (const c of qcomChecks()) out.push(rule(c.id, c.level, 'row', c.description));
   out.push(
     rule(SCHEMA_RULE, 'error', 'finding', 'a node or property does not match its binding (dt-schema)', DT_SCHEMA_URI),
     rule(UNMATCHED_RULE, 'warning', 'finding', 'no binding documents a compatible string (dt-validate -m)', DT_SCHEMA_URI),

@@ -14,7 +14,6 @@ import type { Diagnostic } from '../report/diagnostic.js';
 import type { JsonObject } from './json.js';
 import { isObject } from './json.js';
 
-export const SCHEMA_RULE = 'schema';
 export const SCHEMA_LOAD_RULE = 'schema-load';
 
 /** values a document may expand to through its aliases (the largest kernel binding has ~12,000) */

@@ -1,5 +1,5 @@
 // From loaded files to a processed schema set, as dt-mk-schema builds it and dt-validate
-// reads it back: normalised schemas (fixups.ts), the property type table (walked in load
+// reads it back: normalised schemas (normalise.ts), the property type table (walked in load
 // order), and then, in sorted `$id` order as the processed JSON is written with sorted
 // keys: the compatible index (a later schema wins a compatible), the schemas applied by
 // `select`, and the documented compatibles (for "unmatched"). Each schema's external
@@ -9,7 +9,7 @@
 import type { Diagnostic } from '../report/diagnostic.js';
 import type { Json, JsonObject } from './json.js';
 import { isObject } from './json.js';
-import { normaliseSchema } from './fixups.js';
+import { normaliseSchema } from './normalise.js';
 import type { SchemaFile } from './load.js';
 import { SCHEMA_LOAD_RULE, locateRef, normaliseId } from './load.js';
 import type { PropTypeTable } from './prop-types.js';

@@ -8,7 +8,7 @@
 // schema (written with sorted keys).
 import type { Json, JsonObject } from './json.js';
 import { isObject } from './json.js';
-import { isStringSchema } from './fixups.js';
+import { isStringSchema } from './normalise.js';
 import type { PyRegex } from './regex.js';
 import { pyRegex } from './regex.js';
 import { byCodePoint } from './repr.js';

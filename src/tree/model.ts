@@ -73,13 +73,8 @@ export class Node extends Located {
     return at < 0 ? '' : this.name.slice(at + 1);
   }
 
-  /** Full path; built by walking up (a loop, not recursion: depth is input-controlled). */
   get path(): string {
-    if (!this.parent) return '/';
-    const names: string[] = [];
-    for (let n: Node | null = this; n.parent; n = n.parent) names.push(n.name);
-    names.reverse();
-    return `/${names.join('/')}`;
+    return pathOf(this);
   }
 
   get liveLabels(): string[] {
@@ -159,34 +154,13 @@ export class Tree {
   constructor(public root: Node = new Node('')) {}
 
   /** Live nodes, depth first, parents before children (dtc's walk order). */
-  *walk(from: Node = this.root): Generator<Node> {
-    // an explicit stack: recursive generators cost a frame per level per node
-    const stack: Node[] = [from];
-    while (stack.length) {
-      const n = stack.pop()!;
-      if (n !== from && n.deleted) continue;
-      yield n;
-      for (let i = n.children.length - 1; i >= 0; i--) if (!n.children[i].deleted) stack.push(n.children[i]);
-    }
+  walk(): Node[] {
+    return liveNodes(this.root);
   }
 
   /** dtc's get_node_by_path: exact names per component, leading slashes ignored. */
   findByPath(path: string): Node | undefined {
-    let node: Node | undefined = this.root;
-    if (node.deleted) return undefined;
-    for (const part of path.split('/')) {
-      if (part === '') continue;
-      node = node.getChild(part);
-      if (!node) return undefined;
-    }
-    return node;
-  }
-
-  findByLabel(label: string): Node | undefined {
-    for (const n of this.walk()) {
-      for (const l of n.labels) if (!l.deleted && l.name === label) return n;
-    }
-    return undefined;
+    return this.root.deleted ? undefined : findBelow(this.root, path);
   }
 
   /** Every live label with the node that carries it (first in walk order wins). */
@@ -195,4 +169,48 @@ export class Tree {
     for (const n of this.walk()) for (const l of n.labels) if (!l.deleted && !m.has(l.name)) m.set(l.name, n);
     return m;
   }
+}
+
+/** The node at `rel` (`a/b/c`) below `base`, exact names per component; empty components
+ *  are skipped. */
+export function findBelow(base: Node, rel: string): Node | undefined {
+  let node: Node | undefined = base;
+  for (const part of rel.split('/')) {
+    if (part === '') continue;
+    node = node.getChild(part);
+    if (!node) return undefined;
+  }
+  return node;
+}
+
+/**
+ * `from` and its live descendants, depth first, parents before children (dtc's walk order),
+ * as a list taken before the caller looks at any of them: a caller that deletes nodes
+ * skips those found deleted. An explicit stack: depth is the input's.
+ */
+export function liveNodes(from: Node): Node[] {
+  const out: Node[] = [];
+  const stack: Node[] = [from];
+  while (stack.length) {
+    const n = stack.pop()!;
+    out.push(n);
+    for (let i = n.children.length - 1; i >= 0; i--) if (!n.children[i].deleted) stack.push(n.children[i]);
+  }
+  return out;
+}
+
+/** What a path is built from: a name, and a parent of the same kind (null at the root). */
+export interface PathNode {
+  readonly name: string;
+  readonly parent: PathNode | null;
+}
+
+/** A node's full path (of the tree, or of a blob's node index), built by walking up: a
+ *  loop, not recursion, since depth is the input's. */
+export function pathOf(node: PathNode): string {
+  if (!node.parent) return '/';
+  const names: string[] = [];
+  for (let n: PathNode = node; n.parent; n = n.parent) names.push(n.name);
+  names.reverse();
+  return `/${names.join('/')}`;
 }

@@ -6,7 +6,7 @@
 // a name index: nesting depth and list lengths are the input's, so neither may cost a
 // stack frame per level or a scan per item.
 import type { Label, SpanLocator } from './model.js';
-import { Node, Property } from './model.js';
+import { Node, Property, liveNodes } from './model.js';
 import { LabelEntry, Located } from './located.js';
 import { depthFirst } from './walk.js';
 
@@ -160,16 +160,6 @@ class NameIndex<T extends { name: string }> {
 /** Told which labels (by name) a merge gave to which node of the tree. */
 export type LabelsAdded = (node: Node, labels: readonly Label[]) => void;
 
-/** The node and its live descendants, parents first. */
-function* subtree(node: Node): Generator<Node> {
-  const stack: Node[] = [node];
-  while (stack.length) {
-    const n = stack.pop()!;
-    yield n;
-    for (let i = n.children.length - 1; i >= 0; i--) if (!n.children[i].deleted) stack.push(n.children[i]);
-  }
-}
-
 /** One node pair being merged. */
 interface MergeFrame {
   target: Node;
@@ -194,7 +184,7 @@ export function mergeNodes(target: Node, update: Node, onLabels?: LabelsAdded): 
     if (old) return enterMerge(old, nc, onLabels);
     f.target.addChild(nc);
     f.children?.added(nc);
-    if (onLabels) for (const n of subtree(nc)) if (n.labels.length) onLabels(n, n.labels);
+    if (onLabels) for (const n of liveNodes(nc)) if (n.labels.length) onLabels(n, n.labels);
     return undefined;
   });
   return target;

@@ -141,6 +141,17 @@ export function latin1String(b: Uint8Array): string {
   return Buffer.from(b.buffer, b.byteOffset, b.length).toString('latin1');
 }
 
+/** The bytes up to the first NUL as latin1 text (a C string); undefined without a NUL. */
+export function cString(b: Uint8Array): string | undefined {
+  const end = b.indexOf(0);
+  return end < 0 ? undefined : latin1String(b.subarray(0, end));
+}
+
+/** A number as dtc and dtkit messages show it: `0x1f` (no padding). */
+export function hex(n: number): string {
+  return `0x${n.toString(16)}`;
+}
+
 export function readU32(b: Uint8Array, off: number): number {
   return ((b[off] << 24) | (b[off + 1] << 16) | (b[off + 2] << 8) | b[off + 3]) >>> 0;
 }

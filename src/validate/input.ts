@@ -10,7 +10,7 @@ import type { DtcVersion } from '../checks/table.js';
 import type { Settings } from '../config/settings.js';
 import { dtcChecks } from '../checks/table.js';
 import { runChecks } from '../checks/run.js';
-import type { CheckOptions } from '../checks/types.js';
+import type { Check, CheckOptions } from '../checks/types.js';
 import type { Host } from '../host.js';
 import { readText } from '../host.js';
 import { loadComposite } from '../input/composite.js';
@@ -22,6 +22,7 @@ import type { SourceTree } from '../input/layout.js';
 import { BoundedLexCache } from '../preprocessor/cache.js';
 import type { PreprocessCache } from '../preprocessor/types.js';
 import { qcomChecks } from '../qcom/checks.js';
+import type { PasPolicy } from '../qcom/checks.js';
 import type { Diagnostic } from '../report/diagnostic.js';
 import type { JsonFinding } from '../report/json.js';
 import { jsonFinding } from '../report/json.js';
@@ -48,7 +49,7 @@ export interface ValidateJob {
   schemas: string[];
   dtcVersion: DtcVersion;
   levels: RuleLevels;
-  host?: 'qhee' | 'kvm';
+  host?: PasPolicy;
   requireDevmem: boolean;
   iommuPageSize: number;
 }
@@ -138,7 +139,12 @@ export interface CheckedInput {
 }
 
 function checkOptions(job: ValidateJob): CheckOptions {
-  return { levels: job.levels.checks, host: job.host, requireDevmem: job.requireDevmem, iommuPageSize: job.iommuPageSize };
+  return { levels: job.levels.checks };
+}
+
+/** dtkit's vendor rows, made with the job's options (--host, --require-devmem, ...). */
+function vendorChecks(job: ValidateJob): Check[] {
+  return qcomChecks({ policy: job.host, requireDevmem: job.requireDevmem, iommuPageSize: job.iommuPageSize });
 }
 
 function inputOptions(job: ValidateJob, ws: ValidateWorkspace): InputOptions {
@@ -154,7 +160,7 @@ function checkOne(job: ValidateJob, ws: ValidateWorkspace): CheckedInput {
   const diagnostics = [...loaded.diagnostics];
   // a tree cut short by a syntax error would only add findings about what is missing
   if (loaded.tree && loaded.parsed) {
-    diagnostics.push(...runChecks(loaded.tree, { checks: qcomChecks, options: checkOptions(job), file: loaded.file }).diagnostics);
+    diagnostics.push(...runChecks(loaded.tree, { checks: vendorChecks(job), options: checkOptions(job), file: loaded.file }).diagnostics);
     diagnostics.push(...validateTree(schemasFor(ws, job.schemas), loaded.tree, loaded.file));
   }
   const sourceText = (f: string) => loaded.sources.get(f) ?? readText(ws.host, f);
@@ -176,7 +182,7 @@ function checkComposite(job: ValidateJob, ws: ValidateWorkspace): CheckedInput {
     // ends a run)
     const rows = table.filter((r) => !r.mutates || r.id === 'explicit_phandles');
     diagnostics.push(...runChecks(c.tree, { checks: rows, options: checkOptions(job), file: c.base.file }).diagnostics);
-    diagnostics.push(...runChecks(c.tree, { checks: qcomChecks, options: checkOptions(job), file: c.base.file }).diagnostics);
+    diagnostics.push(...runChecks(c.tree, { checks: vendorChecks(job), options: checkOptions(job), file: c.base.file }).diagnostics);
     diagnostics.push(...validateTree(schemasFor(ws, job.schemas), c.tree, c.base.file));
   }
   return { diagnostics, tree: c.tree, base: c.base, overlays: c.overlays, sources, sourceText: c.sourceText };

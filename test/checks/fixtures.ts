@@ -114,7 +114,7 @@ export const fixtures: CheckFixture[] = [
     dts: root('a { p = <1 l2: 2>; }; l2: b { };'),
     expect: ["error (duplicate_label): /a: Duplicate label 'l2' on value of 'p' in /a and /b"],
   },
-  // --- phandles (fixup rows, src/compile/resolve.ts) ---
+  // --- phandles (reference rows, checks/rows/references.ts over tree/refs.ts) ---
   {
     name: 'phandle_references: missing label',
     dts: root('a { p = <&nope>; };'),

@@ -9,7 +9,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { defaultChecks } from '../../src/checks/all.js';
+import { dtcChecks } from '../../src/checks/table.js';
+import { qcomChecks } from '../../src/qcom/checks.js';
 import { runChecks } from '../../src/checks/run.js';
 import { compileFile, compileText } from '../../src/compile/compile.js';
 import { printDts } from '../../src/dts/print.js';
@@ -17,7 +18,7 @@ import { readFdt } from '../../src/fdt/reader.js';
 import { writeFdt } from '../../src/fdt/writer.js';
 import type { Host } from '../../src/host.js';
 import { memoryHost, nodeHost } from '../../src/host.js';
-import { applyOverlays } from '../../src/overlay/apply.js';
+import { applyOverlays } from '../../src/overlay/apply/apply.js';
 import { createPreprocessCache } from '../../src/preprocessor/index.js';
 import type { Diagnostic } from '../../src/report/diagnostic.js';
 import { Node, Property, Tree } from '../../src/tree/model.js';
@@ -191,7 +192,7 @@ export function dtbMutation(dtbs: Array<{ name: string; bytes: Uint8Array }>, be
     if (read.tree) {
       printDts(read.tree);
       writeFdt(read.tree);
-      checkDiagnostics(runChecks(read.tree, { checks: defaultChecks(), file: name }).diagnostics, `checking ${name}`);
+      checkDiagnostics(runChecks(read.tree, { checks: [...dtcChecks(), ...qcomChecks()], file: name }).diagnostics, `checking ${name}`);
     } else if (!read.diagnostics.some((d) => d.severity === 'error')) {
       throw new Error('no tree and no error');
     }

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { nodeHost } from '../../src/host.js';
 import { includeSearchPath, loadInput } from '../../src/input/load.js';
 import type { InputOptions } from '../../src/input/load.js';
-import { shippedIncludeDir } from '../../src/qcom/include.js';
+import { shippedIncludeDir } from '../../src/input/shipped.js';
 import { compileDts } from '../overlay/support.js';
 import { inFolder, rebasingTree, tempDir, writeTree } from './support.js';
 

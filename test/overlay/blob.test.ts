@@ -2,7 +2,9 @@
 // (independent of dtc and of dtkit's writer).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Blob, BlobError, nodeNameMatches } from '../../src/overlay/blob.js';
+import { FdtFormatError } from '../../src/fdt/header.js';
+import { readFdt } from '../../src/fdt/reader.js';
+import { Blob, BlobError, nodeNameMatches } from '../../src/overlay/apply/blob.js';
 import { readU32 } from '../../src/tree/value.js';
 import { handmade } from '../fdt/handmade.js';
 
@@ -113,11 +115,24 @@ test('a path that does not start with / goes through /aliases', () => {
   assert.equal(b.pathNode('nothere'), undefined);
 });
 
-test('a corrupt blob is a BlobError naming the offset', () => {
+test('a corrupt header is refused in the DTB reader\'s words (one header check for both)', () => {
   const good = sample();
   const bad = good.slice();
   bad[0] = 0;
-  assert.throws(() => Blob.open(bad), (e: unknown) => e instanceof BlobError && e.offset === 0 && /bad magic/.test(e.message));
   const truncated = good.slice(0, good.length - 8);
-  assert.throws(() => Blob.open(truncated), (e: unknown) => e instanceof BlobError && /totalsize/.test(e.message));
+  for (const [bytes, message] of [
+    [bad, 'bad magic 0x000dfeed at offset 0x0 (a DTB starts with 0xd00dfeed)'],
+    [truncated, `truncated file: header totalsize is ${good.length} bytes, the file has only ${good.length - 8}`],
+  ] as const) {
+    assert.throws(() => Blob.open(bytes), (e: unknown) => e instanceof FdtFormatError && e.message === message);
+    assert.deepEqual(readFdt(bytes, 'x.dtb').diagnostics.map((d) => d.message), [message]);
+  }
+});
+
+test('a corrupt structure block is a BlobError naming the offset', () => {
+  const good = sample();
+  const bad = good.slice();
+  const offStruct = new DataView(bad.buffer).getUint32(8);
+  bad.set([0, 0, 0, 7], offStruct); // not a token
+  assert.throws(() => Blob.open(bad), (e: unknown) => e instanceof BlobError && e.offset === offStruct && e.message === 'unknown token 0x7');
 });

@@ -3,7 +3,7 @@
 // give fdtoverlay's bytes where it can run.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyOverlays } from '../../src/overlay/apply.js';
+import { applyOverlays } from '../../src/overlay/apply/apply.js';
 import { readFdt } from '../../src/fdt/reader.js';
 import { fdtoverlayApply } from './oracle.js';
 import { compileDts } from './support.js';

@@ -10,7 +10,7 @@
 // Prints "N/M identical" per mode and the first differences; exit 1 on any difference.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { applyOverlays } from '../../src/overlay/apply.js';
+import { applyOverlays } from '../../src/overlay/apply/apply.js';
 import { corpusDir, linuxDtDir, skipUnless } from '../support/corpus.js';
 import { checkComposite, dtcBuild, dtkitBuild, fdtoverlayApply, qcomComposites, qcomSource, sameBytes } from './oracle.js';
 import { compileFile } from '../../src/compile/compile.js';

@@ -7,8 +7,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { compileFile } from '../../src/compile/compile.js';
 import { writeFdt } from '../../src/fdt/writer.js';
-import { applyOverlays } from '../../src/overlay/apply.js';
-import { ensureOverlayNodes } from '../../src/overlay/transforms.js';
+import { applyOverlays } from '../../src/overlay/apply/apply.js';
+import { ensureOverlayNodes } from '../../src/overlay/emit/transforms.js';
 import { Diagnostics } from '../../src/report/diagnostic.js';
 import { corpusDir, linuxDtDir } from '../support/corpus.js';
 

@@ -2,8 +2,8 @@
 // overlays (-@), read properties of a result blob, and run fdtoverlay when installed.
 import { compileText } from '../../src/compile/compile.js';
 import { writeFdt } from '../../src/fdt/writer.js';
-import { Blob } from '../../src/overlay/blob.js';
-import { ensureOverlayNodes } from '../../src/overlay/transforms.js';
+import { Blob } from '../../src/overlay/apply/blob.js';
+import { ensureOverlayNodes } from '../../src/overlay/emit/transforms.js';
 import { Diagnostics } from '../../src/report/diagnostic.js';
 import type { Tree } from '../../src/tree/model.js';
 

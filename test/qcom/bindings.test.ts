@@ -10,7 +10,7 @@ import { nodeHost } from '../../src/host.js';
 import { compileFile } from '../../src/compile/compile.js';
 import { runChecks } from '../../src/checks/run.js';
 import { qcomChecks } from '../../src/qcom/checks.js';
-import { shippedIncludeDir } from '../../src/qcom/include.js';
+import { shippedIncludeDir } from '../../src/input/shipped.js';
 import { listYamlFiles } from '../../src/schema/load.js';
 import { openSchemaSet, validationContext } from '../../src/schema/schema-set.js';
 import { validateTree } from '../../src/schema/validate.js';
@@ -71,7 +71,7 @@ describe('shipped remoteproc bindings', () => {
       assert.ok(result.ok && result.tree);
       const node = result.tree.findByPath('/example-0/remoteproc@30000000');
       assert.ok(node?.getProperty('iommus') && node.getProperty('qcom,devmem'), 'the example uses both properties');
-      assert.deepEqual(runChecks(result.tree, { checks: qcomChecks }).diagnostics, []);
+      assert.deepEqual(runChecks(result.tree, { checks: qcomChecks() }).diagnostics, []);
     });
   }
 

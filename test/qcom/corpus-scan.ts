@@ -8,16 +8,16 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { nodeHost } from '../../src/host.js';
 import { runChecks } from '../../src/checks/run.js';
-import type { CheckOptions } from '../../src/checks/types.js';
 import { loadComposite } from '../../src/input/composite.js';
-import { makeQcomChecks } from '../../src/qcom/checks.js';
+import { qcomChecks } from '../../src/qcom/checks.js';
+import type { PasPolicy } from '../../src/qcom/checks.js';
 import { corpusDir, linuxDtDir } from '../support/corpus.js';
 
 interface Job {
   name: string;
   base: string;
   overlays: string[];
-  options: CheckOptions;
+  policy: PasPolicy;
 }
 
 function jobs(linux: string, corpus: string, boards: boolean, filter?: string): Job[] {
@@ -28,12 +28,12 @@ function jobs(linux: string, corpus: string, boards: boolean, filter?: string): 
     if (!target || target.startsWith('#') || !target.endsWith('-el2')) continue;
     out.push({
       name: target, base: path.join(qcom, base.replace(/\.dtb$/, '.dts')),
-      overlays: overlays.map((o) => path.join(qcom, o.replace(/\.dtbo$/, '.dtso'))), options: { host: 'kvm' },
+      overlays: overlays.map((o) => path.join(qcom, o.replace(/\.dtbo$/, '.dtso'))), policy: 'kvm',
     });
   }
   if (boards) {
     for (const f of fs.readdirSync(qcom).filter((f) => f.endsWith('.dts')).sort()) {
-      out.push({ name: f.replace(/\.dts$/, ''), base: path.join(qcom, f), overlays: [], options: { host: 'qhee' } });
+      out.push({ name: f.replace(/\.dts$/, ''), base: path.join(qcom, f), overlays: [], policy: 'qhee' });
     }
   }
   return filter ? out.filter((j) => j.name.includes(filter)) : out;
@@ -60,12 +60,12 @@ function main(argv: string[]): number {
       process.stdout.write(`${job.name}: cannot build: ${board.diagnostics.find((d) => d.severity === 'error')?.message ?? '?'}\n`);
       continue;
     }
-    const found = runChecks(board.tree, { checks: makeQcomChecks(), options: job.options }).diagnostics;
+    const found = runChecks(board.tree, { checks: qcomChecks({ policy: job.policy }) }).diagnostics;
     if (found.length === 0) clean++;
     for (const d of found) {
       byRule.set(d.rule, (byRule.get(d.rule) ?? 0) + 1);
       const at = d.span ? `${path.relative(linux, d.span.file)}:${d.span.line}` : '-';
-      process.stdout.write(`${job.name} [host ${job.options.host}]: ${at}: ${d.severity}: ${d.node}: ${d.message} [${d.rule}]\n`);
+      process.stdout.write(`${job.name} [host ${job.policy}]: ${at}: ${d.severity}: ${d.node}: ${d.message} [${d.rule}]\n`);
     }
   }
   const secs = ((performance.now() - t0) / 1000).toFixed(1);

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { cellsOf } from '../../src/tree/value.js';
-import { SHADOWED_HEADER_RULE, includeDirsWithShipped, shippedIncludeDir } from '../../src/qcom/include.js';
+import { SHADOWED_HEADER_RULE, includeDirsWithShipped, shippedIncludeDir } from '../../src/input/shipped.js';
 import { buildBoard, fixturesDir, scratchDir, writeVariant } from './support.js';
 
 const HEADER = path.join('dt-bindings', 'iommu', 'qcom,devmem.h');
@@ -19,7 +19,7 @@ describe('shipped dt-bindings header', () => {
   const body = '&remoteproc_adsp {\n\tiommus = <&apps_smmu 0x3000 0x0>;\n\tqcom,devmem = <0x110000 0x110000 0x1000 QCOM_DEVMEM_READ>;\n};';
   const { file } = writeVariant(dir, 'uses-header', body);
   const flagsOf = (b: ReturnType<typeof buildBoard>) =>
-    cellsOf(b.tree!.findByLabel('remoteproc_adsp')!.getProperty('qcom,devmem')!.value)![3];
+    cellsOf(b.tree!.labelIndex().get('remoteproc_adsp')!.getProperty('qcom,devmem')!.value)![3];
 
   test('the shipped folder holds the header and comes after the user folders', () => {
     const shipped = shippedIncludeDir();

@@ -36,13 +36,13 @@ describe('real lemans boards', () => {
       if (skip) return t.skip(skip);
       const file = path.join(qcom!, `${board}.dts`);
       const base = buildBoard(file, [], kernelIncludes(linux!));
-      assert.deepEqual(qcomFindings(base, { host: 'qhee' }), []);
-      const kvm = runQcom(file, { host: 'kvm' }, [el2!], kernelIncludes(linux!));
+      assert.deepEqual(qcomFindings(base, { policy: 'qhee' }), []);
+      const kvm = runQcom(file, { policy: 'kvm' }, [el2!], kernelIncludes(linux!));
       assert.deepEqual(kvm.findings, []);
-      const adsp = kvm.board.tree!.findByLabel('remoteproc_adsp');
+      const adsp = kvm.board.tree!.labelIndex().get('remoteproc_adsp');
       assert.equal(adsp?.getProperty('iommus')?.value.bytes.length, 12, 'the overlay reached the composite');
       // without the overlay, a KVM host has five remote processors nobody maps
-      assert.deepEqual(qcomFindings(base, { host: 'kvm' }).map((d) => [d.rule, d.node]), [
+      assert.deepEqual(qcomFindings(base, { policy: 'kvm' }).map((d) => [d.rule, d.node]), [
         '20c00000', '21c00000', '26300000', '2a300000', '30000000',
       ].map((a) => ['qcom_pas_host', `/soc@0/remoteproc@${a}`]));
     });
@@ -56,7 +56,7 @@ describe('real lemans boards', () => {
     const edited = path.join(dir, 'lemans-el2-no-cdsp1.dtso');
     fs.writeFileSync(edited, text.replace(line, ''));
     const board = path.join(qcom!, 'lemans-evk.dts');
-    const { findings } = runQcom(board, { host: 'kvm' }, [edited], kernelIncludes(linux!));
+    const { findings } = runQcom(board, { policy: 'kvm' }, [edited], kernelIncludes(linux!));
     const soc = path.join(qcom!, 'lemans.dtsi');
     const enabledAt = lineOf(board, 'status = "okay"', lineOf(board, '&remoteproc_cdsp1 {'));
     assert.deepEqual(findings.map((d) => ({

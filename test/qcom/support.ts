@@ -9,7 +9,8 @@ import type { CheckOptions } from '../../src/checks/types.js';
 import type { Diagnostic } from '../../src/report/diagnostic.js';
 import { loadComposite } from '../../src/input/composite.js';
 import type { LoadedComposite } from '../../src/input/composite.js';
-import { makeQcomChecks } from '../../src/qcom/checks.js';
+import { qcomChecks } from '../../src/qcom/checks.js';
+import type { QcomCheckOptions } from '../../src/qcom/checks.js';
 import { projectRoot } from '../support/corpus.js';
 
 export const fixturesDir = path.join(projectRoot, 'test', 'qcom', 'fixtures');
@@ -61,13 +62,17 @@ export function buildBoard(file: string, overlays: string[] = [], includeDirs = 
   return board;
 }
 
+/** How a test runs the qcom rows: their own options, and -W/-E levels for the runner. */
+export type QcomRunOptions = QcomCheckOptions & Pick<CheckOptions, 'levels'>;
+
 /** The qcom rows' findings on a built board, with row locations. */
-export function qcomFindings(board: LoadedComposite, options: CheckOptions = {}): Diagnostic[] {
-  return runChecks(board.tree!, { checks: makeQcomChecks(), options }).diagnostics;
+export function qcomFindings(board: LoadedComposite, options: QcomRunOptions = {}): Diagnostic[] {
+  const { levels, ...rows } = options;
+  return runChecks(board.tree!, { checks: qcomChecks(rows), options: { levels } }).diagnostics;
 }
 
 /** Builds `file` and runs the qcom rows on it. */
-export function runQcom(file: string, options: CheckOptions = {}, overlays: string[] = [], includeDirs = [fixturesDir]): QcomRun {
+export function runQcom(file: string, options: QcomRunOptions = {}, overlays: string[] = [], includeDirs = [fixturesDir]): QcomRun {
   const board = buildBoard(file, overlays, includeDirs);
   return { board, findings: qcomFindings(board, options) };
 }

@@ -4,7 +4,7 @@ import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { CheckOptions } from '../../src/checks/types.js';
+import type { QcomRunOptions } from './support.js';
 import { KVM_SHARED_STREAM } from '../../src/qcom/checks.js';
 import { markerPosition, runQcom, scratchDir, templateFile, writeVariant } from './support.js';
 
@@ -24,7 +24,7 @@ interface Expected {
 interface Variant {
   name: string;
   body: string;
-  options?: CheckOptions;
+  options?: QcomRunOptions;
   expect: Expected[];
 }
 
@@ -120,18 +120,18 @@ const bad: Variant[] = [
   { name: 'mask-covers-other-pas',
     body: '&remoteproc_cdsp0 {\n\t/*@o*/iommus = <&apps_smmu 0x21c0 0x400>;\n\tstatus = "okay";\n};\n\n&remoteproc_cdsp1 {\n\t/*@p*/iommus = <&apps_smmu 0x25c0 0x0>;\n\tstatus = "okay";\n};',
     expect: [{ rule: 'qcom_sid_conflict', at: 'p', noteAt: 'o', message: `stream 0x25c0/0x0 on ${SMMU} overlaps stream 0x21c0/0x400 of /soc@0/remoteproc@26300000: ${PAS_OWN}` }] },
-  { name: 'two-pas-one-stream-kvm', options: { host: 'kvm' },
+  { name: 'two-pas-one-stream-kvm', options: { policy: 'kvm' },
     body: '&remoteproc_cdsp0 {\n\t/*@o*/iommus = <&apps_smmu 0x3000 0x0>;\n\tstatus = "okay";\n};\n\n&remoteproc_adsp {\n\t/*@p*/iommus = <&apps_smmu 0x3000 0x0>;\n\tstatus = "okay";\n};',
     expect: [{ rule: 'qcom_sid_conflict', severity: 'error', at: 'p', noteAt: 'o', moreNotes: [KVM_SHARED_STREAM], message: `stream 0x3000/0x0 on ${SMMU} overlaps stream 0x3000/0x0 of /soc@0/remoteproc@26300000: ${PAS_OWN}` }] },
   // the ADSP's firmware stream given to its own fastrpc context bank: reported at the PAS
   // node's iommus (the line the KVM overlay adds), the context bank as the note
   { name: 'pas-vs-context-bank', body: PAS_VS_CB,
     expect: [{ rule: 'qcom_sid_conflict', at: 'p', noteAt: 'cb3', message: `stream 0x3003/0x0 on ${SMMU} overlaps stream 0x3003/0x0 of ${CB3}: ${PAS_OWN}` }] },
-  { name: 'pas-vs-context-bank-kvm', options: { host: 'kvm' }, body: PAS_VS_CB,
+  { name: 'pas-vs-context-bank-kvm', options: { policy: 'kvm' }, body: PAS_VS_CB,
     expect: [{ rule: 'qcom_sid_conflict', severity: 'error', at: 'p', noteAt: 'cb3', moreNotes: [KVM_SHARED_STREAM], message: `stream 0x3003/0x0 on ${SMMU} overlaps stream 0x3003/0x0 of ${CB3}: ${PAS_OWN}` }] },
-  { name: 'pas-vs-context-bank-kvm-W', options: { host: 'kvm', levels: new Map([['qcom_sid_conflict', 'warning']]) }, body: PAS_VS_CB,
+  { name: 'pas-vs-context-bank-kvm-W', options: { policy: 'kvm', levels: new Map([['qcom_sid_conflict', 'warning']]) }, body: PAS_VS_CB,
     expect: [{ rule: 'qcom_sid_conflict', at: 'p', noteAt: 'cb3', moreNotes: [KVM_SHARED_STREAM], message: `stream 0x3003/0x0 on ${SMMU} overlaps stream 0x3003/0x0 of ${CB3}: ${PAS_OWN}` }] },
-  { name: 'pas-vs-context-bank-qhee', options: { host: 'qhee' }, body: PAS_VS_CB,
+  { name: 'pas-vs-context-bank-qhee', options: { policy: 'qhee' }, body: PAS_VS_CB,
     expect: [
       { rule: 'qcom_sid_conflict', at: 'p', noteAt: 'cb3', message: `stream 0x3003/0x0 on ${SMMU} overlaps stream 0x3003/0x0 of ${CB3}: ${PAS_OWN}` },
       { rule: 'qcom_pas_host', at: 'p', message: 'iommus on a PAS remote processor in a QHEE-host tree: the hypervisor owns this stream; add iommus only in the KVM (EL2) overlay' },
@@ -146,19 +146,19 @@ const bad: Variant[] = [
   { name: 'partial-overlap-non-pas',
     body: '&soc {\n\tdma@1dc4000 {\n\t\treg = <0x0 0x01dc4000 0x0 0x28000>;\n\t\t/*@o*/iommus = <&apps_smmu 0x480 0x0>;\n\t};\n\n\tcrypto@1dfa000 {\n\t\treg = <0x0 0x01dfa000 0x0 0x6000>;\n\t\t/*@p*/iommus = <&apps_smmu 0x480 0x1>;\n\t};\n};',
     expect: [{ rule: 'qcom_sid_conflict', at: 'p', noteAt: 'o', message: `stream 0x480/0x1 on ${SMMU} overlaps stream 0x480/0x0 of /soc@0/dma@1dc4000: the sets overlap without being equal, so the arm-smmu driver refuses one of them` }] },
-  { name: 'partial-overlap-non-pas-kvm', options: { host: 'kvm' },
+  { name: 'partial-overlap-non-pas-kvm', options: { policy: 'kvm' },
     body: '&soc {\n\tdma@1dc4000 {\n\t\treg = <0x0 0x01dc4000 0x0 0x28000>;\n\t\t/*@o*/iommus = <&apps_smmu 0x480 0x0>;\n\t};\n\n\tcrypto@1dfa000 {\n\t\treg = <0x0 0x01dfa000 0x0 0x6000>;\n\t\t/*@p*/iommus = <&apps_smmu 0x480 0x1>;\n\t};\n};',
     expect: [{ rule: 'qcom_sid_conflict', at: 'p', noteAt: 'o', message: `stream 0x480/0x1 on ${SMMU} overlaps stream 0x480/0x0 of /soc@0/dma@1dc4000: the sets overlap without being equal, so the arm-smmu driver refuses one of them` }] },
   // qcom_pas_host
-  { name: 'qhee-iommus', options: { host: 'qhee' }, body: `&remoteproc_adsp {\n\t/*@p*/${ADSP_STREAM}\n};`,
+  { name: 'qhee-iommus', options: { policy: 'qhee' }, body: `&remoteproc_adsp {\n\t/*@p*/${ADSP_STREAM}\n};`,
     expect: [{ rule: 'qcom_pas_host', at: 'p', message: 'iommus on a PAS remote processor in a QHEE-host tree: the hypervisor owns this stream; add iommus only in the KVM (EL2) overlay' }] },
-  { name: 'qhee-iommus-and-devmem', options: { host: 'qhee' },
+  { name: 'qhee-iommus-and-devmem', options: { policy: 'qhee' },
     body: `&remoteproc_adsp {\n\t/*@p*/${ADSP_STREAM}\n\t/*@q*/qcom,devmem = <0x110000 0x110000 0x1000 0x1>;\n};`,
     expect: [
       { rule: 'qcom_pas_host', at: 'p', message: 'iommus on a PAS remote processor in a QHEE-host tree: the hypervisor owns this stream; add iommus only in the KVM (EL2) overlay' },
       { rule: 'qcom_pas_host', at: 'q', message: 'qcom,devmem on a PAS remote processor in a QHEE-host tree: the hypervisor owns this stream; add qcom,devmem only in the KVM (EL2) overlay' },
     ] },
-  { name: 'kvm-missing-iommus', options: { host: 'kvm' },
+  { name: 'kvm-missing-iommus', options: { policy: 'kvm' },
     body: `&remoteproc_adsp {\n\t${ADSP_STREAM}\n\tstatus = "okay";\n};\n\n&remoteproc_cdsp0 {\n\t/*@s*/status = "okay";\n};`,
     expect: [{ rule: 'qcom_pas_host', at: 'cdsp0', noteAt: 's', message: 'enabled PAS remote processor without iommus on a KVM host: nobody maps its firmware carveout into its IOMMU stream (the EL2 overlay must add iommus)' }] },
 ];
@@ -177,10 +177,10 @@ const good: Variant[] = [
   { name: 'identical-non-pas-streams',
     body: '&soc {\n\tdma@1dc4000 {\n\t\treg = <0x0 0x01dc4000 0x0 0x28000>;\n\t\tiommus = <&apps_smmu 0x480 0x0>;\n\t};\n\n\tcrypto@1dfa000 {\n\t\treg = <0x0 0x01dfa000 0x0 0x6000>;\n\t\tiommus = <&apps_smmu 0x480 0x0>;\n\t};\n};', expect: [] },
   { name: 'shared-with-disabled', body: '&remoteproc_cdsp0 {\n\tiommus = <&apps_smmu 0x3000 0x0>;\n};\n\n&remoteproc_adsp {\n\tiommus = <&apps_smmu 0x3000 0x0>;\n\tstatus = "okay";\n};', expect: [] },
-  { name: 'el2-streams-kvm', options: { host: 'kvm' }, body: EL2_STREAMS, expect: [] },
-  { name: 'pas-vs-context-bank-kvm-switched-off', options: { host: 'kvm', levels: new Map([['qcom_sid_conflict', 'off']]) }, body: PAS_VS_CB, expect: [] },
-  { name: 'kvm-disabled-pas', options: { host: 'kvm' }, body: '', expect: [] },
-  { name: 'qhee-base', options: { host: 'qhee' }, body: '&remoteproc_adsp {\n\tstatus = "okay";\n};', expect: [] },
+  { name: 'el2-streams-kvm', options: { policy: 'kvm' }, body: EL2_STREAMS, expect: [] },
+  { name: 'pas-vs-context-bank-kvm-switched-off', options: { policy: 'kvm', levels: new Map([['qcom_sid_conflict', 'off']]) }, body: PAS_VS_CB, expect: [] },
+  { name: 'kvm-disabled-pas', options: { policy: 'kvm' }, body: '', expect: [] },
+  { name: 'qhee-base', options: { policy: 'qhee' }, body: '&remoteproc_adsp {\n\tstatus = "okay";\n};', expect: [] },
 ];
 
 describe('qcom check rows on lemans variants', () => {
@@ -199,7 +199,7 @@ describe('qcom check rows on lemans variants', () => {
     const text = '/dts-v1/;\n/plugin/;\n\n#include <dt-bindings/iommu/qcom,devmem.h>\n\n&remoteproc_adsp {\n' +
       '\tiommus = <&apps_smmu 0x3000 0x0>;\n\tqcom,devmem = <0x110000 0x110000 0x1000 QCOM_DEVMEM_READ>,\n\t\t<0x120000 0x120000 0x1000 /*@f*/0x0>;\n\tstatus = "okay";\n};\n';
     fs.writeFileSync(overlay, text);
-    const { findings } = runQcom(base, { host: 'kvm' }, [overlay]);
+    const { findings } = runQcom(base, { policy: 'kvm' }, [overlay]);
     const at = markerPosition(overlay, text, 'f')!;
     assert.deepEqual(findings.map((d) => [d.rule, d.node, d.span?.file, d.span?.line, d.span?.column]), [
       ['qcom_devmem_flags', '/soc@0/remoteproc@30000000', overlay, at.line, at.column],

@@ -2,7 +2,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dtcChecks } from '../../src/checks/table.js';
-import { vendorChecks } from '../../src/checks/all.js';
+import { qcomChecks } from '../../src/qcom/checks.js';
 import { dtcCheckHelpUri } from '../../src/report/rules.js';
 
 describe('dtcCheckHelpUri', () => {
@@ -22,7 +22,7 @@ describe('dtcCheckHelpUri', () => {
   });
 
   test('none for dtkit\'s own rules or names that are not checks', () => {
-    for (const id of [...vendorChecks().map((c) => c.id), 'schema', 'syntax', 'iommus', 'constructor', 'toString_property']) {
+    for (const id of [...qcomChecks().map((c) => c.id), 'schema', 'syntax', 'iommus', 'constructor', 'toString_property']) {
       assert.equal(dtcCheckHelpUri(id), undefined, id);
     }
   });

@@ -8,7 +8,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { compileFile } from '../../src/compile/compile.js';
-import { defaultChecks } from '../../src/checks/all.js';
+import { dtcChecks } from '../../src/checks/table.js';
+import { qcomChecks } from '../../src/qcom/checks.js';
+
+/** dtc's rows and the vendor rows: what `dtkit validate` runs. */
+const allChecks = () => [...dtcChecks(), ...qcomChecks()];
 import { runChecks } from '../../src/checks/run.js';
 import { readFdt } from '../../src/fdt/reader.js';
 import { writeFdt } from '../../src/fdt/writer.js';
@@ -26,7 +30,7 @@ const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'dtkit-report-sarif-'));
 after(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
 /** The catalog as the CLI builds it from the check table. */
-const catalog: RuleInfo[] = defaultChecks().map((c) => ({ id: c.id, description: c.description, level: c.level, helpUri: dtcCheckHelpUri(c.id) }));
+const catalog: RuleInfo[] = allChecks().map((c) => ({ id: c.id, description: c.description, level: c.level, helpUri: dtcCheckHelpUri(c.id) }));
 
 function compiled(): Diagnostic[] {
   const r = compileFile(board);
@@ -39,14 +43,14 @@ function fromDtb(): { file: string; diagnostics: Diagnostic[] } {
   const file = path.join(scratch, 'board.dtb');
   fs.writeFileSync(file, writeFdt(compileFile(board).tree!));
   const { tree } = readFdt(fs.readFileSync(file), file);
-  return { file, diagnostics: runChecks(tree!, { checks: defaultChecks(), file }).diagnostics };
+  return { file, diagnostics: runChecks(tree!, { checks: allChecks(), file }).diagnostics };
 }
 
 /** A KVM overlay's line giving the ADSP its fastrpc context bank's stream: a finding with a
  *  located note and a note without a place. */
 function sidConflict(): Diagnostic[] {
   const { file } = writeVariant(scratch, 'pas-vs-cb', '&remoteproc_adsp {\n\tiommus = <&apps_smmu 0x3003 0x0>;\n\tstatus = "okay";\n};');
-  const { findings } = runQcom(file, { host: 'kvm' });
+  const { findings } = runQcom(file, { policy: 'kvm' });
   assert.deepEqual(findings.map((d) => [d.rule, d.severity, d.notes?.map((n) => n.message)]), [
     ['qcom_sid_conflict', 'error', ['the other device\'s iommus (/soc@0/remoteproc@30000000/glink-edge/fastrpc/compute-cb@3)', KVM_SHARED_STREAM]],
   ]);

@@ -12,7 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { nodeHost } from '../../src/host.js';
 import { compileFile } from '../../src/compile/compile.js';
-import { shippedIncludeDir } from '../../src/qcom/include.js';
+import { shippedIncludeDir } from '../../src/input/shipped.js';
 import type { Diagnostic } from '../../src/report/diagnostic.js';
 import { listYamlFiles } from '../../src/schema/load.js';
 import type { SchemaSet } from '../../src/schema/schema-set.js';

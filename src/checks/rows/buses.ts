@@ -3,7 +3,7 @@
 import type { Node } from '../../tree/model.js';
 import type { DtcVersion } from '../table.js';
 import type { Check } from '../types.js';
-import { baseNameIs, cString, cellAt, hasAnyChild, hex, isCompatible } from '../values.js';
+import { baseNameIs, printfString, cellAt, hasAnyChild, hexDigits, isCompatible } from '../values.js';
 import { factsOf } from './addresses.js';
 
 export const pciBridge: Check = {
@@ -13,7 +13,7 @@ export const pciBridge: Check = {
   description: 'device_type = "pci" nodes are well-formed PCI bridges',
   node(ctx, node) {
     const dt = node.getProperty('device_type');
-    if (!dt || cString(dt.value) !== 'pci') return;
+    if (!dt || printfString(dt.value) !== 'pci') return;
     const facts = factsOf(ctx);
     facts.setBus(node, 'pci');
     if (!baseNameIs(node, 'pci') && !baseNameIs(node, 'pcie')) ctx.report(node, 'node name is not "pci" or "pcie"');
@@ -73,8 +73,8 @@ export const pciDeviceReg: Check = {
     if (r & 0xff000000) ctx.report(node, 'PCI reg address is not configuration space', { property: reg });
     if (r & 0xff) ctx.report(node, 'PCI reg config space address register number must be 0', { property: reg });
     const unit = node.unitAddress;
-    if (func === 0 && unit === hex(dev)) return;
-    const expected = `${hex(dev)},${hex(func)}`;
+    if (func === 0 && unit === hexDigits(dev)) return;
+    const expected = `${hexDigits(dev)},${hexDigits(func)}`;
     if (unit === expected) return;
     ctx.report(node, `PCI unit address format error, expected "${expected}"`);
   },
@@ -165,18 +165,18 @@ function i2cBusRegRow(v: DtcVersion): Check {
         return;
       }
       const first = (cellAt(reg.value, 0) & ~I2C_OWN_SLAVE_ADDRESS) >>> 0;
-      const expected = hex(first);
+      const expected = hexDigits(first);
       if (node.unitAddress !== expected) ctx.report(node, `I2C bus unit address format error, expected "${expected}"`);
       const n = Math.ceil(reg.value.bytes.length / 4);
       for (let i = 0; i < n; i++) {
         const r = (cellAt(reg.value, i) & ~I2C_OWN_SLAVE_ADDRESS) >>> 0;
         const tenBit = (r & I2C_TEN_BIT_ADDRESS) !== 0;
         if (tenBit && (r & ~I2C_TEN_BIT_ADDRESS) >>> 0 > 0x3ff) {
-          ctx.report(node, `I2C address must be less than 10-bits, got "0x${hex(r)}"`, { property: reg });
+          ctx.report(node, `I2C address must be less than 10-bits, got "0x${hexDigits(r)}"`, { property: reg });
         } else if ((!tenBit || v === '1.6.1') && r > 0x7f) {
           ctx.report(
             node,
-            `I2C address must be less than 7-bits, got "0x${hex(r)}". Set I2C_TEN_BIT_ADDRESS for 10 bit addresses or fix the property`,
+            `I2C address must be less than 7-bits, got "0x${hexDigits(r)}". Set I2C_TEN_BIT_ADDRESS for 10 bit addresses or fix the property`,
             { property: reg },
           );
         }
@@ -221,7 +221,7 @@ export const spiBusReg: Check = {
       ctx.report(node, 'missing or empty reg property');
       return;
     }
-    const expected = hex(cellAt(reg.value, 0));
+    const expected = hexDigits(cellAt(reg.value, 0));
     if (node.unitAddress !== expected) ctx.report(node, `SPI bus unit address format error, expected "${expected}"`);
   },
 };

@@ -1,7 +1,7 @@
 // /chosen and /aliases.
 import type { DtcVersion } from '../table.js';
 import type { Check } from '../types.js';
-import { cString, charSet, isOneString, spanOf } from '../values.js';
+import { printfString, charSet, isOneString, spanOf } from '../values.js';
 import { NOT_A_STRING } from './kinds.js';
 
 export const obsoleteChosenInterruptController: Check = {
@@ -65,7 +65,7 @@ function aliasPathsRow(v: DtcVersion): Check {
       for (const p of node.props) {
         if (p.name === 'phandle' || p.name === 'linux,phandle') continue;
         // dtc reads the value as a C string; an empty value prints as "(null)"
-        const path = p.value.bytes.length ? cString(p.value) : undefined;
+        const path = p.value.bytes.length ? printfString(p.value) : undefined;
         if (checkPaths && (path === undefined || !ctx.tree.findByPath(path))) {
           ctx.report(node, `aliases property is not a valid node (${path ?? '(null)'})`, { property: p });
           continue;

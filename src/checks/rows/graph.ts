@@ -2,7 +2,8 @@
 import type { Node } from '../../tree/model.js';
 import type { DtcVersion } from '../table.js';
 import type { Check, CheckContext } from '../types.js';
-import { firstCell, hex, phandleIsValid } from '../values.js';
+import { isValidPhandle } from '../../tree/phandles.js';
+import { firstCell, hexDigits } from '../values.js';
 import { factsOf } from './addresses.js';
 
 export const graphNodes: Check = {
@@ -34,7 +35,7 @@ function checkGraphReg(ctx: CheckContext, node: Node): void {
     ctx.report(node, "graph node malformed 'reg' property");
     return;
   }
-  const expected = hex(firstCell(reg));
+  const expected = hexDigits(firstCell(reg));
   if (node.unitAddress !== expected) ctx.report(node, `graph node unit address error, expected "${expected}"`);
   const facts = factsOf(ctx);
   const parent = node.parent!;
@@ -72,7 +73,7 @@ function remoteEndpoint(ctx: CheckContext, endpoint: Node): Node | undefined {
   const p = endpoint.getProperty('remote-endpoint');
   if (!p) return undefined;
   const phandle = firstCell(p);
-  if (!phandleIsValid(phandle)) return undefined;
+  if (!isValidPhandle(phandle)) return undefined;
   const node = factsOf(ctx).nodeByPhandle(phandle);
   if (!node) ctx.report(endpoint, 'graph phandle is not valid', { property: p });
   return node;

@@ -1,7 +1,8 @@
 // Interrupt providers, interrupt-map and "interrupts" against the parent's #interrupt-cells.
 import type { Node } from '../../tree/model.js';
 import type { Check } from '../types.js';
-import { cellAt, firstCell, phandleIsValid } from '../values.js';
+import { isValidPhandle } from '../../tree/phandles.js';
+import { cellAt, firstCell } from '../values.js';
 import { factsOf } from './addresses.js';
 
 function isInterruptProvider(node: Node): boolean {
@@ -70,7 +71,7 @@ export const interruptMap: Check = {
       }
       cell += childCells;
       const phandle = cellAt(map.value, cell);
-      if (!phandleIsValid(phandle)) {
+      if (!isValidPhandle(phandle)) {
         // printed as a C int, as dtc does
         if (!ctx.tree.plugin) ctx.report(node, `Cell ${cell} is not a phandle(${phandle | 0})`, { property: map });
         break;
@@ -119,7 +120,7 @@ export const interruptsProperty: Check = {
       const ip = parent.getProperty('interrupt-parent');
       if (!ip) continue;
       const phandle = firstCell(ip);
-      if (!phandleIsValid(phandle)) {
+      if (!isValidPhandle(phandle)) {
         if (ctx.tree.plugin) return;
         ctx.report(parent, 'Invalid phandle', { property: ip });
         break;

@@ -3,7 +3,8 @@
 // as dtc declares them.
 import type { Node, Property } from '../../tree/model.js';
 import type { Check, CheckContext } from '../types.js';
-import { cellAt, firstCell, phandleIsValid } from '../values.js';
+import { isValidPhandle } from '../../tree/phandles.js';
+import { cellAt, firstCell } from '../values.js';
 import { factsOf } from './addresses.js';
 import { cellRow } from './kinds.js';
 
@@ -29,7 +30,7 @@ export function checkPhandleArgs(ctx: CheckContext, node: Node, prop: Property, 
   let cellsize = 0;
   for (let cell = 0; cell < cells; cell += cellsize + 1) {
     const phandle = cellAt(prop.value, cell);
-    if (!phandleIsValid(phandle)) {
+    if (!isValidPhandle(phandle)) {
       // 0 / -1 skip optional entries; an overlay's external references are unknowable
       if (ctx.tree.plugin) break;
       cellsize = 0;

@@ -192,7 +192,7 @@ export const duplicateLabel: Check = {
   level: 'error',
   description: 'a label names one node, property or value position',
   tree(ctx) {
-    const nodes = ctx.facts ? ctx.facts.nodes() : [...ctx.tree.walk()];
+    const nodes = ctx.facts ? ctx.facts.nodes() : ctx.tree.walk();
     const owners = labelOwners(nodes);
     const check = (label: string, site: LabelSite): void => {
       const other = owners.get(label);

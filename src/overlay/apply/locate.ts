@@ -1,8 +1,8 @@
 // Where an overlay blob's nodes, properties and phandle cells were written, when the
 // overlay was compiled from source in this run: the blob's paths are the compiled tree's
 // paths, so a path, a property name and a byte offset lead back to the `&label` token.
-import type { SourceSpan } from '../report/source.js';
-import type { Tree } from '../tree/model.js';
+import type { SourceSpan } from '../../report/source.js';
+import type { Tree } from '../../tree/model.js';
 
 export class SourceLocator {
   constructor(private readonly tree?: Tree) {}

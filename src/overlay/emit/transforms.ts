@@ -1,9 +1,9 @@
 // The overlay transforms in dtc's order (dtc.c, after the checks): `__symbols__` for -@,
 // then, for a /plugin/ source, `__fixups__` and `__local_fixups__`.
-import type { Diagnostics } from '../report/diagnostic.js';
-import type { Tree } from '../tree/model.js';
+import type { Diagnostics } from '../../report/diagnostic.js';
+import type { Tree } from '../../tree/model.js';
 import { generateFixups, generateLocalFixups } from './fixups.js';
-import type { PhandleFormat } from '../tree/phandles.js';
+import type { PhandleFormat } from '../../tree/phandles.js';
 import { generateSymbols } from './symbols.js';
 
 export interface OverlayNodeOptions {

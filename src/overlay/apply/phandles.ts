@@ -2,16 +2,14 @@
 // phandles above the base's largest one, shift the references to them (listed in
 // `/__local_fixups__`) by the same amount, then fill every reference to a base label
 // (listed in `/__fixups__`) with the phandle of the node the base's `/__symbols__` names.
-import { readU32, writeU32 } from '../tree/value.js';
-import { depthFirst } from '../tree/walk.js';
+import { cString, hex, readU32, writeU32 } from '../../tree/value.js';
+import { depthFirst } from '../../tree/walk.js';
 import type { BlobNode } from './blob.js';
-import { cString } from './blob.js';
 import type { ApplyStepContext } from './context.js';
 import { OVERLAY_RULES as R, fail } from './context.js';
-import { similarNames } from '../report/suggest.js';
-import { MAX_QUOTED, clipText } from '../report/safe-text.js';
+import { similarNames } from '../../report/suggest.js';
+import { MAX_QUOTED, clipText } from '../../report/safe-text.js';
 
-const hex = (n: number): string => `0x${n.toString(16)}`;
 
 /** Adds `delta` to every `phandle` / `linux,phandle` of the overlay. */
 export function adjustLocalPhandles(ctx: ApplyStepContext, delta: number): boolean {

@@ -1,7 +1,7 @@
 // One batch worker: compiles the files it is handed, one at a time, keeping the
 // preprocessor's lexed-header cache across files (boards of one SoC share most headers).
 import { workerData } from 'node:worker_threads';
-import { serveJobs } from '../batch/pool.js';
+import { serveJobs } from './pool.js';
 import { printDts } from '../dts/print.js';
 import { writeFdt } from '../fdt/writer.js';
 import { loadInput } from '../input/load.js';

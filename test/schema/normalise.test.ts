@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { normaliseSchema } from '../../src/schema/fixups.js';
+import { normaliseSchema } from '../../src/schema/normalise.js';
 
 test('a string const on a property becomes a one-item list', () => {
   const s = normaliseSchema({ $id: 'x', properties: { compatible: { const: 'acme,a' } } });

@@ -4,12 +4,12 @@
 // child; nodes are visited depth first, a node's labels in its list order (newest first);
 // a label that is already a property there is skipped with a warning; and for
 // `__symbols__` every labelled node gets a phandle (so an overlay can refer to it).
-import type { Diagnostics } from '../report/diagnostic.js';
-import type { Tree } from '../tree/model.js';
-import { Node, Property } from '../tree/model.js';
-import { ValueBuilder } from '../tree/value.js';
-import type { PhandleFormat } from '../tree/phandles.js';
-import { PhandleAllocator } from '../tree/phandles.js';
+import type { Diagnostics } from '../../report/diagnostic.js';
+import type { Tree } from '../../tree/model.js';
+import { Node, Property } from '../../tree/model.js';
+import { ValueBuilder } from '../../tree/value.js';
+import type { PhandleFormat } from '../../tree/phandles.js';
+import { PhandleAllocator } from '../../tree/phandles.js';
 
 export const SYMBOLS_RULE = 'overlay_symbols';
 
@@ -39,7 +39,7 @@ function pathValue(path: string) {
 
 export function generateLabelTree(tree: Tree, diags: Diagnostics, opts: LabelTreeOptions): void {
   // dtc asks whether any live node has a label list at all (deleted labels count)
-  const nodes = [...tree.walk()];
+  const nodes = tree.walk();
   if (!nodes.some((n) => n.labels.length > 0)) return;
   const target = rootChild(tree, opts.nodeName);
   const phandles = opts.allocatePhandles ? new PhandleAllocator(tree, opts.phandleFormat) : undefined;

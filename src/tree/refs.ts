@@ -1,47 +1,62 @@
-// Reference resolution after parsing, step for step as dtc's fixup checks do it, under
-// dtc's check names (the Diagnostic rule ids): name_properties, explicit_phandles,
-// phandle_references, path_references, omit_unused_nodes. Each step walks the live
-// tree parents-first; phandles are allocated in the order references are met, each new
-// `phandle` property appended to its node, exactly as dtc's get_node_phandle does.
-import { Diagnostics } from '../report/diagnostic.js';
+// Reference resolution, the tree layer's: how `&label`, `&{/path}` and `&{label/sub/path}`
+// find their node (dtc's get_node_by_ref), how a phandle finds its node (dtc's
+// get_node_by_phandle), and dtc's passes that resolve the references a parsed tree still
+// holds as markers, under dtc's check names (the Diagnostic rule ids): explicit_phandles,
+// phandle_references, path_references, omit_unused_nodes (dtc's fixup_* checks). The check
+// table schedules the passes (checks/rows/references.ts); the parser and the overlay
+// transforms find nodes with the same lookup, so "unresolved" means one thing everywhere.
+// Each pass walks the live tree parents-first; phandles are allocated in the order
+// references are met, each new `phandle` property appended to its node, exactly as dtc's
+// get_node_phandle does.
+import type { Diagnostics } from '../report/diagnostic.js';
 import { MAX_QUOTED, clipText } from '../report/safe-text.js';
-import type { Node, Tree } from '../tree/model.js';
-import type { Property } from '../tree/model.js';
-import { deleteNode } from '../tree/ops.js';
-import { isValidPhandle, PhandleAllocator } from '../tree/phandles.js';
-import type { ValueElements } from '../tree/located.js';
-import type { Marker } from '../tree/value.js';
-import { latin1Bytes, markerAt, readU32, ValueBuilder, writeU32 } from '../tree/value.js';
+import type { Node, Tree } from './model.js';
+import type { Property } from './model.js';
+import { findBelow } from './model.js';
+import { deleteNode } from './ops.js';
+import type { ValueElements } from './located.js';
+import { isValidPhandle, PhandleAllocator } from './phandles.js';
+import type { Marker } from './value.js';
+import { hex, latin1Bytes, markerAt, readU32, ValueBuilder, writeU32 } from './value.js';
 
 export interface ResolveOptions {
   /** -@: labelled nodes survive /omit-if-no-ref/ (they will be in __symbols__) */
   symbols?: boolean;
 }
 
-export type ResolvePass = (tree: Tree, diags: Diagnostics) => void;
+/**
+ * dtc's get_node_by_ref: "/" or a path, a label, or `label/sub/path`. `label` looks a label
+ * up (the caller owns the index: the parser keeps one current while it edits the tree).
+ */
+export function findNodeByRef(tree: Tree, ref: string, label: (name: string) => Node | undefined): Node | undefined {
+  if (ref.startsWith('/')) return tree.findByPath(ref);
+  const slash = ref.indexOf('/');
+  if (slash < 0) return label(ref);
+  const base = label(ref.slice(0, slash));
+  return base && findBelow(base, ref.slice(slash + 1));
+}
 
-
-/** Resolves `&ref` as dtc's get_node_by_ref: "/" or a path, a label, or `label/sub/path`. */
+/** Resolves `&ref` against a tree that no longer changes its labels (one label index). */
 export class RefResolver {
-  private labels: Map<string, Node>;
-  constructor(private tree: Tree) {
+  private readonly labels: Map<string, Node>;
+  constructor(private readonly tree: Tree) {
     this.labels = tree.labelIndex();
   }
 
   find(ref: string): Node | undefined {
-    if (ref.startsWith('/')) return this.tree.findByPath(ref);
-    const slash = ref.indexOf('/');
-    if (slash < 0) return this.labels.get(ref);
-    const base = this.labels.get(ref.slice(0, slash));
-    if (!base) return undefined;
-    let node: Node | undefined = base;
-    for (const part of ref.slice(slash + 1).split('/')) {
-      if (part === '') continue;
-      node = node.getChild(part);
-      if (!node) return undefined;
-    }
-    return node;
+    return findNodeByRef(this.tree, ref, (name) => this.labels.get(name));
   }
+}
+
+/** Finds the node a phandle value points at. */
+export type PhandleLookup = (phandle: number) => Node | undefined;
+
+/** dtc's get_node_by_phandle over `nodes` (default: the live tree in walk order): the first
+ *  node carrying that phandle; never a node for 0 or 0xffffffff. */
+export function phandleLookup(tree: Tree, nodes: Iterable<Node> = tree.walk()): PhandleLookup {
+  const m = new Map<number, Node>();
+  for (const n of nodes) if (n.phandle !== 0 && !m.has(n.phandle)) m.set(n.phandle, n);
+  return (ph) => (isValidPhandle(ph) ? m.get(ph) : undefined);
 }
 
 /** A finding about `node` (dtc's FAIL), reported at `at` when given. */
@@ -52,25 +67,6 @@ function fail(diags: Diagnostics, rule: string, node: Node, message: string, at?
 /** A finding about property `prop` of `node` (dtc's FAIL_PROP: shown as `node:prop:`). */
 function failProperty(diags: Diagnostics, rule: string, node: Node, prop: Property, message: string): void {
   diags.error(rule, message, prop.span ?? node.span, { node: node.path, property: prop.name });
-}
-
-/** name_properties: a `name` property equal to the node's base name is redundant and dropped. */
-export function nameProperties(tree: Tree, diags: Diagnostics): void {
-  for (const node of tree.walk()) {
-    const i = node.properties.findIndex((p) => p.name === 'name');
-    if (i < 0) continue;
-    const prop = node.properties[i];
-    const b = prop.value.bytes;
-    const base = node.baseName;
-    let same = b.length === base.length + 1;
-    for (let k = 0; same && k < base.length; k++) same = b[k] === (base.charCodeAt(k) & 0xff);
-    if (same) {
-      node.properties.splice(i, 1);
-    } else {
-      const shown = String.fromCharCode(...b.subarray(0, Math.max(0, b.indexOf(0) < 0 ? b.length : b.indexOf(0))));
-      fail(diags, 'name_properties', node, `"name" property is incorrect ("${shown}" instead of base node name)`, prop);
-    }
-  }
 }
 
 function phandleProp(tree: Tree, diags: Diagnostics, node: Node, name: string, refs: RefResolver): number {
@@ -88,7 +84,7 @@ function phandleProp(tree: Tree, diags: Diagnostics, node: Node, name: string, r
   }
   const value = readU32(prop.value.bytes, 0);
   if (!isValidPhandle(value)) {
-    failProperty(diags, 'explicit_phandles', node, prop, `bad value (0x${value.toString(16)}) in ${name} property`);
+    failProperty(diags, 'explicit_phandles', node, prop, `bad value (${hex(value)}) in ${name} property`);
     return 0;
   }
   return value;
@@ -106,7 +102,7 @@ export function explicitPhandles(tree: Tree, diags: Diagnostics): void {
     const value = phandle || legacy;
     const other = byPhandle.get(value);
     if (other && other !== node) {
-      fail(diags, 'explicit_phandles', node, `duplicated phandle 0x${value.toString(16)} (seen before at ${other.path})`);
+      fail(diags, 'explicit_phandles', node, `duplicated phandle ${hex(value)} (seen before at ${other.path})`);
       continue;
     }
     byPhandle.set(value, node);
@@ -198,40 +194,9 @@ function shiftElements(elements: ValueElements, inserted: Array<[number, number]
 /** omit_unused_nodes: /omit-if-no-ref/ nodes that nothing referenced are deleted. */
 export function omitUnusedNodes(tree: Tree, _diags: Diagnostics, opts: ResolveOptions = {}): void {
   if (tree.root.deleted) return;
-  const stack: Node[] = [tree.root];
-  while (stack.length) {
-    const node = stack.pop()!;
-    if (node.omitIfNoRef && !node.referenced && !(opts.symbols && node.labels.length > 0)) {
-      deleteNode(node);
-      continue;
-    }
-    for (let i = node.children.length - 1; i >= 0; i--) if (!node.children[i].deleted) stack.push(node.children[i]);
+  for (const node of tree.walk()) {
+    // below a node deleted here: gone with it
+    if (node.deleted) continue;
+    if (node.omitIfNoRef && !node.referenced && !(opts.symbols && node.labels.length > 0)) deleteNode(node);
   }
-}
-
-/** The passes by dtc check name, bound to the options (for the check table's fixup rows). */
-export function resolvePasses(opts: ResolveOptions = {}): Record<'name_properties' | 'explicit_phandles' | 'phandle_references' | 'path_references' | 'omit_unused_nodes', ResolvePass> {
-  return {
-    name_properties: nameProperties,
-    explicit_phandles: explicitPhandles,
-    phandle_references: phandleReferences,
-    path_references: pathReferences,
-    omit_unused_nodes: (tree, diags) => omitUnusedNodes(tree, diags, opts),
-  };
-}
-
-/** All steps in dtc's order; a step whose prerequisite failed is skipped, as in dtc. */
-export function resolveTree(tree: Tree, diags: Diagnostics, opts: ResolveOptions = {}): void {
-  const passes = resolvePasses(opts);
-  const run = (pass: ResolvePass): boolean => {
-    const local = new Diagnostics();
-    pass(tree, local);
-    diags.merge(local);
-    return !local.hasErrors;
-  };
-  run(passes.name_properties);
-  const explicitOk = run(passes.explicit_phandles);
-  const phandlesOk = explicitOk && run(passes.phandle_references);
-  const pathsOk = run(passes.path_references);
-  if (phandlesOk && pathsOk) run(passes.omit_unused_nodes);
 }

@@ -1,10 +1,9 @@
 // The last two steps of fdt_overlay_apply, on the base: merge each fragment's
 // `__overlay__` node into its target (`target` phandle, else `target-path`), then publish
 // the overlay's labels in the base's `/__symbols__` with their paths in the result.
-import { readU32 } from '../tree/value.js';
-import { depthFirst } from '../tree/walk.js';
+import { cString, readU32 } from '../../tree/value.js';
+import { depthFirst } from '../../tree/walk.js';
 import type { BlobNode } from './blob.js';
-import { cString } from './blob.js';
 import type { ApplyStepContext } from './context.js';
 import { OVERLAY_RULES as R, fail, warn } from './context.js';
 

@@ -13,12 +13,15 @@
 //  - the output is fdt_pack's: header, reservation map, structure, strings, no gaps.
 // Bytes are the truth; an index of nodes (offsets, parent, children in order) makes
 // lookups cheap and is shifted on every splice. Reading is bounds-checked: a corrupt blob
-// ends in a BlobError naming the byte offset.
-import { latin1Bytes, latin1String, readU32, writeU32 } from '../tree/value.js';
+// ends in an FdtFormatError (the header's, shared with fdt/reader.ts) or a BlobError
+// naming the byte offset.
+import { pathOf } from '../../tree/model.js';
+import { cString, latin1Bytes, readU32, writeU32 } from '../../tree/value.js';
 import {
   FDT_BEGIN_NODE, FDT_END, FDT_END_NODE, FDT_MAGIC, FDT_NOP, FDT_PROP, HDR, HEADER_SIZE_V17,
-  RESERVE_ENTRY_SIZE,
-} from '../fdt/format.js';
+  RESERVE_ENTRY_SIZE, align4,
+} from '../../fdt/format.js';
+import { FdtFormatError, checkLastCompVersion, readFdtHeader, readMemReserves } from '../../fdt/header.js';
 
 export class BlobNode {
   children: BlobNode[] = [];
@@ -31,13 +34,8 @@ export class BlobNode {
     public off: number,
   ) {}
 
-  /** Full path, built by walking up (a loop: nesting depth is the input's). */
   get path(): string {
-    if (!this.parent) return '/';
-    const names: string[] = [];
-    for (let n: BlobNode | null = this; n.parent; n = n.parent) names.push(n.name);
-    names.reverse();
-    return `/${names.join('/')}`;
+    return pathOf(this);
   }
 }
 
@@ -49,17 +47,9 @@ export interface BlobProp {
   value: Uint8Array;
 }
 
-/** A format error at a byte offset of the blob. */
-export class BlobError extends Error {
-  constructor(
-    message: string,
-    readonly offset?: number,
-  ) {
-    super(message);
-  }
-}
-
-const align4 = (n: number): number => (n + 3) & ~3;
+/** A format error at a byte offset of the structure block (the header's are
+ *  fdt/header.ts's, with the reader's words). */
+export class BlobError extends FdtFormatError {}
 
 /** libfdt's fdt_nodename_eq_: exact name, or `query` without '@' matching `query@unit`. */
 export function nodeNameMatches(name: string, query: string): boolean {
@@ -88,12 +78,6 @@ function isString(buf: Uint8Array, off: number, name: Uint8Array): boolean {
 /** Bytes [start, end) as a latin1 string (dtkit holds text as latin1). */
 function latin1(buf: Buffer, start: number, end: number): string {
   return buf.toString('latin1', start, end);
-}
-
-/** The value as a C string (up to its first NUL), or undefined without a NUL. */
-export function cString(value: Uint8Array): string | undefined {
-  const end = nulAt(value, 0);
-  return end < 0 ? undefined : latin1String(value.subarray(0, end));
 }
 
 export class Blob {
@@ -127,11 +111,13 @@ export class Blob {
    * order, free space after them). The input is copied, never modified.
    */
   static open(bytes: Uint8Array): Blob {
-    const h = checkHeader(bytes);
-    const rsvSize = h.rsvEntries * RESERVE_ENTRY_SIZE;
+    // FDT_RO_PROBE plus the bounds libfdt relies on
+    const h = readFdtHeader(bytes);
+    checkLastCompVersion(h);
+    const rsvSize = (readMemReserves(bytes, h).length + 1) * RESERVE_ENTRY_SIZE;
     const structSize = h.version >= 17 ? h.sizeStruct : scanStructSize(bytes, h.offStruct, h.totalsize);
     const misordered =
-      h.offRsv < HEADER_SIZE_V17 || h.offStruct < h.offRsv + rsvSize || h.offStrings < h.offStruct + structSize || h.totalsize < h.offStrings + h.sizeStrings;
+      h.offRsvmap < HEADER_SIZE_V17 || h.offStruct < h.offRsvmap + rsvSize || h.offStrings < h.offStruct + structSize || h.totalsize < h.offStrings + h.sizeStrings;
     let buf: Buffer;
     if (!misordered) {
       buf = Buffer.alloc(Math.max(h.totalsize * 2, 4096));
@@ -443,7 +429,7 @@ export class Blob {
 
   /** The blob as fdt_pack leaves it. */
   pack(): Uint8Array {
-    const rsvSize = countReserveEntries(this.buf, this.hdr(HDR.offMemRsvmap), this.buf.length) * RESERVE_ENTRY_SIZE;
+    const rsvSize = (readMemReserves(this.buf, { offRsvmap: this.hdr(HDR.offMemRsvmap), totalsize: this.buf.length }).length + 1) * RESERVE_ENTRY_SIZE;
     const structSize = this.hdr(HDR.sizeDtStruct);
     const stringsSize = this.hdr(HDR.sizeDtStrings);
     const total = HEADER_SIZE_V17 + rsvSize + structSize + stringsSize;
@@ -452,55 +438,6 @@ export class Blob {
     packBlocks(this.buf, out, { rsvSize, structSize, stringsSize });
     writeU32(out, HDR.totalsize, total);
     return out;
-  }
-}
-
-interface HeaderFacts {
-  totalsize: number;
-  version: number;
-  offStruct: number;
-  offStrings: number;
-  offRsv: number;
-  sizeStrings: number;
-  sizeStruct: number;
-  bootCpuid: number;
-  /** reservation entries including the terminator */
-  rsvEntries: number;
-}
-
-/** FDT_RO_PROBE plus the bounds libfdt relies on. */
-function checkHeader(bytes: Uint8Array): HeaderFacts {
-  if (bytes.length < HEADER_SIZE_V17 - 4) throw new BlobError(`too short for a device tree header (${bytes.length} bytes)`, 0);
-  const u32 = (o: number): number => readU32(bytes, o);
-  const magic = u32(HDR.magic);
-  if (magic !== FDT_MAGIC) throw new BlobError(`bad magic 0x${magic.toString(16)} (not a device tree blob)`, 0);
-  const h: HeaderFacts = {
-    totalsize: u32(HDR.totalsize),
-    version: u32(HDR.version),
-    offStruct: u32(HDR.offDtStruct),
-    offStrings: u32(HDR.offDtStrings),
-    offRsv: u32(HDR.offMemRsvmap),
-    sizeStrings: u32(HDR.sizeDtStrings),
-    sizeStruct: bytes.length >= HEADER_SIZE_V17 ? u32(HDR.sizeDtStruct) : 0,
-    bootCpuid: u32(HDR.bootCpuidPhys),
-    rsvEntries: 0,
-  };
-  const lastComp = u32(HDR.lastCompVersion);
-  if (h.totalsize > bytes.length) throw new BlobError(`header totalsize ${h.totalsize} exceeds the file size ${bytes.length}`, HDR.totalsize);
-  if (h.version < 16 || lastComp > 17) throw new BlobError(`unsupported blob version ${h.version} (last compatible ${lastComp})`, HDR.version);
-  if (h.offStrings > h.totalsize || h.offStrings + h.sizeStrings > h.totalsize) throw new BlobError('strings block lies outside the blob', HDR.offDtStrings);
-  if (h.offStruct >= h.totalsize || (h.version >= 17 && h.offStruct + h.sizeStruct > h.totalsize)) {
-    throw new BlobError('structure block lies outside the blob', HDR.offDtStruct);
-  }
-  h.rsvEntries = countReserveEntries(bytes, h.offRsv, h.totalsize);
-  return h;
-}
-
-/** Entries of the reservation map up to and including the first with size 0. */
-function countReserveEntries(bytes: Uint8Array, off: number, limit: number): number {
-  for (let n = 1, o = off; ; n++, o += RESERVE_ENTRY_SIZE) {
-    if (o + RESERVE_ENTRY_SIZE > limit) throw new BlobError('unterminated memory reservation map', off);
-    if (readU32(bytes, o + 8) === 0 && readU32(bytes, o + 12) === 0) return n;
   }
 }
 

@@ -186,7 +186,7 @@ function fixConstListToEnum(s: JsonObject): void {
   cur.enum = values;
 }
 
-/** dt-schema's walk_properties: conditionals first, then the value fixups. */
+/** dt-schema's walk_properties: conditionals first, then the property value rules. */
 function walkProperties(s: Json, path: string[]): void {
   if (!isObject(s)) return;
   fixConstListToEnum(s);

@@ -4,13 +4,13 @@
 // is text) with the output bytes; the main thread writes the files (through the caller's
 // atomic writer).
 import * as path from 'node:path';
-import { defaultThreads, runPool } from '../batch/pool.js';
+import { defaultThreads, runPool } from './pool.js';
 import type { DtcVersion } from '../checks/table.js';
 import { IO_RULE } from '../input/load.js';
 import type { Diagnostic } from '../report/diagnostic.js';
 import { renderText } from '../report/render.js';
 import type { RuleLevels } from '../rules/levels.js';
-import type { CompileOptions } from './compile.js';
+import type { CompileOptions } from '../compile/compile.js';
 
 const YOUNG_GENERATION_MB = 4;
 

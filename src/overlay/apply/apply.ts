@@ -3,15 +3,16 @@
 // largest, local references shifted, base labels filled in, fragments merged, symbols
 // published), and the result is packed as fdt_pack leaves it. All-or-nothing: any
 // failure yields findings and no bytes; the inputs are never modified.
-import type { Diagnostic } from '../report/diagnostic.js';
-import { Diagnostics } from '../report/diagnostic.js';
-import type { Tree } from '../tree/model.js';
-import { Blob, BlobError } from './blob.js';
+import type { Diagnostic } from '../../report/diagnostic.js';
+import { Diagnostics } from '../../report/diagnostic.js';
+import type { Tree } from '../../tree/model.js';
+import { FdtFormatError } from '../../fdt/header.js';
+import { Blob } from './blob.js';
 import type { ApplyStepContext } from './context.js';
 import { OVERLAY_RULES } from './context.js';
 import { SourceLocator } from './locate.js';
 import { mergeFragments, updateSymbols } from './merge.js';
-import { adjustLocalPhandles, fixupPhandles, updateLocalReferences } from './resolve.js';
+import { adjustLocalPhandles, fixupPhandles, updateLocalReferences } from './phandles.js';
 
 export interface OverlayInput {
   bytes: Uint8Array;
@@ -39,7 +40,7 @@ function parseBlob(bytes: Uint8Array, file: string, diags: Diagnostics): Blob | 
   try {
     return Blob.open(bytes);
   } catch (e) {
-    if (!(e instanceof BlobError)) throw e;
+    if (!(e instanceof FdtFormatError)) throw e;
     const at = e.offset === undefined ? '' : ` (at byte ${e.offset})`;
     diags.error(OVERLAY_RULES.blob, `not a usable device tree blob: ${e.message}${at}`, undefined, { file });
     return undefined;

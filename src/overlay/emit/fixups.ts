@@ -9,13 +9,13 @@
 //    under `/__local_fixups__`.
 // Both nodes are created only when there is something to put in them, and are reused
 // when the source already has them.
-import type { Diagnostics } from '../report/diagnostic.js';
-import type { Node, Property, Tree } from '../tree/model.js';
-import { Node as NodeClass, Property as PropertyClass } from '../tree/model.js';
-import type { Marker } from '../tree/value.js';
-import { ValueBuilder } from '../tree/value.js';
+import type { Diagnostics } from '../../report/diagnostic.js';
+import type { Node, Property, Tree } from '../../tree/model.js';
+import { Node as NodeClass, Property as PropertyClass } from '../../tree/model.js';
+import type { Marker } from '../../tree/value.js';
+import { ValueBuilder } from '../../tree/value.js';
 // the compile's own resolver, so that "unresolved" here means exactly what it meant there
-import { RefResolver } from '../compile/resolve.js';
+import { RefResolver } from '../../tree/refs.js';
 import { rootChild } from './symbols.js';
 
 export const FIXUPS_RULE = 'overlay_fixups';

@@ -1,7 +1,7 @@
 // What every step of applying one overlay shares: the base being edited, the overlay
 // blob, where findings go, and how to point back at the overlay's source.
-import type { Diagnostics } from '../report/diagnostic.js';
-import type { SourceSpan } from '../report/source.js';
+import type { Diagnostics } from '../../report/diagnostic.js';
+import type { SourceSpan } from '../../report/source.js';
 import type { Blob } from './blob.js';
 import type { SourceLocator } from './locate.js';
 
