@@ -176,9 +176,9 @@ export function addTreeOptions(cmd: Command, what: string): Command {
     .option('--config <file>', 'use this dtkit.config.yaml (default: the nearest one above each input, else above the current folder)')
     .option('--no-config', 'use no config file')
     .option('-j, --jobs <n>', `${what} over this many worker threads (default: one per core)`)
-    .option('--shard <i/n>', 'check only the i-th of n equal parts of the inputs (CI matrices: the n parts give exactly the whole run\'s findings)')
+    .option('--shard <i/n>', 'take every n-th input from the i-th (CI matrices: the n shards give exactly the whole run\'s findings)')
     .option('--timings', 'list the slowest inputs after the summary')
-    .option('--baseline <file>', 'report only findings not in this baseline (its entries that match nothing are notes)')
+    .option('--baseline <file>', 'report only findings not in this baseline (its entries that match nothing are info findings)')
     .option('--prune', 'with --baseline: remove the entries that match nothing from the file')
     .option('--write-baseline <file>', 'record the findings in this baseline instead of reporting them (exit 0)')
     .option('--max-warnings <n>', 'exit 1 when there are more than N warnings (default: warnings never fail)');
