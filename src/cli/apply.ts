@@ -16,7 +16,7 @@ import {
 import { writeFilesAtomically } from './output.js';
 import { Reporter } from './report.js';
 import type { ReportStreams } from './report.js';
-import { resolveRuleSwitches } from './rules.js';
+import { cliRules } from './rules.js';
 import { readStdin } from './stdin.js';
 import { outputPathError, writeOutputs } from './write.js';
 
@@ -27,6 +27,7 @@ export interface ApplyCommandOptions extends InputFlags {
   color?: boolean;
   warning?: string[];
   error?: string[];
+  preset?: string;
   /** also show the compile warnings of source inputs (errors always show) */
   compileWarnings?: boolean;
 }
@@ -54,7 +55,8 @@ export async function runApply(base: string, overlays: string[], opts: ApplyComm
 }
 
 function apply(base: string, overlays: string[], opts: ApplyCommandOptions, io: ApplyIo): number {
-  const levels = resolveRuleSwitches(opts.warning, opts.error);
+  const rules = cliRules(opts);
+  const levels = rules.levels;
   const settings = inputSettings(opts);
   if ([base, ...overlays].filter((f) => f === STDIN_ARG).length > 1) throw new UsageError('standard input (-) can be read only once');
   if (opts.output === '-') throw new UsageError('apply writes a file: give -o a file name');
@@ -66,7 +68,7 @@ function apply(base: string, overlays: string[], opts: ApplyCommandOptions, io: 
   const reporter = new Reporter({ command: 'apply', format: opts.format ?? 'text', color: opts.color, levels, textTo: 'err' }, io);
   const c = loadComposite(base, overlays, {
     host: io.host, includeDirs: settings.includeDirs, detect: settings.detect, format: settings.format,
-    readStdin: io.readStdin, compile: { checkLevels: levels.checks }, strictPhandles: opts.strict, tree: false,
+    readStdin: io.readStdin, compile: { checkLevels: levels.checks, dtcVersion: rules.table }, strictPhandles: opts.strict, tree: false,
   });
   // the inputs' own lint is `dtkit compile`'s business; here it would bury the apply findings
   const lint = new Set([c.base, ...c.overlays].flatMap((i) => i.diagnostics.filter((d) => d.severity !== 'error')));

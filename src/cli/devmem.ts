@@ -37,7 +37,7 @@ import {
 } from './options.js';
 import { writeFileAtomically } from './output.js';
 import { Reporter } from './report.js';
-import { resolveRuleSwitches } from './rules.js';
+import { cliRules } from './rules.js';
 import { outputPathError, writeOutputs } from './write.js';
 
 /** Where a devmem action reads and writes; tests pass their own. */
@@ -82,6 +82,7 @@ interface BoardOptions extends CommonOptions, InputFlags {
   requireDevmem?: boolean;
   warning?: string[];
   error?: string[];
+  preset?: string;
   color?: boolean;
 }
 
@@ -206,7 +207,8 @@ interface Inspected {
 /** The board (with overlays) through the input stage, and the qcom rows on it. */
 function inspectBoard(file: string, opts: BoardOptions, io: DevmemIo, reporter: Reporter): Inspected | number {
   const pageSize = pageSizeOf(opts.pageSize);
-  const levels = resolveRuleSwitches(opts.warning, opts.error);
+  const rules = cliRules(opts);
+  const levels = rules.levels;
   const settings = inputSettings(opts);
   const overlays = opts.overlay ?? [];
   if ([file, ...overlays].filter((f) => f === STDIN_ARG).length > 1) throw new UsageError('standard input (-) can be read only once');
@@ -218,7 +220,7 @@ function inspectBoard(file: string, opts: BoardOptions, io: DevmemIo, reporter: 
       const t = io.readStdin();
       return t === undefined ? undefined : latin1Bytes(t);
     },
-    compile: { checkLevels: levels.checks },
+    compile: { checkLevels: levels.checks, dtcVersion: rules.table },
   });
   // compile warnings belong to `dtkit compile`; here only what stops the build, notes, the
   // swap warnings, and values the compiler truncated (a 64-bit address in a row would
@@ -244,7 +246,7 @@ function remoteprocsJson(r: Inspected): unknown[] {
 
 function boardReporter(command: string, opts: BoardOptions, io: DevmemIo, text: { to: 'out' | 'err'; stdoutIsData?: boolean }): Reporter {
   return new Reporter({
-    command, format: opts.format, color: opts.color, levels: resolveRuleSwitches(opts.warning, opts.error),
+    command, format: opts.format, color: opts.color, levels: cliRules(opts).levels,
     textTo: text.to, stdoutIsData: text.stdoutIsData,
   }, io);
 }

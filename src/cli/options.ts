@@ -3,8 +3,9 @@
 // (--format, --color) and the rule switches (-W/-E), each defined once.
 import * as fs from 'node:fs';
 import type { Command } from 'commander';
-import { Option } from 'commander';
+import { CommanderError, Option } from 'commander';
 import type { InputFormat } from '../input/kind.js';
+import { listPresets } from '../checks/presets.js';
 
 export const EXIT = { OK: 0, INPUT: 1, USAGE: 2, INTERNAL: 70 } as const;
 
@@ -129,11 +130,79 @@ export function addReportOptions(cmd: Command, formats: readonly string[] = REPO
 
 // ---- rule switches ----------------------------------------------------------------------
 
+export interface RuleFlags {
+  warning?: string[];
+  error?: string[];
+  preset?: string;
+}
+
+/** --preset, --list-presets and -W/-E: every command that reports check findings. */
 export function addRuleOptions(cmd: Command): Command {
   return cmd
+    .option('--preset <name>', `check preset: ${listPresets().map((p) => p.name).join(', ')} (default dtc; --list-presets says what each is); -W/-E and a config file's rules apply after it`)
+    .option('--list-presets', 'list the check presets and exit')
+    .on('option:list-presets', () => {
+      process.stdout.write(presetListText());
+      throw new CommanderError(0, 'dtkit.listPresets', '');
+    })
     .option('-W, --warning <rule>', 'report RULE as a warning; no-RULE switches it off (repeatable; dtc\'s checks keep dtc\'s -W semantics)', collect)
     .option('-E, --error <rule>', 'report RULE as an error; no-RULE switches it off (repeatable; dtc\'s checks keep dtc\'s -E semantics)', collect);
 }
+
+/** `--list-presets`: one line per preset, its name and what it is. */
+export function presetListText(): string {
+  const presets = listPresets();
+  const width = Math.max(...presets.map((p) => p.name.length));
+  return presets.map((p) => `${p.name.padEnd(width)}  ${p.description}${p.vendorRows ? '' : ' (no dtkit vendor rows)'}\n`).join('');
+}
+
+// ---- whole trees: config, inputs, baseline, exit policy ---------------------------------
+
+export interface TreeFlags {
+  /** --config FILE; false: --no-config */
+  config?: string | false;
+  jobs?: string;
+  shard?: string;
+  timings?: boolean;
+  baseline?: string;
+  writeBaseline?: string;
+  prune?: boolean;
+  maxWarnings?: string;
+}
+
+/** The options of a run over many inputs (validate, compile). */
+export function addTreeOptions(cmd: Command, what: string): Command {
+  return cmd
+    .option('--config <file>', 'use this dtkit.config.yaml (default: the nearest one above each input, else above the current folder)')
+    .option('--no-config', 'use no config file')
+    .option('-j, --jobs <n>', `${what} over this many worker threads (default: one per core)`)
+    .option('--shard <i/n>', 'take every n-th input from the i-th (CI matrices: the n shards give exactly the whole run\'s findings)')
+    .option('--timings', 'list the slowest inputs after the summary')
+    .option('--baseline <file>', 'report only findings not in this baseline (its entries that match nothing are info findings)')
+    .option('--prune', 'with --baseline: remove the entries that match nothing from the file')
+    .option('--write-baseline <file>', 'record the findings in this baseline instead of reporting them (exit 0)')
+    .option('--max-warnings <n>', 'exit 1 when there are more than N warnings (default: warnings never fail)');
+}
+
+/** A count option (--jobs, --max-warnings): a whole number from `min`, else a usage error. */
+export function countOption(text: string | undefined, name: string, min: number): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(n) || n < min) throw new UsageError(`bad ${name} '${text}' (a whole number${min > 0 ? ` from ${min}` : ''})`);
+  return n;
+}
+
+export const TREE_HELP = `Inputs may be files, folders (every input file under them, recursively) and globs
+('boards/**/*.dts', quoted: dtkit expands them itself). Each input's dtkit.config.yaml is the
+nearest one above it (else above the current folder); its keys (preset, include, schemas,
+host, overlays, rules, iommu-page-size, require-devmem) are what the flags say, and a flag
+given here wins over the file. --shard I/N checks every N-th input from the I-th.
+Suppression comments in sources: /* dtkit-disable-next-line RULE[, RULE] */ silences those
+rules on the next line, /* dtkit-disable-file RULE */ in the whole file; one that silences
+nothing is a warning [suppress_unused].`;
+
+export const EXIT_POLICY = `Exit status: 0 when there is no error (warnings do not fail a run unless --max-warnings N
+is exceeded), 1 on any error or too many warnings, 2 on a usage or config file error.`;
 
 /** One example under a command's help. */
 export function addExample(cmd: Command, ...lines: string[]): Command {

@@ -30,7 +30,7 @@ import { writeFilesAtomically } from './output.js';
 import type { OutputFile } from './output.js';
 import { Reporter } from './report.js';
 import type { ReportStreams } from './report.js';
-import { resolveRuleSwitches } from './rules.js';
+import { cliRules } from './rules.js';
 import { readStdin } from './stdin.js';
 import { outputPathError, writeOutputs } from './write.js';
 
@@ -54,6 +54,7 @@ export interface OverlayOptions extends InputFlags {
   color?: boolean;
   warning?: string[];
   error?: string[];
+  preset?: string;
 }
 
 export const processOverlayIo: OverlayIo = {
@@ -81,7 +82,7 @@ function listProfiles(io: OverlayIo): number {
 function reporterFor(opts: OverlayOptions, io: OverlayIo): Reporter {
   return new Reporter({
     command: 'overlay', format: opts.format ?? 'text', color: opts.color,
-    levels: resolveRuleSwitches(opts.warning, opts.error), textTo: 'err',
+    levels: cliRules(opts).levels, textTo: 'err',
   }, io);
 }
 
@@ -176,7 +177,7 @@ function overlay(args: string[], opts: OverlayOptions, io: OverlayIo): number {
   const r = generateOverlay({
     host: io.host, profileFile, profileDisplay: builtin ? `built-in profile ${opts.profile}` : opts.profile,
     baseFile: args[0], includeDirs: input.includeDirs, detect: input.detect, readStdin: io.readStdin,
-    dtsoName: opts.output, schemas: sv.schemas, checkLevels: resolveRuleSwitches(opts.warning, opts.error).checks,
+    dtsoName: opts.output, schemas: sv.schemas, checkLevels: cliRules(opts).levels.checks,
   });
   reporter.add(r.diagnostics, lines((f) => r.sources.get(f) ?? readText(io.host, f)));
   if (!r.ok || !r.dtso || reporter.hasErrors) {

@@ -3,6 +3,7 @@
 // `ok` is false exactly when dtc would refuse to write output.
 import type { Host } from '../host.js';
 import { nodeHost, readText } from '../host.js';
+import type { DtcVersion } from '../checks/table.js';
 import type { CheckLevel } from '../checks/types.js';
 import type { Diagnostic } from '../report/diagnostic.js';
 import { Diagnostics } from '../report/diagnostic.js';
@@ -32,6 +33,8 @@ export interface CompileOptions {
   bootCpuid?: number;
   /** per-check level overrides (-W/-E) */
   checkLevels?: Map<string, CheckLevel>;
+  /** whose check table runs (a preset's; default dtc 1.8.1's) */
+  dtcVersion?: DtcVersion;
   /** lexed headers kept across compiles in one process (see createPreprocessCache) */
   ppCache?: PreprocessCache;
 }
@@ -100,7 +103,7 @@ export function compileFile(file: string, opts: CompileOptions = {}): CompileRes
   if (opts.bootCpuid !== undefined) tree.bootCpuid = opts.bootCpuid;
 
   // 3. resolve references and run the check table (dtc's process_checks)
-  const checked = checkAndResolve(tree, diags, { symbols: opts.symbols, levels: opts.checkLevels });
+  const checked = checkAndResolve(tree, diags, { symbols: opts.symbols, levels: opts.checkLevels, dtcVersion: opts.dtcVersion });
 
   // 4. overlay nodes: __symbols__ for -@, __fixups__/__local_fixups__ for plugins
   if (checked) addOverlayNodes(tree, diags, { symbols: opts.symbols ?? false });

@@ -3,6 +3,7 @@
 // main.
 import { runChecks } from '../checks/run.js';
 import { dtcChecks } from '../checks/table.js';
+import type { DtcVersion } from '../checks/table.js';
 import type { CheckLevel } from '../checks/types.js';
 import type { Diagnostics } from '../report/diagnostic.js';
 import type { Tree } from '../tree/model.js';
@@ -10,12 +11,14 @@ import type { Tree } from '../tree/model.js';
 export interface CheckStageOptions {
   symbols?: boolean;
   levels?: Map<string, CheckLevel>;
+  /** whose table runs (default dtc 1.8.1's) */
+  dtcVersion?: DtcVersion;
 }
 
 /** Resolves references and runs the checks; false when an error-level row failed
  *  (dtc: "Input tree has errors, aborting"). */
 export function checkAndResolve(tree: Tree, diags: Diagnostics, opts: CheckStageOptions): boolean {
-  const result = runChecks(tree, { checks: dtcChecks(), options: { levels: opts.levels, symbols: opts.symbols } });
+  const result = runChecks(tree, { checks: dtcChecks(opts.dtcVersion), options: { levels: opts.levels, symbols: opts.symbols } });
   diags.merge(result.diagnostics);
   return result.failed.size === 0;
 }

@@ -114,7 +114,7 @@ function loadBlob(file: string, bytes: Uint8Array, opts: InputOptions): LoadedIn
   let ok = !!r.tree;
   if (r.tree && opts.checkBlobs) {
     const levels: Map<string, CheckLevel> | undefined = opts.compile?.checkLevels;
-    const checks = runChecks(r.tree, { checks: dtcChecks(), options: { levels, symbols: opts.compile?.symbols }, file });
+    const checks = runChecks(r.tree, { checks: dtcChecks(opts.compile?.dtcVersion), options: { levels, symbols: opts.compile?.symbols }, file });
     diagnostics.push(...checks.diagnostics);
     ok &&= checks.failed.size === 0;
   }

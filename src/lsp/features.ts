@@ -183,7 +183,7 @@ export function definition(check: UnitCheck, doc: DocPosition): Location[] {
   if (inc) {
     const base = check.result.base;
     let target: string | undefined;
-    if (inc[3] !== undefined) target = resolveIncludeFile(inc[3], file, { host: check.setup.input.host, includeDirs: base.includeDirs });
+    if (inc[3] !== undefined) target = resolveIncludeFile(inc[3], file, { host: check.host, includeDirs: base.includeDirs });
     else {
       for (const input of [base, ...check.result.overlays]) {
         const hit = input.preprocessed?.includes().find((i) => fileKey(i.site.file) === file && i.site.line === doc.position.line + 1);

@@ -150,7 +150,7 @@ export class DtkitLanguageServer {
       this.connection.console.error(`dtkit: internal error checking ${unit.board}: ${(e as Error)?.stack ?? e}`);
       return undefined;
     }
-    if (check.settingsError) this.connection.window.showWarningMessage(`dtkit: ${check.settingsError} (checked with the default rule levels)`);
+    if (check.settingsError) this.connection.window.showWarningMessage(`dtkit: ${check.settingsError} (checked without that setting)`);
     this.publish(check);
     const params: CheckedParams = { board: unit.board, uri, elapsedMs: Math.round(check.elapsedMs), findings: check.findings.length, ...(version !== undefined ? { version } : {}) };
     void this.connection.sendNotification(CHECKED_NOTIFICATION, params);

@@ -2,21 +2,43 @@
 // bindings, -W/-E, host policy) plus what only an editor needs (the board a .dtsi is
 // checked through, the base of an overlay). They come from the client's
 // `initializationOptions` / `workspace/didChangeConfiguration` (section "dtkit").
-// THE one place where the project's config file, preset, baseline and suppressions plug
-// in (`configFor`, `keepFinding`): everything the server reports passes here.
+// They are to the project's dtkit.config.yaml what `dtkit validate`'s flags are: each one
+// given overrides the file's key (`settingFlagsOf`, for src/config's `settingsFor`); a
+// `baseline` hides the findings it records, as `--baseline` does.
 import * as path from 'node:path';
-import type { Diagnostic } from '../report/diagnostic.js';
-import type { ValidateCliOptions } from '../cli/validate.js';
+import type { SettingFlags } from '../config/settings.js';
+import type { PasPolicy } from '../qcom/checks.js';
+
+/** `dtkit validate`'s options an editor can set (the command line's names). */
+export interface LspValidateOptions {
+  include?: string[];
+  schemas?: string[];
+  coreSchemas?: string;
+  warning?: string[];
+  error?: string[];
+  preset?: string;
+  /** a config file; false: none */
+  config?: string | false;
+  detect?: boolean;
+  host?: PasPolicy;
+  requireDevmem?: boolean;
+  iommuPageSize?: string;
+  unmatched: boolean;
+  cache: boolean;
+  cacheDir?: string;
+}
 
 export interface LspSettings {
   /** `dtkit validate`'s options */
-  validate: ValidateCliOptions;
+  validate: LspValidateOptions;
   /** .dtsi (absolute path) -> the board to check it through */
   boards: Map<string, string>;
   /** .dtso (absolute path) -> the base it is applied to */
   bases: Map<string, string>;
   /** wait this long after the last edit before checking again */
   debounceMs: number;
+  /** a baseline (absolute path): its findings are not shown */
+  baseline?: string;
 }
 
 function strings(v: unknown): string[] {
@@ -33,6 +55,7 @@ function pathsMap(v: unknown, root: string): Map<string, string> {
 /**
  * Settings from the client's "dtkit" object, paths relative to the workspace root:
  * `{ include: [DIR], schemas: [DIR], warning: [RULE], error: [RULE], host: "kvm",
+ *    preset: "kernel", config: "ci/dtkit.config.yaml" (false: none), baseline: "FILE",
  *    boards: { "x.dtsi": "board.dts" }, bases: { "x.dtso": "board.dts" }, debounceMs: 250 }`.
  */
 export function settingsFrom(raw: unknown, root: string): LspSettings {
@@ -47,25 +70,33 @@ export function settingsFrom(raw: unknown, root: string): LspSettings {
       error: strings(o.error),
       detect: o.detect !== false,
       host,
-      requireDevmem: o.requireDevmem === true,
+      requireDevmem: typeof o.requireDevmem === 'boolean' ? o.requireDevmem : undefined,
       iommuPageSize: typeof o.iommuPageSize === 'string' ? o.iommuPageSize : undefined,
       unmatched: o.unmatched !== false,
       cache: true,
+      preset: typeof o.preset === 'string' ? o.preset : undefined,
+      config: o.config === false ? false : typeof o.config === 'string' ? path.resolve(root, o.config) : undefined,
     },
     boards: pathsMap(o.boards, root),
     bases: pathsMap(o.bases, root),
     debounceMs: typeof o.debounceMs === 'number' && o.debounceMs >= 0 ? o.debounceMs : 250,
+    ...(typeof o.baseline === 'string' ? { baseline: path.resolve(root, o.baseline) } : {}),
   };
 }
 
-/** The settings that apply to `file`. The project's config file (dtkit.config.yaml, its
- *  preset and rule levels) is to be merged in here; without it the client's settings apply. */
-export function configFor(settings: LspSettings, _file: string): LspSettings {
-  return settings;
-}
-
-/** Whether a finding is shown: the place for the config's baseline and for inline
- *  `dtkit-disable-next-line` suppressions. */
-export function keepFinding(_settings: LspSettings, _d: Diagnostic, _sourceText: (file: string) => string | undefined): boolean {
-  return true;
+/** The client's settings as the flags over the project's dtkit.config.yaml (src/config): only
+ *  what the client set overrides the file, as on dtkit validate's command line. */
+export function settingFlagsOf(settings: LspSettings): SettingFlags {
+  const v = settings.validate;
+  return {
+    config: v.config,
+    preset: v.preset,
+    include: v.include?.length ? v.include : undefined,
+    schemas: v.schemas,
+    host: v.host,
+    warnings: v.warning,
+    errors: v.error,
+    iommuPageSize: v.iommuPageSize,
+    requireDevmem: v.requireDevmem,
+  };
 }

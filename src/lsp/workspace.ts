@@ -8,19 +8,19 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Host } from '../host.js';
 import { nodeHost } from '../host.js';
-import type { InputFindings, ValidateSetup } from '../cli/validate.js';
-import { bindingDirsFor, validateInput, validateSetup } from '../cli/validate.js';
-import { applyRuleLevels } from '../cli/rules.js';
-import { UsageError } from '../cli/options.js';
-import { createPreprocessCache } from '../preprocessor/index.js';
-import type { PreprocessCache } from '../preprocessor/types.js';
+import type { Settings } from '../config/settings.js';
+import { createConfigContext, settingsFor } from '../config/settings.js';
 import type { Diagnostic } from '../report/diagnostic.js';
 import { fileKey } from '../report/lsp.js';
-import { openSchemaSet, validationContext } from '../schema/schema-set.js';
+import { formatPos } from '../report/source.js';
 import type { ValidateContext } from '../schema/validate.js';
+import { matchBaseline, readBaseline } from '../suppress/baseline.js';
+import { inputFindings } from '../suppress/findings.js';
+import type { CheckedInput, ValidateWorkspace } from '../validate/input.js';
+import { checkInput, createWorkspace, jobFor, schemasFor } from '../validate/input.js';
 import { BindingDocs } from './bindings.js';
 import type { LspSettings } from './settings.js';
-import { configFor, keepFinding } from './settings.js';
+import { settingFlagsOf } from './settings.js';
 
 /** A board (with overlays) whose check answers for the files it reads. */
 export interface CheckUnit {
@@ -33,15 +33,18 @@ export interface UnitCheck {
   unit: CheckUnit;
   /** findings after levels, baseline and suppressions: what the editor shows */
   findings: Diagnostic[];
-  result: InputFindings;
-  setup: ValidateSetup;
+  result: CheckedInput;
+  /** the board's settings (its dtkit.config.yaml under the client's settings) */
+  settings: Settings;
+  /** what the check read files through (open buffers first) */
+  host: Host;
   schemas: ValidateContext;
   docs: BindingDocs;
   /** every file the check read (normalised), for "which checks does an edit affect" */
   files: Set<string>;
   /** milliseconds the check took */
   elapsedMs: number;
-  /** a problem with the settings themselves (an unknown rule id), said to the user */
+  /** a problem with the settings or the config file (an unknown rule id), said to the user */
   settingsError?: string;
 }
 
@@ -116,8 +119,9 @@ function boardsIncluding(target: string, read: (f: string) => string | undefined
 
 export class Workspace {
   readonly docs = new OpenDocuments();
-  private readonly ppCache: PreprocessCache = createPreprocessCache();
-  private readonly schemaSets = new Map<string, { ctx: ValidateContext; docs: BindingDocs }>();
+  /** validate's workspaces (schema sets, lexed headers), one per run-wide option set */
+  private readonly validators = new Map<string, ValidateWorkspace>();
+  private readonly bindingDocs = new Map<ValidateContext, BindingDocs>();
   private readonly checks = new Map<string, UnitCheck>();
 
   constructor(public settings: LspSettings, private readonly baseHost: Host = nodeHost) {}
@@ -130,7 +134,7 @@ export class Workspace {
   unitFor(file: string): CheckUnit {
     const f = fileKey(file);
     const make = (board: string, overlays: string[]): CheckUnit => ({ key: JSON.stringify([board, overlays]), board, overlays });
-    const settings = configFor(this.settings, f);
+    const settings = this.settings;
     if (f.endsWith('.dtso')) {
       const base = settings.bases.get(f);
       return base ? make(base, [f]) : make(f, []);
@@ -167,42 +171,46 @@ export class Workspace {
     for (const key of [...this.checks.keys()]) if (!needed.has(key)) this.checks.delete(key);
   }
 
-  private schemasFor(dirs: string[], settings: LspSettings): { ctx: ValidateContext; docs: BindingDocs } {
-    const key = JSON.stringify([dirs, settings.validate.coreSchemas, settings.validate.unmatched]);
-    let s = this.schemaSets.get(key);
-    if (!s) {
-      const set = openSchemaSet({ host: this.baseHost, schemaDirs: dirs, coreDir: settings.validate.coreSchemas, cacheDir: settings.validate.cache ? settings.validate.cacheDir : null });
-      const ctx = validationContext(set, { unmatched: settings.validate.unmatched });
-      s = { ctx, docs: new BindingDocs(ctx, this.baseHost) };
-      this.schemaSets.set(key, s);
+  /** validate's workspace for the run-wide settings, reading open buffers first. */
+  private validator(settings: LspSettings): ValidateWorkspace {
+    const v = settings.validate;
+    const run = { detect: v.detect !== false, coreSchemas: v.coreSchemas, cacheDir: v.cache ? v.cacheDir : null, unmatched: v.unmatched };
+    const key = JSON.stringify(run);
+    let ws = this.validators.get(key);
+    if (!ws) {
+      const host: Host = { readFile: (f) => this.host.readFile(f), isFile: (f) => this.host.isFile(f) };
+      ws = createWorkspace(host, run);
+      this.validators.set(key, ws);
     }
-    return s;
+    return ws;
   }
 
-  /** Checks `unit` as `dtkit validate` would, reading open documents from the editor. */
+  /** Checks `unit` as `dtkit validate` would, reading open documents from the editor: the
+   *  board's dtkit.config.yaml under the client's settings, levels, suppression comments and
+   *  the baseline, all as the command line applies them. */
   check(unit: CheckUnit): UnitCheck {
     const t0 = performance.now();
-    const settings = configFor(this.settings, unit.board);
-    const io = { host: this.host };
-    let setup: ValidateSetup;
-    let settingsError: string | undefined;
-    try {
-      setup = validateSetup(settings.validate, io);
-    } catch (e) {
-      if (!(e instanceof UsageError)) throw e;
-      // a bad rule id or page size in the settings: check with the defaults, and say so
-      settingsError = e.message;
-      setup = validateSetup({ ...settings.validate, warning: [], error: [], iommuPageSize: undefined }, io);
+    const ws = this.validator(this.settings);
+    // read afresh each check: an edit to the config file (saved or not) applies at once
+    const settings = settingsFor(unit.board, settingFlagsOf(this.settings), createConfigContext(ws.host));
+    const problems = [...settings.problems, ...settings.diagnostics.map((d) => `${d.span ? formatPos(d.span) : d.file}: ${d.message}`)];
+    const { job } = jobFor(unit.board, settings, { detect: ws.run.detect });
+    if (unit.overlays.length) job.overlays = unit.overlays;
+    const result = checkInput(job, ws);
+    let findings = inputFindings(result.diagnostics, result.sources, settings.levels, ws.catalog).diagnostics;
+    if (this.settings.baseline) {
+      const b = readBaseline(ws.host, this.settings.baseline);
+      if (b.baseline) findings = matchBaseline(unit.board, findings, b.baseline).kept;
+      else problems.push(b.diagnostics[0].message);
     }
-    setup.input.compile = { ...setup.input.compile, ppCache: this.ppCache };
-    const schemas = this.schemasFor(bindingDirsFor(unit.board, settings.validate, setup), settings);
-    const result = validateInput(unit.board, unit.overlays, schemas.ctx, setup);
-    const findings = applyRuleLevels(result.diagnostics, setup.levels).filter((d) => keepFinding(settings, d, result.sourceText));
-    const files = new Set<string>([unit.board, ...unit.overlays].map(fileKey));
+    const schemas = schemasFor(ws, job.schemas);
+    let docs = this.bindingDocs.get(schemas);
+    if (!docs) this.bindingDocs.set(schemas, (docs = new BindingDocs(schemas, this.baseHost)));
+    const files = new Set<string>([unit.board, ...job.overlays].map(fileKey));
     for (const input of [result.base, ...result.overlays]) for (const f of input.sources.keys()) files.add(fileKey(f));
     const check: UnitCheck = {
-      unit, findings, result, setup, schemas: schemas.ctx, docs: schemas.docs, files,
-      elapsedMs: performance.now() - t0, ...(settingsError ? { settingsError } : {}),
+      unit, findings, result, settings, host: ws.host, schemas, docs, files,
+      elapsedMs: performance.now() - t0, ...(problems.length ? { settingsError: problems[0] } : {}),
     };
     this.checks.set(unit.key, check);
     return check;

@@ -5,6 +5,7 @@ import { memoryHost } from '../host.js';
 import type { MacroDef } from './define.js';
 import { PASTE_LEFT, PREV_WHITE, STRINGIFY_ARG } from './tokens.js';
 import { Preprocessor } from './engine.js';
+import { lexFile } from './lexer.js';
 import { spanIn } from './sourcemap.js';
 import type { SourcePos } from '../report/source.js';
 import type { MacroInfo, PreprocessCache, PreprocessIndex, PreprocessOptions, PreprocessResult } from './types.js';
@@ -102,4 +103,43 @@ export function preprocessText(
     ? { readFile: (f: string) => (f === fileName ? base.readFile(f) : opts.host!.readFile(f)), isFile: (f: string) => f === fileName || opts.host!.isFile(f) }
     : base;
   return preprocess(fileName, { ...opts, host, includeDirs: opts.includeDirs ?? [] });
+}
+
+/** A comment of a source file: its offsets in the text and its body (without the markers). */
+export interface SourceComment {
+  pos: number;
+  end: number;
+  body: string;
+}
+
+/** The comments of `text` as this preprocessor's lexer reads the file: what lies between its
+ *  tokens, so that `//` inside a string, or after an unmatched quote, is no comment. For what
+ *  reads comments after preprocessing has dropped them (suppression comments). */
+export function sourceComments(file: string, text: string): SourceComment[] {
+  const { tokens } = lexFile(file, text);
+  const out: SourceComment[] = [];
+  const scan = (from: number, to: number) => {
+    for (let i = from; i < to; i++) {
+      if (text.charCodeAt(i) !== 47 /* / */) continue;
+      const next = text.charCodeAt(i + 1);
+      if (next === 42 /* * */) {
+        const close = text.indexOf('*/', i + 2);
+        const end = close < 0 || close >= to ? to : close + 2;
+        out.push({ pos: i, end, body: text.slice(i + 2, close < 0 || close >= to ? to : close) });
+        i = end - 1;
+      } else if (next === 47) {
+        const nl = text.indexOf('\n', i + 2);
+        const end = nl < 0 || nl > to ? to : nl;
+        out.push({ pos: i, end, body: text.slice(i + 2, end) });
+        i = end - 1;
+      }
+    }
+  };
+  let at = 0;
+  for (const t of tokens) {
+    scan(at, t.pos);
+    at = t.end;
+  }
+  scan(at, text.length);
+  return out;
 }

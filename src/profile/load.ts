@@ -1,8 +1,6 @@
 // Loads a profile: YAML with spans -> schema check with ajv (errors at the YAML
-// line:col of the offending key or value) -> the typed, located Profile.
+// line:col of the offending key or value, src/yaml) -> the typed, located Profile.
 import * as path from 'node:path';
-import { Ajv } from 'ajv';
-import type { ErrorObject } from 'ajv';
 import type { Host } from '../host.js';
 import { readText } from '../host.js';
 import type { Diagnostic } from '../report/diagnostic.js';
@@ -13,8 +11,9 @@ import type {
 } from './types.js';
 import { DEVMEM_FLAGS } from '../qcom/devmem.js';
 import { parseSize } from '../qcom/format.js';
-import type { YamlSpans } from './yaml-source.js';
-import { escapePointer, loadYaml } from './yaml-source.js';
+import type { YamlSpans } from '../yaml/source.js';
+import { escapePointer, loadYaml } from '../yaml/source.js';
+import { compileSchema, schemaDiagnostics } from '../yaml/schema-errors.js';
 
 export interface LoadProfileResult {
   profile?: Profile;
@@ -22,75 +21,6 @@ export interface LoadProfileResult {
 }
 
 type Obj = Record<string, unknown>;
-
-function compileValidator() {
-  const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictRequired: false });
-  ajv.addKeyword({ keyword: 'hint', schemaType: 'string' });
-  return ajv.compile(profileSchema);
-}
-
-function decodePointer(p: string): string[] {
-  return p.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-}
-
-/** What the user sees for one ajv error: our hint when the schema has one. */
-function messageOf(e: ErrorObject): { message: string; atKey: boolean; pointer: string } {
-  const hint = (e.parentSchema as { hint?: string } | undefined)?.hint;
-  const parts = decodePointer(e.instancePath);
-  const field = parts.pop();
-  const owner = parts.pop();
-  const subject = field === undefined
-    ? 'profile'
-    : /^\d+$/.test(field) ? (owner === undefined ? `item ${field}` : `'${owner}' item ${field}`) : `'${field}'`;
-  switch (e.keyword) {
-    case 'additionalProperties': {
-      const key = (e.params as { additionalProperty: string }).additionalProperty;
-      const known = Object.keys((e.parentSchema as { properties?: Obj }).properties ?? {});
-      return {
-        message: `unknown key '${key}'${known.length ? ` (expected one of: ${known.join(', ')})` : ''}`,
-        atKey: true,
-        pointer: `${e.instancePath}/${escapePointer(key)}`,
-      };
-    }
-    case 'required':
-      return {
-        message: `${subject} is missing required key '${(e.params as { missingProperty: string }).missingProperty}'`,
-        atKey: false,
-        pointer: e.instancePath,
-      };
-    case 'propertyNames':
-      return { message: `property name '${(e.params as { propertyName: string }).propertyName}' is not a valid property name`, atKey: true, pointer: e.instancePath };
-    default: {
-      // a container's hint is about its contents; a wrong container type gets ajv's words
-      const containerType = e.keyword === 'type' && (e.params as { type: string }).type.match(/object|array/);
-      const text = (!containerType && hint) || e.message || 'is invalid';
-      return { message: `${subject} ${text}`, atKey: false, pointer: e.instancePath };
-    }
-  }
-}
-
-/** Drops errors inside an anyOf that is itself reported (its hint says it all). */
-function significantErrors(errors: ErrorObject[]): ErrorObject[] {
-  const anyOfs = errors.filter((e) => e.keyword === 'anyOf');
-  const inside = (e: ErrorObject) =>
-    anyOfs.some((a) => a !== e && e.schemaPath.startsWith(`${a.schemaPath}/`) && e.instancePath.startsWith(a.instancePath));
-  // ajv reports a bad property name twice (the pattern, then propertyNames): keep the latter
-  return errors.filter((e) => !inside(e)).filter((e) => !(e.keyword === 'pattern' && e.propertyName !== undefined));
-}
-
-function schemaDiagnostics(errors: ErrorObject[], spans: YamlSpans): Diagnostic[] {
-  const seen = new Set<string>();
-  const out: Diagnostic[] = [];
-  for (const e of significantErrors(errors)) {
-    const m = messageOf(e);
-    const span = m.atKey ? spans.key(m.pointer) : spans.value(m.pointer);
-    const id = `${span.line}:${span.column}:${m.message}`;
-    if (seen.has(id)) continue;
-    seen.add(id);
-    out.push({ rule: 'profile_schema', severity: 'error', message: m.message, span, file: span.file });
-  }
-  return out;
-}
 
 interface Conv {
   spans: YamlSpans;
@@ -186,13 +116,13 @@ function remoteproc(c: Conv, o: Obj, pointer: string): RemoteprocSpec {
 
 /** Parses and validates profile text; `file` names it in diagnostics. */
 export function parseProfile(text: string, file: string): LoadProfileResult {
-  const y = loadYaml(text, file);
+  const y = loadYaml(text, file, 'profile_yaml');
   if (y.data === undefined) {
     if (y.diagnostics.length) return { diagnostics: y.diagnostics };
     return { diagnostics: [{ rule: 'profile_schema', severity: 'error', message: 'profile is empty', span: y.spans.value(''), file }] };
   }
-  const validate = compileValidator();
-  if (!validate(y.data)) return { diagnostics: schemaDiagnostics(validate.errors ?? [], y.spans) };
+  const validate = compileSchema(profileSchema);
+  if (!validate(y.data)) return { diagnostics: schemaDiagnostics(validate.errors ?? [], y.spans, { rule: 'profile_schema', root: 'profile' }) };
   const doc = y.data as unknown as Obj;
   const c: Conv = { spans: y.spans, diagnostics: [] };
   const base = doc.base as { compatible: string[] };

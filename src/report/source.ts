@@ -55,3 +55,23 @@ export function pathUnder(baseDir: string, file: string): string | undefined {
   const rel = path.relative(path.resolve(baseDir), path.resolve(file));
   return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel.split(path.sep).join('/') : undefined;
 }
+
+/** Offsets where each line of `text` starts, for offset -> line:column (`spanOfOffsets`). */
+export function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+/** The span of [start, end) in a text whose `lineStarts` are `starts` (its length clipped to
+ *  the first line). */
+export function spanOfOffsets(file: string, starts: number[], start: number, end: number): SourceSpan {
+  let lo = 0, hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= start) lo = mid;
+    else hi = mid - 1;
+  }
+  const lineEnd = lo + 1 < starts.length ? starts[lo + 1] - 1 : Infinity;
+  return { file, line: lo + 1, column: start - starts[lo] + 1, length: Math.max(0, Math.min(end, lineEnd) - start) };
+}

@@ -2,11 +2,12 @@
 // core schemas), in which precedence, and the on-disk cache of the processed result,
 // keyed by the content hash of every schema file plus the dtkit version, so that a second
 // run skips YAML parsing and normalisation entirely.
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { threadId } from 'node:worker_threads';
 import type { Diagnostic } from '../report/diagnostic.js';
 import type { Host } from '../host.js';
 import { VERSION } from '../version.js';
@@ -231,7 +232,8 @@ function readCache(cacheDir: string, key: string): ProcessedSet | undefined {
 async function writeAtomic(file: string, text: string): Promise<void> {
   try {
     await fs.promises.mkdir(path.dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
+    // one name per writer: worker threads of one process share its pid, and each writes whole
+    const tmp = `${file}.${process.pid}.${threadId}.${randomBytes(4).toString('hex')}.tmp`;
     await fs.promises.writeFile(tmp, text);
     await fs.promises.rename(tmp, file);
   } catch {

@@ -48,7 +48,7 @@ const ROOMS: Record<string, Room> = {
   schema: { imports: ['.', 'report', 'tree'], entries: ['schema/schema-set.ts', 'schema/validate.ts', 'schema/rules.ts'] },
   input: {
     imports: ['.', 'preprocessor', 'compile', 'checks', 'fdt', 'overlay/apply', 'report', 'tree'],
-    entries: ['input/load.ts', 'input/composite.ts', 'input/kind.ts', 'input/layout.ts', 'input/paths.ts', 'input/shipped.ts'],
+    entries: ['input/load.ts', 'input/composite.ts', 'input/kind.ts', 'input/layout.ts', 'input/paths.ts', 'input/shipped.ts', 'input/expand.ts'],
   },
   qcom: {
     imports: ['checks', 'dts', 'report', 'tree'],
@@ -57,29 +57,47 @@ const ROOMS: Record<string, Room> = {
       'qcom/streams.ts', 'qcom/svg.ts',
     ],
   },
+  yaml: { imports: ['report'], entries: ['yaml/source.ts', 'yaml/schema-errors.ts'] },
   profile: {
-    imports: ['.', 'input', 'compile', 'fdt', 'overlay/emit', 'overlay/apply', 'checks', 'qcom', 'schema', 'report', 'tree'],
+    imports: ['.', 'input', 'compile', 'fdt', 'overlay/emit', 'overlay/apply', 'checks', 'qcom', 'schema', 'yaml', 'report', 'tree'],
     entries: ['profile/generate.ts', 'profile/load.ts', 'profile/builtin.ts', 'profile/from-overlay.ts', 'profile/base.ts', 'profile/composite.ts'],
   },
+  rules: {
+    imports: ['checks', 'fdt', 'input', 'overlay/emit', 'overlay/apply', 'qcom', 'schema', 'report'],
+    entries: ['rules/catalog.ts', 'rules/levels.ts'],
+  },
+  suppress: {
+    imports: ['.', 'preprocessor', 'rules', 'report'],
+    entries: ['suppress/findings.ts', 'suppress/inline.ts', 'suppress/baseline.ts'],
+  },
+  config: {
+    imports: ['.', 'rules', 'yaml', 'checks', 'qcom', 'input', 'report'],
+    entries: ['config/settings.ts', 'config/find.ts', 'config/load.ts'],
+  },
   batch: {
-    imports: ['.', 'input', 'compile', 'preprocessor', 'dts', 'fdt', 'checks', 'report', 'tree'],
-    entries: ['batch/batch.ts'],
+    imports: ['.', 'input', 'compile', 'preprocessor', 'dts', 'fdt', 'checks', 'rules', 'suppress', 'report', 'tree'],
+    entries: ['batch/batch.ts', 'batch/pool.ts'],
+  },
+  validate: {
+    imports: ['.', 'batch', 'config', 'input', 'checks', 'qcom', 'schema', 'rules', 'suppress', 'preprocessor', 'report', 'tree'],
+    entries: ['validate/input.ts', 'validate/run.ts'],
   },
   cli: {
-    imports: ['.', 'lsp', 'batch', 'profile', 'qcom', 'schema', 'input', 'compile', 'overlay/emit', 'overlay/apply', 'checks', 'fdt', 'dts', 'report', 'tree'],
+    imports: [
+      '.', 'lsp', 'validate', 'batch', 'config', 'suppress', 'rules', 'profile', 'qcom', 'schema', 'input', 'compile', 'overlay/emit', 'overlay/apply',
+      'checks', 'fdt', 'dts', 'report', 'tree',
+    ],
     entries: ['cli/main.ts', 'cli/stdio.ts'],
   },
-  lsp: { imports: ['.', 'qcom', 'schema', 'input', 'dts', 'preprocessor', 'report', 'tree'], entries: ['lsp/server.ts'] },
+  lsp: {
+    imports: ['.', 'validate', 'config', 'suppress', 'qcom', 'schema', 'input', 'dts', 'preprocessor', 'report', 'tree'],
+    entries: ['lsp/server.ts'],
+  },
 };
 
 /** Arrows known to point up, each with why and what removes it; the test fails once one
  *  is no longer needed, so the list only shrinks. */
-const KNOWN_UPWARD: Array<{ from: string; to: string; modules: string[]; why: string }> = [
-  {
-    from: 'lsp', to: 'cli', modules: ['cli/validate.ts', 'cli/rules.ts', 'cli/options.ts'],
-    why: "the language server reuses validate's per-input pipeline and rule levels, which still live in cli/ (branch i11b moves them to src/validate and src/rules)",
-  },
-];
+const KNOWN_UPWARD: Array<{ from: string; to: string; modules: string[]; why: string }> = [];
 
 /** Rooms that never import a stage: the shared model and the diagnostics/rendering layer. */
 const LAYERS = ['tree', 'report', '.'];

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { runCompile } from '../../src/cli/compile.js';
 import { linuxDtDir, skipUnless } from '../support/corpus.js';
 import { DTC_161_CANNOT_READ, goldenDtbs, sample } from '../fdt/corpus-dtbs.js';
-import { inFolder, tempDir } from '../input/support.js';
+import { inFolderAsync, tempDir } from '../input/support.js';
 import type { JsonFindingLike } from './support.js';
 import { findings, unrelatedBindings, validate } from './support.js';
 
@@ -37,18 +37,18 @@ function kernelLayout(linux: string): string {
 type Key = [string, string | null, number | null, number | null, string | null, string];
 const keyOf = (f: JsonFindingLike): Key => [f.rule, f.file, f.line, f.column, f.node, f.message];
 
-function validateIn(dir: string, inputs: string[], opts: Parameters<typeof validate>[1] = {}) {
-  const r = inFolder(dir, () => validate(inputs, { cache: true, cacheDir, ...opts }));
+async function validateIn(dir: string, inputs: string[], opts: Parameters<typeof validate>[1] = {}) {
+  const r = await inFolderAsync(dir, () => validate(inputs, { cache: true, cacheDir, ...opts }));
   return { ...r, keys: findings(r.out).map(keyOf) };
 }
 
-test('rebasing layout: `validate board.dts` with no flags = the spelled-out command', (t) => {
+test('rebasing layout: `validate board.dts` with no flags = the spelled-out command', async (t) => {
   const why = skipUnless({ corpus: true });
   if (why) return t.skip(why);
   const linux = linuxDtDir()!;
   const board = `src/${BOARD}`;
-  const zero = validateIn(linux, [board]);
-  const spelled = validateIn(linux, [board], {
+  const zero = await validateIn(linux, [board]);
+  const spelled = await validateIn(linux, [board], {
     detect: false, include: ['include', 'src/arm64', 'src'], dtcInclude: ['src/arm64/qcom'], schemas: ['Bindings'],
   });
   assert.ok(zero.keys.length > 50, `${zero.keys.length} findings: the bindings were not used`);
@@ -60,34 +60,34 @@ test('rebasing layout: `validate board.dts` with no flags = the spelled-out comm
   assert.ok(!spelled.err.includes('dtkit: info: using'));
 });
 
-test('kernel layout (symlinks to the corpus): the same findings as the spelled-out command and as the rebasing tree', (t) => {
+test('kernel layout (symlinks to the corpus): the same findings as the spelled-out command and as the rebasing tree', async (t) => {
   const why = skipUnless({ corpus: true });
   if (why) return t.skip(why);
   const linux = linuxDtDir()!;
   const root = kernelLayout(linux);
   const file = `arch/arm64/boot/dts/${BOARD.slice('arm64/'.length)}`;
-  const zero = validateIn(root, [file]);
-  const spelled = validateIn(root, [file], {
+  const zero = await validateIn(root, [file]);
+  const spelled = await validateIn(root, [file], {
     detect: false, include: ['scripts/dtc/include-prefixes', 'arch/arm64/boot/dts/qcom'], schemas: ['Documentation/devicetree/bindings'],
   });
   assert.deepEqual(zero.keys, spelled.keys);
   // the board's findings (not the bindings' own, which name the bindings folder)
   const board = (keys: Key[]) => keys.filter((k) => k[0] !== 'schema-load');
-  const rebasing = validateIn(linux, [`src/${BOARD}`]);
+  const rebasing = await validateIn(linux, [`src/${BOARD}`]);
   const asRebasing = board(zero.keys).map(([r, f, ...rest]) => [r, f?.replace('arch/arm64/boot/dts/', 'src/arm64/') ?? null, ...rest]);
   assert.deepEqual(asRebasing, board(rebasing.keys));
   assert.match(zero.err, /dtkit: info: using the kernel tree .* \(arm64\): includes scripts\/dtc\/include-prefixes and the board's folder; bindings Documentation\/devicetree\/bindings/);
   // explicit flags override: other bindings replace the tree's, so its compatibles go undocumented
-  const own = validateIn(root, [file], { schemas: [unrelatedBindings()] });
+  const own = await validateIn(root, [file], { schemas: [unrelatedBindings()] });
   const unmatched = (keys: Key[]) => keys.filter((k) => k[0] === 'schema-unmatched').length;
   assert.ok(unmatched(own.keys) > unmatched(zero.keys) + 50, `${unmatched(own.keys)} vs ${unmatched(zero.keys)}`);
 });
 
-test("base + EL2 overlay (the KVM case): the composite's findings are those of fdtoverlay's composite, at source lines", (t) => {
+test("base + EL2 overlay (the KVM case): the composite's findings are those of fdtoverlay's composite, at source lines", async (t) => {
   const why = skipUnless({ corpus: true, dtc: true, cpp: true, fdtoverlay: true });
   if (why) return t.skip(why);
   const linux = linuxDtDir()!;
-  const composite = validateIn(linux, [`src/${BOARD}`], { overlay: ['src/arm64/qcom/lemans-el2.dtso'], host: 'kvm' });
+  const composite = await validateIn(linux, [`src/${BOARD}`], { overlay: ['src/arm64/qcom/lemans-el2.dtso'], host: 'kvm' });
   assert.equal(composite.code, 0, composite.out);
   assert.ok(composite.keys.every((k) => k[0] === 'schema-load' || (k[2] !== null && k[3] !== null)), 'every finding has a line');
 
@@ -101,12 +101,12 @@ test("base + EL2 overlay (the KVM case): the composite's findings are those of f
   build(`src/${BOARD}`, path.join(dir, 'evk.dtb'));
   build('src/arm64/qcom/lemans-el2.dtso', path.join(dir, 'el2.dtbo'));
   execFileSync('fdtoverlay', ['-i', path.join(dir, 'evk.dtb'), '-o', path.join(dir, 'evk-el2.dtb'), path.join(dir, 'el2.dtbo')]);
-  const blob = validateIn(linux, [path.join(dir, 'evk-el2.dtb')], { schemas: ['Bindings'], host: 'kvm' });
+  const blob = await validateIn(linux, [path.join(dir, 'evk-el2.dtb')], { schemas: ['Bindings'], host: 'kvm' });
   const subject = (keys: Key[]) => keys.filter((k) => k[0] !== 'schema-load').map(([r, , , , n, m]) => `${r} ${n} ${m}`).sort();
   assert.deepEqual(subject(composite.keys), subject(blob.keys));
 
   // without the overlay, a KVM host's enabled PAS remoteprocs have no iommus: errors at the base
-  const base = validateIn(linux, [`src/${BOARD}`], { host: 'kvm' });
+  const base = await validateIn(linux, [`src/${BOARD}`], { host: 'kvm' });
   const host = findings(base.out, (f) => f.rule === 'qcom_pas_host');
   assert.equal(base.code, 1);
   assert.ok(host.length >= 1 && host.every((f) => f.file?.startsWith('src/arm64/qcom/') && f.line !== null), JSON.stringify(host));

@@ -113,5 +113,5 @@ test('batch compile reads through the same input stage: blobs by content, -i, -W
   assert.deepEqual([quiet.status, quiet.stderr], [0, '']);
   const missing = dtkit(['compile', '--out-dir', 'out3', 'warn.dts', 'nope.dts'], { cwd: dir });
   assert.equal(missing.status, 1);
-  assert.match(missing.stderr, /^dtkit: error: cannot read 'nope\.dts': no such file \[io\]\ndtkit: error: 1 of 2 inputs failed\n$/m);
+  assert.match(missing.stderr, /^dtkit: error: cannot read 'nope\.dts': no such file \[io\]\n2 inputs, 1 error, 1 warning\ndtkit: error: 1 of 2 inputs failed\n$/m);
 });

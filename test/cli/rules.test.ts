@@ -71,28 +71,28 @@ function misaligned(): string {
   return writeVariant(tempDir(), 'mis', '&remoteproc_adsp {\n\tiommus = <&apps_smmu 0x3000 0x0>;\n\tqcom,devmem = <0x00110100 0x00110000 0x4000 1>;\n\tstatus = "okay";\n};').file;
 }
 
-test('validate: -W no-qcom_devmem_alignment switches the row off, -W qcom_devmem_alignment makes it a warning', () => {
+test('validate: -W no-qcom_devmem_alignment switches the row off, -W qcom_devmem_alignment makes it a warning', async () => {
   const file = misaligned();
-  const qcom = (o: { warning?: string[] } = {}) => {
-    const r = validate([file], { include: [fixturesDir], ...o });
+  const qcom = async (o: { warning?: string[] } = {}) => {
+    const r = await validate([file], { include: [fixturesDir], ...o });
     return { code: r.code, found: findings(r.out, (f) => f.rule.startsWith('qcom_')).map((f) => [f.rule, f.level, f.line, f.column]) };
   };
-  assert.deepEqual(qcom().found, [['qcom_devmem_alignment', 'error', 7, 17]]);
-  assert.deepEqual(qcom({ warning: ['no-qcom_devmem_alignment'] }).found, []);
-  assert.deepEqual(qcom({ warning: ['qcom_devmem_alignment'] }).found, [['qcom_devmem_alignment', 'warning', 7, 17]]);
+  assert.deepEqual((await qcom()).found, [['qcom_devmem_alignment', 'error', 7, 17]]);
+  assert.deepEqual((await qcom({ warning: ['no-qcom_devmem_alignment'] })).found, []);
+  assert.deepEqual((await qcom({ warning: ['qcom_devmem_alignment'] })).found, [['qcom_devmem_alignment', 'warning', 7, 17]]);
 });
 
-test('validate: schema findings switch as one id, unmatched compatibles as another', () => {
+test('validate: schema findings switch as one id, unmatched compatibles as another', async () => {
   const file = misaligned();
   const schemas = [unrelatedBindings()];
-  const rules = (o: { warning?: string[]; error?: string[] }) => {
-    const r = validate([file], { include: [fixturesDir], schemas, ...o });
+  const rules = async (o: { warning?: string[]; error?: string[] }) => {
+    const r = await validate([file], { include: [fixturesDir], schemas, ...o });
     const fs = findings(r.out, (f) => f.rule.startsWith('schema'));
     return [...new Set(fs.map((f) => `${f.rule}:${f.level}`))].sort();
   };
-  assert.deepEqual(rules({}), ['schema-unmatched:warning', 'schema:error']);
-  assert.deepEqual(rules({ warning: ['no-schema'] }), ['schema-unmatched:warning']);
-  assert.deepEqual(rules({ warning: ['schema'], error: ['schema-unmatched'] }), ['schema-unmatched:error', 'schema:warning']);
+  assert.deepEqual(await rules({}), ['schema-unmatched:warning', 'schema:error']);
+  assert.deepEqual(await rules({ warning: ['no-schema'] }), ['schema-unmatched:warning']);
+  assert.deepEqual(await rules({ warning: ['schema'], error: ['schema-unmatched'] }), ['schema-unmatched:error', 'schema:warning']);
 });
 
 test('devmem check takes -W/-E', () => {

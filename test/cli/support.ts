@@ -38,10 +38,10 @@ export interface Captured {
   err: string;
 }
 
-/** `dtkit validate` in-process (no schema cache). */
-export function validate(inputs: string[], opts: Partial<ValidateCliOptions> = {}, io: Partial<ValidateIo> = {}): Captured {
+/** `dtkit validate` in-process (no schema cache, this thread only: --jobs 1). */
+export async function validate(inputs: string[], opts: Partial<ValidateCliOptions> = {}, io: Partial<ValidateIo> = {}): Promise<Captured> {
   let out = '', err = '';
-  const code = runValidate(inputs, { unmatched: true, cache: false, format: 'json', ...opts }, {
+  const code = await runValidate(inputs, { unmatched: true, cache: false, format: 'json', jobs: '1', ...opts }, {
     host: nodeHost, out: (t) => (out += t), err: (t) => (err += t), ...io,
   });
   return { code, out, err };

@@ -31,6 +31,17 @@ export function kernelTree(root: string, files: Record<string, string | Uint8Arr
   writeTree(root, { 'Documentation/devicetree/bindings/': '', 'include/': '', 'scripts/dtc/include-prefixes/': '', 'arch/': '', ...files });
 }
 
+/** `run` (asynchronous) with `dir` as the current folder until it settles. */
+export async function inFolderAsync<T>(dir: string, run: () => Promise<T>): Promise<T> {
+  const before = process.cwd();
+  process.chdir(dir);
+  try {
+    return await run();
+  } finally {
+    process.chdir(before);
+  }
+}
+
 export function inFolder<T>(dir: string, run: () => T): T {
   const before = process.cwd();
   process.chdir(dir);

@@ -103,6 +103,11 @@ export class LspClient {
     return this.connection.sendRequest(method, { textDocument: { uri: uri(file) }, position: { line, character }, ...extra }) as Promise<R>;
   }
 
+  /** workspace/didChangeConfiguration with these "dtkit" settings. */
+  async configure(settings: Record<string, unknown>): Promise<void> {
+    await this.connection.sendNotification('workspace/didChangeConfiguration', { settings: { dtkit: settings } });
+  }
+
   async stop(): Promise<void> {
     const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
     const kill = setTimeout(() => this.child.kill('SIGKILL'), 10_000);

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseProfile } from '../../src/profile/load.js';
-import { loadYaml } from '../../src/profile/yaml-source.js';
+import { loadYaml } from '../../src/yaml/source.js';
 
 const GOOD = `name: lemans
 base:
@@ -37,7 +37,7 @@ function errors(text: string): string[] {
 }
 
 test('yaml spans: values, keys and flow mappings inside block sequences', () => {
-  const y = loadYaml(GOOD, 'p.yaml');
+  const y = loadYaml(GOOD, 'p.yaml', 'profile_yaml');
   const at = (p: string) => { const s = y.spans.value(p); return `${s.line}:${s.column}`; };
   assert.equal(at('/remoteprocs/0/sid'), '8:10');
   assert.equal(y.spans.raw('/remoteprocs/0/mask'), '0x0400');

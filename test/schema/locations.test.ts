@@ -81,7 +81,7 @@ test('validate stops at a syntax error: one located error, no findings about the
     const file = path.join(dir, 'broken.dts');
     fs.writeFileSync(file, '/dts-v1/;\n/ {\n\tcompatible = "acme,board";\n\tnode {\n\t\tx = <1>\n\t};\n};\n');
     const out: string[] = [];
-    const code = runValidate([file], { format: 'json', unmatched: true, cache: false },
+    const code = await runValidate([file], { format: 'json', unmatched: true, cache: false },
       { host: nodeHost, out: (t) => out.push(t), err: () => undefined });
     assert.equal(code, 1);
     const records = (JSON.parse(out.join('')) as { diagnostics: { line?: number; level: string; message: string }[] }).diagnostics;

@@ -1,10 +1,11 @@
-// YAML loading that remembers where every value came from. js-yaml builds plain data
-// and has no AST, but its parse listener reports the start and end of every node it
-// composes, nested; replaying those events beside the data gives each JSON pointer
-// (ajv's instancePath form) a span, and each mapping entry the span of its key.
+// YAML loading that remembers where every value came from (KVM profiles, dtkit.config.yaml).
+// js-yaml builds plain data and has no AST, but its parse listener reports the start and
+// end of every node it composes, nested; replaying those events beside the data gives each
+// JSON pointer (ajv's instancePath form) a span, and each mapping entry the span of its key.
 import yaml from 'js-yaml';
 import type { Diagnostic } from '../report/diagnostic.js';
 import type { SourceSpan } from '../report/source.js';
+import { lineStarts, spanOfOffsets } from '../report/source.js';
 
 export interface YamlSpans {
   /** span of the value at a JSON pointer ('' is the document), or of the nearest ancestor */
@@ -34,24 +35,6 @@ interface Located {
   end: number;
   keyStart?: number;
   keyEnd?: number;
-}
-
-/** Offsets of line starts, for offset -> line:column. */
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
-  return starts;
-}
-
-function spanAt(file: string, starts: number[], start: number, end: number): SourceSpan {
-  let lo = 0, hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid] <= start) lo = mid;
-    else hi = mid - 1;
-  }
-  const lineEnd = lo + 1 < starts.length ? starts[lo + 1] - 1 : Infinity;
-  return { file, line: lo + 1, column: start - starts[lo] + 1, length: Math.max(0, Math.min(end, lineEnd) - start) };
 }
 
 /** js-yaml opens a node before skipping the blanks and comments in front of it. */
@@ -152,7 +135,8 @@ function parentPointer(p: string): string {
   return i <= 0 ? '' : p.slice(0, i);
 }
 
-export function loadYaml(text: string, file: string): LoadedYaml {
+/** `rule`: the rule id of a file that is not well-formed YAML (the caller's: profile_yaml, config). */
+export function loadYaml(text: string, file: string, rule: string): LoadedYaml {
   const starts = lineStarts(text);
   const top: Frame = { open: 0, close: text.length, kind: null, children: [] };
   const stack: Frame[] = [top];
@@ -178,10 +162,10 @@ export function loadYaml(text: string, file: string): LoadedYaml {
     const mark = err.mark;
     const at = mark ? Math.min(mark.position, text.length) : 0;
     diagnostics.push({
-      rule: 'profile_yaml',
+      rule,
       severity: 'error',
       message: err.reason ?? String(err.message),
-      span: spanAt(file, starts, at, at),
+      span: spanOfOffsets(file, starts, at, at),
     });
     data = undefined;
   }
@@ -200,13 +184,13 @@ export function loadYaml(text: string, file: string): LoadedYaml {
   const spans: YamlSpans = {
     value: (p) => {
       const l = find(p);
-      return spanAt(file, starts, l.start, l.end);
+      return spanOfOffsets(file, starts, l.start, l.end);
     },
     key: (p) => {
       const l = find(p);
       return l.keyStart !== undefined && located.has(p)
-        ? spanAt(file, starts, l.keyStart, l.keyEnd ?? l.keyStart)
-        : spanAt(file, starts, l.start, l.end);
+        ? spanOfOffsets(file, starts, l.keyStart, l.keyEnd ?? l.keyStart)
+        : spanOfOffsets(file, starts, l.start, l.end);
     },
     raw: (p) => {
       const l = located.get(p);
@@ -214,7 +198,7 @@ export function loadYaml(text: string, file: string): LoadedYaml {
     },
   };
   if (blowUp) {
-    diagnostics.push({ rule: 'profile_yaml', severity: 'error', message: `the profile is ${blowUp.message}`, span: spans.value(blowUp.pointer) });
+    diagnostics.push({ rule, severity: 'error', message: `the document is ${blowUp.message}`, span: spans.value(blowUp.pointer) });
     return { data: undefined, spans, diagnostics };
   }
   return { data, spans, diagnostics };
