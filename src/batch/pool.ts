@@ -10,6 +10,7 @@
 import * as os from 'node:os';
 import type { ResourceLimits } from 'node:worker_threads';
 import { Worker, parentPort } from 'node:worker_threads';
+import { tierUpAsUsual } from '../tier-up.js';
 
 export interface PoolOptions<J, R> {
   /** the worker module (it calls serveJobs) */
@@ -42,6 +43,8 @@ export function defaultThreads(): number {
 }
 
 export async function runPool<J, R, F = undefined>(opts: PoolOptions<J, R>): Promise<PoolResult<R, F>> {
+  // a long run: the workers share this process's V8 flags (bin/dtkit raises the budget for one board)
+  tierUpAsUsual();
   const count = Math.max(1, Math.min(opts.threads ?? defaultThreads(), opts.jobs.length));
   const results: R[] = new Array(opts.jobs.length);
   const finals: F[] = [];

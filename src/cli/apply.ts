@@ -68,7 +68,7 @@ function apply(base: string, overlays: string[], opts: ApplyCommandOptions, io: 
   const reporter = new Reporter({ command: 'apply', format: opts.format ?? 'text', color: opts.color, levels, textTo: 'err' }, io);
   const c = loadComposite(base, overlays, {
     host: io.host, includeDirs: settings.includeDirs, detect: settings.detect, format: settings.format,
-    readStdin: io.readStdin, compile: { checkLevels: levels.checks, dtcVersion: rules.table }, strictPhandles: opts.strict,
+    readStdin: io.readStdin, compile: { checkLevels: levels.checks, dtcVersion: rules.table }, strictPhandles: opts.strict, tree: false,
   });
   // the inputs' own lint is `dtkit compile`'s business; here it would bury the apply findings
   const lint = new Set([c.base, ...c.overlays].flatMap((i) => i.diagnostics.filter((d) => d.severity !== 'error')));

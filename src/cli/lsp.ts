@@ -2,6 +2,7 @@
 // standard input/output; settings come from the client (see README, "Editor").
 import type { Command } from 'commander';
 import type { RegisterCommand } from './commands.js';
+import { tierUpAsUsual } from '../tier-up.js';
 import { EXIT, addExample, errorLine } from './options.js';
 
 export const registerLsp: RegisterCommand = (program: Command, setExit) => {
@@ -16,6 +17,7 @@ export const registerLsp: RegisterCommand = (program: Command, setExit) => {
       setExit(EXIT.USAGE);
       return;
     }
+    tierUpAsUsual();
     const { runLanguageServer } = await import('../lsp/server.js');
     runLanguageServer();
     // the connection ends the process when the client sends `exit`

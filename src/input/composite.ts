@@ -12,21 +12,24 @@ import type { Diagnostic } from '../report/diagnostic.js';
 import type { Node, Property, Tree } from '../tree/model.js';
 import type { PropertyValue } from '../tree/value.js';
 import { stringsOf } from '../tree/value.js';
-import { overlayEvidence } from './kind.js';
+import { SWAPPED_RULE, overlayEvidence } from './kind.js';
 import type { InputOptions, LoadedInput } from './load.js';
 import { loadInput } from './load.js';
 
-/** The rule of the warning that base and overlay look swapped. */
-export const SWAPPED_RULE = 'input_swapped';
+export { SWAPPED_RULE };
 
 export interface CompositeOptions extends InputOptions {
   /** refuse an overlay that changes the phandle of an existing base node */
   strictPhandles?: boolean;
+  /** false: only the composite's bytes are wanted (`apply`), not its tree with source
+   *  locations (reading the composite back and carrying the sources' spans over is most
+   *  of an apply's work) */
+  tree?: boolean;
 }
 
 export interface LoadedComposite {
   /** the base with every overlay applied (the base itself without overlays); undefined
-   *  when an input could not be loaded or an overlay did not apply */
+   *  when an input could not be loaded or an overlay did not apply, or with `tree: false` */
   tree?: Tree;
   /** the composite blob, as fdtoverlay writes it (the base's blob without overlays) */
   bytes?: Uint8Array;
@@ -65,8 +68,9 @@ export function loadComposite(baseArg: string, overlayArgs: string[], opts: Comp
   const inputOpts: InputOptions = { ...opts, compile: { ...opts.compile, symbols } };
   const base = loadInput(baseArg, inputOpts);
   const overlays = overlayArgs.map((o) => loadInput(o, inputOpts));
+  const wantTree = opts.tree ?? true;
   // a blob keeps its labels only in __symbols__; findings and reports name nodes by them
-  if (base.tree && base.format === 'dtb') labelsFromSymbols(base.tree);
+  if (wantTree && base.tree && base.format === 'dtb') labelsFromSymbols(base.tree);
   const sources = new Map<string, string>();
   for (const i of [base, ...overlays]) for (const [f, t] of i.sources) sources.set(f, t);
   const sourceText = (f: string) => sources.get(f) ?? readText(opts.host, f);
@@ -74,12 +78,13 @@ export function loadComposite(baseArg: string, overlayArgs: string[], opts: Comp
   diagnostics.push(...swappedInputWarnings(base, overlays));
   const result: LoadedComposite = { base, overlays, diagnostics, sourceText };
   if (!base.ok || !base.tree || overlays.some((o) => !o.ok || !o.tree)) return result;
-  if (overlays.length === 0) return { ...result, tree: base.tree, bytes: base.blob };
+  if (overlays.length === 0) return { ...result, tree: wantTree ? base.tree : undefined, bytes: base.blob };
 
   const inputs: OverlayInput[] = overlays.map((o) => ({ bytes: o.blob ?? writeFdt(o.tree!), file: o.file, source: o.blob ? undefined : o.tree }));
   const applied = applyOverlays(base.blob ?? writeFdt(base.tree), inputs, { baseFile: base.file, strictPhandles: opts.strictPhandles });
   diagnostics.push(...applied.diagnostics);
   if (!applied.bytes) return result;
+  if (!wantTree) return { ...result, bytes: applied.bytes };
   const read = readFdt(applied.bytes, `${path.basename(base.file)}+overlays`);
   diagnostics.push(...read.diagnostics);
   if (!read.tree) return result;

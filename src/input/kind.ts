@@ -7,6 +7,9 @@ import { readU32 } from '../tree/value.js';
 
 export type InputFormat = 'dts' | 'dtb';
 
+/** The rule of the warning that base and overlay look swapped. */
+export const SWAPPED_RULE = 'input_swapped';
+
 export function hasFdtMagic(bytes: Uint8Array): boolean {
   return bytes.length >= 4 && readU32(bytes, 0) === FDT_MAGIC;
 }

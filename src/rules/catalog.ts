@@ -10,7 +10,7 @@
 import { dtcChecks } from '../checks/table.js';
 import { FDT_RULE } from '../fdt/reader.js';
 import { IO_RULE } from '../input/load.js';
-import { SWAPPED_RULE } from '../input/composite.js';
+import { SWAPPED_RULE } from '../input/kind.js';
 import { OVERLAY_RULES } from '../overlay/apply/context.js';
 import { FIXUPS_RULE } from '../overlay/emit/fixups.js';
 import { SYMBOLS_RULE } from '../overlay/emit/symbols.js';
@@ -18,8 +18,7 @@ import { qcomChecks } from '../qcom/checks.js';
 import { SHADOWED_HEADER_RULE } from '../input/shipped.js';
 import type { RuleInfo } from '../report/rules.js';
 import { dtcCheckHelpUri } from '../report/rules.js';
-import { SCHEMA_RULE, UNMATCHED_RULE } from '../schema/validate.js';
-import { EXTENDED_RULE, NO_BINDINGS_RULE } from '../schema/schema-set.js';
+import { EXTENDED_RULE, NO_BINDINGS_RULE, SCHEMA_LOAD_RULE, SCHEMA_RULE, UNMATCHED_RULE } from '../schema/rules.js';
 
 export type { RuleInfo };
 
@@ -64,7 +63,7 @@ export function ruleCatalog(): CatalogRule[] {
   out.push(
     rule(SCHEMA_RULE, 'error', 'finding', 'a node or property does not match its binding (dt-schema)', DT_SCHEMA_URI),
     rule(UNMATCHED_RULE, 'warning', 'finding', 'no binding documents a compatible string (dt-validate -m)', DT_SCHEMA_URI),
-    rule('schema-load', 'warning', 'finding', 'a binding cannot be read, parsed or compiled; the others still apply', DT_SCHEMA_URI),
+    rule(SCHEMA_LOAD_RULE, 'warning', 'finding', 'a binding cannot be read, parsed or compiled; the others still apply', DT_SCHEMA_URI),
     rule(NO_BINDINGS_RULE, 'info', 'finding', "no bindings were found: only dtkit's shipped bindings and dtc's checks run"),
     rule(EXTENDED_RULE, 'info', 'finding', "dtkit's shipped binding adds properties to the user's binding of the same $id (qcom,devmem)"),
     rule('cell_overflow', 'warning', 'finding', 'a value does not fit in the cell size it is written in'),

@@ -13,8 +13,9 @@ import yaml from 'js-yaml';
 import type { Diagnostic } from '../report/diagnostic.js';
 import type { JsonObject } from './json.js';
 import { isObject } from './json.js';
+import { SCHEMA_LOAD_RULE } from './rules.js';
 
-export const SCHEMA_LOAD_RULE = 'schema-load';
+export { SCHEMA_LOAD_RULE };
 
 /** values a document may expand to through its aliases (the largest kernel binding has ~12,000) */
 export const MAX_YAML_NODES = 500_000;
@@ -27,6 +28,8 @@ export interface SchemaFile {
   file: string;
   text: string;
   raw: JsonObject;
+  /** `raw` is already normalised (taken from the schema cache) */
+  normalised?: boolean;
 }
 
 /** Every `*.yaml` below `dir`, sorted so that results are deterministic. */

@@ -221,7 +221,7 @@ export function processSchemas(files: SchemaFile[]): ProcessedSet {
   const schemas: Record<string, ProcessedSchema> = {};
   const normalised: JsonObject[] = [];
   for (const f of files) {
-    const schema = normaliseSchema(f.raw, { inPlace: true });
+    const schema = f.normalised ? f.raw : normaliseSchema(f.raw, { inPlace: true });
     delete schema.$schema;
     const refs = new Set<string>();
     collectRefs(schema, f, known, refs, diagnostics);

@@ -572,6 +572,17 @@ export function pyRegex(pattern: string): PyRegex {
   return { source: pattern, search: run };
 }
 
+/**
+ * The literal a pattern of the form `^literal` or `^literal.*` requires a string to start
+ * with (`re.search` matches exactly the strings starting with it: `.*` may match nothing),
+ * or undefined for any other pattern. Only characters that are literal outside a class are
+ * accepted. A set of such patterns (vendor-prefixes.yaml has ~800) is then tested by
+ * prefix lookups instead of one regex each.
+ */
+export function literalPrefix(pattern: string): string | undefined {
+  return /^\^([A-Za-z0-9_,-]+)(\.\*)?$/.exec(pattern)?.[1];
+}
+
 /** Whether the pattern is one the cost guard sends to the linear engine (for tests and docs). */
 export function isRiskyPattern(pattern: string): boolean {
   try {

@@ -16,18 +16,18 @@ import type { JsonObject } from './json.js';
 import { isObject } from './json.js';
 import type { SchemaFile } from './load.js';
 import { SCHEMA_LOAD_RULE, listYamlFiles, parseSchemaText } from './load.js';
+import { normaliseSchema } from './normalise.js';
 import type { ProcessedSchema, ProcessedSet, SchemaIndex } from './process.js';
 import { indexOf, processSchemas } from './process.js';
+import { EXTENDED_RULE, NO_BINDINGS_RULE } from './rules.js';
 import { buildSelectIndex } from './select-index.js';
 import type { ValidateContext, ValidateOptions } from './validate.js';
 
-/** Bump when processing changes in a way that invalidates cached results. */
-const CACHE_FORMAT = 5;
+export { EXTENDED_RULE, NO_BINDINGS_RULE };
 
-/** Info: no binding folder was given or found; only dtkit's shipped bindings apply. */
-export const NO_BINDINGS_RULE = 'schema-no-bindings';
-/** Info: a binding of the user's (the kernel's) was extended with properties of dtkit's copy. */
-export const EXTENDED_RULE = 'schema-extended';
+/** Bump when processing changes in a way that invalidates cached results. */
+const CACHE_FORMAT = 6;
+
 
 export interface SchemaSetOptions {
   host: Host;
@@ -39,6 +39,8 @@ export interface SchemaSetOptions {
   dtkitSchemasDir?: string;
   /** cache folder; null disables the cache */
   cacheDir?: string | null;
+  /** the clock the cache's stamp compares file times with (tests move it on) */
+  now?: () => number;
 }
 
 export interface SchemaSet {
@@ -74,11 +76,25 @@ export function defaultCacheDir(): string {
   return path.join(base, 'dtkit');
 }
 
-/** The schema files in load order: user dirs, dtkit's bindings, then the core. */
-function schemaFileList(opts: SchemaSetOptions): { files: string[]; shipped: Set<string>; bindings: boolean; diagnostics: Diagnostic[] } {
-  const diagnostics: Diagnostic[] = [];
+interface FileList {
+  files: string[];
+  shipped: Set<string>;
+  bindings: boolean;
+  diagnostics: Diagnostic[];
+}
+
+/** The folders the schema files are listed from. */
+function schemaRoots(opts: SchemaSetOptions): { dtkitDir?: string; coreDir?: string; roots: string[] } {
   const dtkitDir = opts.dtkitSchemasDir ?? defaultDtkitSchemasDir();
   const coreDir = opts.coreDir ?? (dtkitDir ? path.join(dtkitDir, 'core') : undefined);
+  const roots = [...opts.schemaDirs, ...(dtkitDir ? [dtkitDir] : []), ...(coreDir ? [coreDir] : [])];
+  return { dtkitDir, coreDir, roots };
+}
+
+/** The schema files in load order: user dirs, dtkit's bindings, then the core. */
+function schemaFileList(opts: SchemaSetOptions): FileList {
+  const diagnostics: Diagnostic[] = [];
+  const { dtkitDir, coreDir } = schemaRoots(opts);
   const files: string[] = [];
   const shipped = new Set<string>();
   let bindings = false;
@@ -155,25 +171,42 @@ function dedupe(parsed: SchemaFile[], shipped: Set<string>, diags: Diagnostic[])
 /** A schema as the cache index records it: everything but the body, which is a byte
  *  range of the bodies file, decoded and parsed only when the schema is used. */
 type CachedSchema = Omit<ProcessedSchema, 'schema'> & { body: [number, number] };
-/** compatMap's values are positions in `schemas`' keys (the ids would repeat ~20k times) */
-type CachedIndex = Omit<ProcessedSet, 'schemas' | 'compatMap'> & { schemas: Record<string, CachedSchema>; compatMap: Record<string, number> };
+/** compatMap keeps its ids (positions in `schemas` would make a smaller file, but turning
+ *  ~24,000 positions back into ids cost a warm start more than parsing the ids) */
+type CachedIndex = Omit<ProcessedSet, 'schemas'> & { schemas: Record<string, CachedSchema> };
 
 function cachePaths(cacheDir: string, key: string): { index: string; bodies: string } {
   return { index: path.join(cacheDir, `schemas-${key}.json`), bodies: path.join(cacheDir, `schemas-${key}.bodies`) };
 }
 
+/** A processed schema from the cache: its body is decoded and parsed on first use (a run
+ *  uses a few hundred of ~5,500). A getter on the class, not one defined per object, keeps
+ *  opening the index cheap. */
+class CachedProcessedSchema implements ProcessedSchema {
+  readonly id: string;
+  readonly file: string;
+  readonly refs: string[];
+  readonly select?: ProcessedSchema['select'];
+  readonly gateKeys?: string[];
+  private readonly body: [number, number];
+  private parsed: JsonObject | undefined;
+  constructor(c: CachedSchema, private readonly bodies: Buffer) {
+    this.id = c.id;
+    this.file = c.file;
+    this.refs = c.refs;
+    this.select = c.select;
+    this.gateKeys = c.gateKeys;
+    this.body = c.body;
+  }
+  get schema(): JsonObject {
+    return (this.parsed ??= JSON.parse(this.bodies.toString('utf8', this.body[0], this.body[1])) as JsonObject);
+  }
+}
+
 /** Processed schemas whose `schema` is parsed from `bodies` on first access. */
 function lazySchemas(cached: Record<string, CachedSchema>, bodies: Buffer): Record<string, ProcessedSchema> {
   const out: Record<string, ProcessedSchema> = {};
-  for (const [id, c] of Object.entries(cached)) {
-    const { body, ...meta } = c;
-    let parsed: JsonObject | undefined;
-    Object.defineProperty(meta, 'schema', {
-      enumerable: true,
-      get: () => (parsed ??= JSON.parse(bodies.toString('utf8', body[0], body[1])) as JsonObject),
-    });
-    out[id] = meta as ProcessedSchema;
-  }
+  for (const id of Object.keys(cached)) out[id] = new CachedProcessedSchema(cached[id], bodies);
   return out;
 }
 
@@ -186,9 +219,8 @@ function readCache(cacheDir: string, key: string): ProcessedSet | undefined {
     let end = 0;
     for (const c of Object.values(index.schemas)) end = Math.max(end, c.body[1]);
     if (end !== bodies.length) return undefined;
-    const ids = Object.keys(index.schemas);
-    const compatMap: Record<string, string> = Object.create(null) as Record<string, string>;
-    for (const [c, at] of Object.entries(index.compatMap)) compatMap[c] = ids[at];
+    // no prototype: a compatible named like an Object.prototype member is an ordinary key
+    const compatMap = Object.setPrototypeOf(index.compatMap, null) as Record<string, string>;
     return { ...index, compatMap, schemas: lazySchemas(index.schemas, bodies) };
   } catch {
     return undefined;
@@ -209,10 +241,29 @@ async function writeAtomic(file: string, text: string): Promise<void> {
   }
 }
 
+/** Sets kept in a cache folder: every edit of a binding makes a new one (~13 MB for the
+ *  kernel's), and switching between a few trees should still find each. */
+const KEPT_SETS = 3;
+
+/** Removes all but the newest KEPT_SETS sets. */
+function pruneCache(cacheDir: string): void {
+  try {
+    const sets = fs.readdirSync(cacheDir).filter((f) => /^schemas-[0-9a-f]+\.json$/.test(f))
+      .map((f) => ({ f, at: fs.statSync(path.join(cacheDir, f)).mtimeMs }))
+      .sort((a, b) => b.at - a.at);
+    for (const { f } of sets.slice(KEPT_SETS)) {
+      fs.rmSync(path.join(cacheDir, f), { force: true });
+      fs.rmSync(path.join(cacheDir, f.replace(/\.json$/, '.bodies')), { force: true });
+    }
+  } catch {
+    // an old set left behind only costs disk space
+  }
+}
+
 /** Writes the set: bodies first, then the index that points into them (its presence
- *  means the pair is complete), then `after` (the stat key's pointer). The writes overlap
- *  with validation; the process waits for them. */
-function writeCache(cacheDir: string, key: string, set: ProcessedSet, after?: [string, string]): Promise<void> {
+ *  means the pair is complete). The writes overlap with validation; the process waits for
+ *  them. */
+function writeCache(cacheDir: string, key: string, set: ProcessedSet): Promise<void> {
   const p = cachePaths(cacheDir, key);
   const parts: string[] = [];
   const schemas: Record<string, CachedSchema> = {};
@@ -226,56 +277,142 @@ function writeCache(cacheDir: string, key: string, set: ProcessedSet, after?: [s
     at += bytes;
   }
   const bodies = parts.join('');
-  const position = new Map(Object.keys(schemas).map((id, i) => [id, i]));
-  const compatMap: Record<string, number> = Object.create(null) as Record<string, number>;
-  for (const [c, id] of Object.entries(set.compatMap)) compatMap[c] = position.get(id)!;
-  const index = JSON.stringify({ ...set, schemas, compatMap } satisfies CachedIndex);
-  return writeAtomic(p.bodies, bodies)
-    .then(() => writeAtomic(p.index, index))
-    .then(() => (after ? writeAtomic(after[0], after[1]) : undefined));
+  const index = JSON.stringify({ ...set, schemas } satisfies CachedIndex);
+  return writeAtomic(p.bodies, bodies).then(() => writeAtomic(p.index, index));
 }
 
-function readText(file: string): string | undefined {
+/**
+ * What the schema folders held when the set was last opened, so that a warm start can tell
+ * without reading (or listing) them that nothing changed: every folder below the roots with
+ * its mtime (adding, removing or renaming an entry changes its folder's mtime, so equal
+ * mtimes mean the listing is the one recorded) and every schema file with its size, mtime
+ * and ctime (an edit in place changes only the file's own; ctime cannot be set back). What
+ * changed within the last seconds is recorded as unknown: a later change inside the same
+ * timestamp granule would look the same. The stamp names the content key of the set.
+ */
+interface Stamp {
+  folders: [string, number][];
+  files: [string, number, number, number][];
+  list: { files: string[]; shipped: string[]; bindings: boolean; diagnostics: Diagnostic[] };
+  key: string;
+}
+
+/** Recorded times younger than this (ms) are not trusted (coarse file-system clocks). */
+const RACY_MS = 2000;
+const UNKNOWN = -1;
+
+function stampPath(cacheDir: string, opts: SchemaSetOptions): string {
+  const h = createHash('sha256').update(`dtkit ${VERSION} cache ${CACHE_FORMAT}\n${JSON.stringify(schemaRoots(opts).roots)}`);
+  return path.join(cacheDir, `stamp-${h.digest('hex').slice(0, 32)}.json`);
+}
+
+/** Every folder below (and including) `roots`. */
+function foldersOf(roots: string[]): string[] {
+  const out: string[] = [];
+  const stack = [...roots];
+  while (stack.length) {
+    const d = stack.pop()!;
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(d, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    out.push(d);
+    for (const e of entries) if (e.isDirectory()) stack.push(path.join(d, e.name));
+  }
+  return out;
+}
+
+function makeStamp(roots: string[], list: FileList, key: string, now: number): Stamp | undefined {
+  const trusted = (...ms: number[]): boolean => ms.every((m) => now - m >= RACY_MS);
   try {
-    return fs.readFileSync(file, 'utf8');
+    const folders = foldersOf(roots).map((d): [string, number] => {
+      const st = fs.statSync(d);
+      return [d, trusted(st.mtimeMs) ? st.mtimeMs : UNKNOWN];
+    });
+    const files = list.files.map((f): [string, number, number, number] => {
+      const st = fs.statSync(f);
+      return trusted(st.mtimeMs, st.ctimeMs) ? [f, st.size, st.mtimeMs, st.ctimeMs] : [f, UNKNOWN, UNKNOWN, UNKNOWN];
+    });
+    return { folders, files, list: { ...list, shipped: [...list.shipped] }, key };
   } catch {
     return undefined;
   }
 }
 
-/** Hash of every schema file's path, size and modification time (plus dtkit's version). */
-function statKeyOf(files: string[]): string | undefined {
-  const h = createHash('sha256').update(`dtkit ${VERSION} cache ${CACHE_FORMAT}\n`);
-  for (const f of files) {
-    try {
+/** Whether the folders still hold what `stamp` recorded: one stat per folder and file. */
+function stampHolds(stamp: Stamp): boolean {
+  try {
+    for (const [d, mtime] of stamp.folders) if (mtime === UNKNOWN || fs.statSync(d).mtimeMs !== mtime) return false;
+    for (const [f, size, mtime, ctime] of stamp.files) {
       const st = fs.statSync(f);
-      h.update(`${f}\0${st.size}\0${st.mtimeMs}\n`);
-    } catch {
-      return undefined;
+      if (size === UNKNOWN || st.size !== size || st.mtimeMs !== mtime || st.ctimeMs !== ctime) return false;
     }
+    return true;
+  } catch {
+    return false;
   }
-  return h.digest('hex').slice(0, 32);
+}
+
+function readStamp(file: string): Stamp | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as Stamp;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Normalised schema files from earlier runs, one line per file, so that after an edit only
+ * the edited bindings are parsed and normalised again (normalising depends on the file
+ * alone), and the lines of unchanged files are written back as they were read. A binding
+ * whose `$id` dtkit also ships is extended before normalising (dedupe): it is always done
+ * afresh, as are dtkit's own shipped files.
+ */
+type NormalisedLine = [file: string, hash: string, id: string | null, schema: JsonObject | null, diagnostic: Diagnostic | null];
+
+function normalisedPath(stamp: string): string {
+  return stamp.replace(/\.json$/, '.normalised');
+}
+
+/** The previous run's lines by file: the text hash and the line as written. */
+function readNormalised(file: string): Map<string, { hash: string; line: string }> {
+  const out = new Map<string, { hash: string; line: string }>();
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return out;
+  }
+  for (const line of text.split('\n')) {
+    // the file and hash are the line's first two JSON strings; the rest is parsed on use
+    const m = /^\["((?:[^"\\]|\\.)*)","([0-9a-f]+)",/.exec(line);
+    if (m) out.set(JSON.parse(`"${m[1]}"`) as string, { hash: m[2], line });
+  }
+  return out;
 }
 
 /** Loads, normalises and indexes the schemas (or takes them from the cache). */
 export function openSchemaSet(opts: SchemaSetOptions): SchemaSet {
-  const { files, shipped, bindings, diagnostics } = schemaFileList(opts);
   const cacheDir = opts.cacheDir === undefined ? defaultCacheDir() : opts.cacheDir;
   const sourceOf = (file: string): string | undefined => {
     const bytes = opts.host.readFile(file);
     return bytes ? Buffer.from(bytes).toString('utf8') : undefined;
   };
-  const done = (set: ProcessedSet, fromCache: boolean, cacheWritten?: Promise<void>): SchemaSet =>
-    ({ index: indexOf(set), diagnostics: [...diagnostics, ...set.diagnostics], bindings, fromCache, cacheWritten, sourceOf });
-  // Fast path: unchanged file stats map straight to the content key of a previous run,
-  // so a warm start reads no schema file at all.
-  const statKey = cacheDir ? statKeyOf(files) : undefined;
-  const known = statKey && cacheDir ? readText(path.join(cacheDir, `stat-${statKey}`)) : undefined;
-  if (known && cacheDir) {
-    const cached = readCache(cacheDir, known);
-    if (cached) return done(cached, true);
+  const done = (list: FileList | Stamp['list'], set: ProcessedSet, fromCache: boolean, cacheWritten?: Promise<void>): SchemaSet =>
+    ({ index: indexOf(set), diagnostics: [...list.diagnostics, ...set.diagnostics], bindings: list.bindings, fromCache, cacheWritten, sourceOf });
+  // Fast path: the folders hold what the stamp recorded, so the set is the one cached
+  // under the stamp's key; no schema file is listed or read.
+  const stampFile = cacheDir ? stampPath(cacheDir, opts) : undefined;
+  const stamp = stampFile ? readStamp(stampFile) : undefined;
+  if (stamp && cacheDir && stampHolds(stamp)) {
+    const cached = readCache(cacheDir, stamp.key);
+    if (cached) return done(stamp.list, cached, true);
   }
 
+  const list = schemaFileList(opts);
+  const { files, shipped } = list;
   const texts: (string | undefined)[] = [];
   const hash = createHash('sha256').update(`dtkit ${VERSION} cache ${CACHE_FORMAT}\n`);
   for (const file of files) {
@@ -285,11 +422,20 @@ export function openSchemaSet(opts: SchemaSetOptions): SchemaSet {
     hash.update(`${file}\n${shipped.has(file) ? 'shipped' : ''}\n${text?.length ?? -1}\n`).update(text ?? '');
   }
   const key = hash.digest('hex').slice(0, 32);
+  const writeStamp = (): Promise<void> | undefined => {
+    const st = stampFile && makeStamp(schemaRoots(opts).roots, list, key, (opts.now ?? Date.now)());
+    return st ? writeAtomic(stampFile!, JSON.stringify(st)) : undefined;
+  };
   const cached = cacheDir ? readCache(cacheDir, key) : undefined;
-  // the same content under new stats (a fresh checkout): point the stats at it
-  if (cached && statKey && cacheDir) void writeAtomic(path.join(cacheDir, `stat-${statKey}`), key);
-  if (cached) return done(cached, true);
+  // the same content under new stats (a fresh checkout, a touched file): a new stamp
+  if (cached) return done(list, cached, true, writeStamp());
 
+  const previous = stampFile ? readNormalised(normalisedPath(stampFile)) : new Map<string, { hash: string; line: string }>();
+  const lines: string[] = [];
+  // dtkit's shipped files are parsed first: their $ids say which user bindings dedupe extends
+  const fresh = new Map<number, { schema?: SchemaFile; diagnostic?: Diagnostic }>();
+  for (const [i, file] of files.entries()) if (shipped.has(file) && texts[i] !== undefined) fresh.set(i, parseSchemaText(file, texts[i]!));
+  const shippedIds = new Set([...fresh.values()].flatMap((r) => (r.schema ? [r.schema.id] : [])));
   const parsed: SchemaFile[] = [];
   const loadDiags: Diagnostic[] = [];
   for (const [i, file] of files.entries()) {
@@ -298,16 +444,37 @@ export function openSchemaSet(opts: SchemaSetOptions): SchemaSet {
       loadDiags.push({ rule: SCHEMA_LOAD_RULE, severity: 'warning', file, message: 'cannot read schema file' });
       continue;
     }
-    const { schema, diagnostic } = parseSchemaText(file, text);
-    if (diagnostic) loadDiags.push(diagnostic);
-    if (schema) parsed.push(schema);
+    const textHash = shipped.has(file) ? '' : createHash('sha1').update(text).digest('hex');
+    const prev = previous.get(file);
+    const line = prev?.hash === textHash ? (JSON.parse(prev.line) as NormalisedLine) : undefined;
+    if (line && !(line[2] !== null && shippedIds.has(line[2]))) {
+      if (line[2] !== null && line[3]) parsed.push({ id: line[2], file, text, raw: line[3], normalised: true });
+      if (line[4]) loadDiags.push(line[4]);
+      lines.push(prev!.line);
+      continue;
+    }
+    const r = fresh.get(i) ?? parseSchemaText(file, text);
+    if (r.diagnostic) loadDiags.push(r.diagnostic);
+    if (!r.schema) {
+      if (!shipped.has(file)) lines.push(JSON.stringify([file, textHash, null, null, r.diagnostic ?? null] satisfies NormalisedLine));
+      continue;
+    }
+    if (shipped.has(file) || shippedIds.has(r.schema.id)) {
+      parsed.push(r.schema);
+      continue;
+    }
+    normaliseSchema(r.schema.raw, { inPlace: true });
+    // serialised now: processing goes on changing the schema in place
+    lines.push(JSON.stringify([file, textHash, r.schema.id, r.schema.raw, r.diagnostic ?? null] satisfies NormalisedLine));
+    parsed.push({ ...r.schema, normalised: true });
   }
+  const normalisedWritten = stampFile ? writeAtomic(normalisedPath(stampFile), lines.join('\n')) : undefined;
   const set = processSchemas(dedupe(parsed, shipped, loadDiags));
   set.diagnostics = [...loadDiags, ...set.diagnostics];
   const cacheWritten = cacheDir
-    ? writeCache(cacheDir, key, set, statKey ? [path.join(cacheDir, `stat-${statKey}`), key] : undefined)
+    ? Promise.all([normalisedWritten, writeCache(cacheDir, key, set).then(writeStamp)]).then(() => pruneCache(cacheDir))
     : undefined;
-  return done(set, false, cacheWritten);
+  return done(list, set, false, cacheWritten);
 }
 
 /** A validation context over an opened set: one engine, compiled lazily. */

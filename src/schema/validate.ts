@@ -13,13 +13,13 @@ import { buildInstanceTree, isNode } from './instance.js';
 import type { SchemaIndex } from './process.js';
 import type { PyRegex } from './regex.js';
 import { pyRepr } from './repr.js';
+import { SCHEMA_RULE, UNMATCHED_RULE } from './rules.js';
 import type { SelectIndex } from './select-index.js';
 import { candidateSelects } from './select-index.js';
 import type { SchemaError } from './validator.js';
 import { SchemaRecursion, bestMatch, byPath } from './validator.js';
 
-export const SCHEMA_RULE = 'schema';
-export const UNMATCHED_RULE = 'schema-unmatched';
+export { SCHEMA_RULE, UNMATCHED_RULE };
 
 /**
  * What is forgiven on disabled nodes (status = "disabled", or inherited from a disabled

@@ -19,6 +19,7 @@ import type { Json, JsonObject } from './json.js';
 import { isObject } from './json.js';
 import { DtNode } from './instance.js';
 import type { PyRegex } from './regex.js';
+import { literalPrefix } from './regex.js';
 import { byCodePoint, extrasMsg, pyRepr } from './repr.js';
 
 /** One error as python-jsonschema's ValidationError carries it. */
@@ -767,17 +768,28 @@ export class SchemaValidator {
     };
   }
 
-  /** A matcher for "is this name one of `properties` or matched by `patternProperties`". */
+  /** A matcher for "is this name one of `properties` or matched by `patternProperties`".
+   *  Patterns that only require a literal start are looked up by prefix. */
   private declaredMatcher(s: JsonObject): (k: string) => boolean {
     const named = new Set(isObject(s.properties) ? Object.keys(s.properties) : []);
-    const pats = isObject(s.patternProperties) ? Object.keys(s.patternProperties).map((p) => this.host.regex(p)) : [];
-    if (pats.length === 0) return (k) => named.has(k);
+    const patterns = isObject(s.patternProperties) ? Object.keys(s.patternProperties) : [];
+    if (patterns.length === 0) return (k) => named.has(k);
+    const prefixes = new Map<number, Set<string>>();
+    const pats: PyRegex[] = [];
+    for (const p of patterns) {
+      const lit = literalPrefix(p);
+      if (lit === undefined) pats.push(this.host.regex(p));
+      else if (prefixes.has(lit.length)) prefixes.get(lit.length)!.add(lit);
+      else prefixes.set(lit.length, new Set([lit]));
+    }
     const memo = new Map<string, boolean>();
     return (k) => {
       if (named.has(k)) return true;
       let hit = memo.get(k);
       if (hit === undefined) {
-        hit = pats.some((re) => re.search(k));
+        hit = false;
+        for (const [n, set] of prefixes) if (k.length >= n && set.has(k.slice(0, n))) hit = true;
+        hit ||= pats.some((re) => re.search(k));
         if (memo.size < 50_000) memo.set(k, hit);
       }
       return hit;

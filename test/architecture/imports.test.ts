@@ -45,7 +45,7 @@ const ROOMS: Record<string, Room> = {
     imports: ['.', 'preprocessor', 'dts', 'checks', 'overlay/emit', 'report', 'tree'],
     entries: ['compile/compile.ts'],
   },
-  schema: { imports: ['.', 'report', 'tree'], entries: ['schema/schema-set.ts', 'schema/validate.ts'] },
+  schema: { imports: ['.', 'report', 'tree'], entries: ['schema/schema-set.ts', 'schema/validate.ts', 'schema/rules.ts'] },
   input: {
     imports: ['.', 'preprocessor', 'compile', 'checks', 'fdt', 'overlay/apply', 'report', 'tree'],
     entries: ['input/load.ts', 'input/composite.ts', 'input/kind.ts', 'input/layout.ts', 'input/paths.ts', 'input/shipped.ts', 'input/expand.ts'],

@@ -2,7 +2,7 @@
 // patterns able to backtrack exponentially to the linear-time engine.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isRiskyPattern, pyRegex, pyRegexError } from '../../src/schema/regex.js';
+import { isRiskyPattern, literalPrefix, pyRegex, pyRegexError } from '../../src/schema/regex.js';
 
 const search = (p: string, s: string): boolean => pyRegex(p).search(s);
 
@@ -35,4 +35,16 @@ test('risky patterns run on the linear engine with the same answers', { timeout:
   assert.equal(search('(x+x+)+y', 'x'.repeat(5000)), false);
   // a long value against a pattern with several repeats also takes the linear engine
   assert.equal(search('^.*a.*b.*c$', `${'a'.repeat(100_000)}x`), false);
+});
+
+test('a pattern that only requires a literal start gives that literal, and agrees with the regex', () => {
+  assert.equal(literalPrefix('^abilis,.*'), 'abilis,');
+  assert.equal(literalPrefix('^linux-'), 'linux-');
+  for (const p of ['abilis,.*', '^a.b,.*', '^(ts|st),.*', '^abc,.*$', '^abc,.+', '^#.*', '^abc\\,.*']) assert.equal(literalPrefix(p), undefined, p);
+  for (const p of ['^abilis,.*', '^linux-', '^a_b-c,.*']) {
+    const lit = literalPrefix(p)!;
+    for (const k of ['abilis,foo', 'abilis,', 'abilis', 'xabilis,', 'linux-x', 'linux', 'a_b-c,1', 'a_b-c,\n', '']) {
+      assert.equal(k.startsWith(lit), pyRegex(p).search(k), `${p} on ${JSON.stringify(k)}`);
+    }
+  }
 });

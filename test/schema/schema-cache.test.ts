@@ -103,3 +103,115 @@ test('a binding touched but not changed is answered from the cache by its conten
     fs.rmSync(cacheDir, { recursive: true, force: true });
   }
 });
+
+/** The stamp distrusts file times of the last two seconds (a change within the same
+ *  timestamp granule looks the same); the tests' clock runs a minute ahead instead of waiting. */
+const later = (): number => Date.now() + 60_000;
+
+/** A host that counts schema reads: a warm open must read (and list) no schema file. */
+function countingHost(): { host: typeof nodeHost; reads: () => number } {
+  let n = 0;
+  return { host: { ...nodeHost, readFile: (f) => (n++, nodeHost.readFile(f)) }, reads: () => n };
+}
+
+test('a warm open whose stamp holds reads no schema file', async () => {
+  const dir = bindingsDir();
+  const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dtkit-cache-'));
+  try {
+    await openSchemaSet({ host: nodeHost, schemaDirs: [dir], cacheDir, now: later }).cacheWritten;
+    const counting = countingHost();
+    const warm = openSchemaSet({ host: counting.host, schemaDirs: [dir], cacheDir });
+    assert.equal(warm.fromCache, true);
+    assert.equal(counting.reads(), 0);
+    assert.equal(warm.index.compatMap['acme,widget2'], 'http://devicetree.org/schemas/acme/widget.yaml');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(cacheDir, { recursive: true, force: true });
+  }
+});
+
+test('the stamp notices an edit in place, a new binding in a new folder and a removed one, however old their folders look', async () => {
+  const dir = bindingsDir();
+  const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dtkit-cache-'));
+  const widget = path.join(dir, 'acme', 'widget.yaml');
+  const open = () => openSchemaSet({ host: nodeHost, schemaDirs: [dir], cacheDir, now: later });
+  /** until the stamp holds again (then a warm open reads nothing) */
+  const settle = async (): Promise<void> => {
+    await open().cacheWritten;
+    const counting = countingHost();
+    assert.equal(openSchemaSet({ host: counting.host, schemaDirs: [dir], cacheDir, now: later }).fromCache, true);
+    assert.equal(counting.reads(), 0);
+  };
+  try {
+    await settle();
+    // in place: same size, the folder's mtime put back as it was
+    const folderTime = fs.statSync(path.join(dir, 'acme')).mtime;
+    fs.writeFileSync(widget, fs.readFileSync(widget, 'utf8').replace("'acme,widget2'", "'acme,widget9'"));
+    fs.utimesSync(path.join(dir, 'acme'), folderTime, folderTime);
+    assert.equal(open().index.compatMap['acme,widget9'], 'http://devicetree.org/schemas/acme/widget.yaml');
+    await settle();
+    // a new binding in a new sub-folder
+    fs.mkdirSync(path.join(dir, 'acme', 'bus'));
+    fs.writeFileSync(path.join(dir, 'acme', 'bus', 'gadget.yaml'), fs.readFileSync(widget, 'utf8').replace('acme/widget.yaml', 'acme/bus/gadget.yaml').replace("'acme,widget'", "'acme,gadget'"));
+    assert.equal(open().index.compatMap['acme,gadget'], 'http://devicetree.org/schemas/acme/bus/gadget.yaml');
+    await settle();
+    // removed again
+    fs.rmSync(path.join(dir, 'acme', 'bus'), { recursive: true });
+    assert.equal(open().index.compatMap['acme,gadget'], undefined);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(cacheDir, { recursive: true, force: true });
+  }
+});
+
+test('after an edit only the edited binding is parsed and normalised again, with the same set as a cold open', async () => {
+  const dir = bindingsDir();
+  fs.writeFileSync(path.join(dir, 'acme', 'gizmo.yaml'), fs.readFileSync(path.join(dir, 'acme', 'widget.yaml'), 'utf8')
+    .replace('acme/widget.yaml', 'acme/gizmo.yaml').replace("'acme,widget', 'acme,widget2'", "'acme,gizmo'"));
+  const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dtkit-cache-'));
+  const fresh = fs.mkdtempSync(path.join(os.tmpdir(), 'dtkit-cache-'));
+  try {
+    await openSchemaSet({ host: nodeHost, schemaDirs: [dir], cacheDir, now: later }).cacheWritten;
+    const widget = path.join(dir, 'acme', 'widget.yaml');
+    fs.writeFileSync(widget, fs.readFileSync(widget, 'utf8').replace("'acme,widget2'", "'acme,widget3'"));
+    const edited = openSchemaSet({ host: nodeHost, schemaDirs: [dir], cacheDir });
+    assert.equal(edited.fromCache, false);
+    const cold = openSchemaSet({ host: nodeHost, schemaDirs: [dir], cacheDir: fresh });
+    assert.deepEqual(edited.diagnostics, cold.diagnostics);
+    assert.deepEqual(edited.index.compatMap, cold.index.compatMap);
+    for (const [id, p] of Object.entries(cold.index.schemas)) assert.deepEqual(edited.index.schemas[id].schema, p.schema, id);
+    await edited.cacheWritten;
+    const kept = fs.readdirSync(cacheDir).find((f) => f.endsWith('.normalised'))!;
+    const lines = fs.readFileSync(path.join(cacheDir, kept), 'utf8').split('\n').map((l) => JSON.parse(l) as [string, string, string, { properties: unknown }]);
+    const line = lines.find((l) => l[0] === widget)!;
+    assert.match(JSON.stringify(line[3].properties), /acme,widget3/, 'the kept copy is the edited binding');
+    // a third open after one more edit reuses the gizmo's line as written
+    const gizmoLine = fs.readFileSync(path.join(cacheDir, kept), 'utf8').split('\n').find((l) => l.includes('gizmo.yaml'))!;
+    fs.writeFileSync(widget, fs.readFileSync(widget, 'utf8').replace("'acme,widget3'", "'acme,widget4'"));
+    await openSchemaSet({ host: nodeHost, schemaDirs: [dir], cacheDir, now: later }).cacheWritten;
+    assert.ok(fs.readFileSync(path.join(cacheDir, kept), 'utf8').split('\n').includes(gizmoLine));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(cacheDir, { recursive: true, force: true });
+    fs.rmSync(fresh, { recursive: true, force: true });
+  }
+});
+
+test('a cache folder keeps the newest three sets, not one per edit', async () => {
+  const dir = bindingsDir();
+  const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dtkit-cache-'));
+  const widget = path.join(dir, 'acme', 'widget.yaml');
+  try {
+    for (let i = 0; i < 5; i++) {
+      fs.writeFileSync(widget, `${fs.readFileSync(widget, 'utf8')}# edit ${i}\n`);
+      await openSchemaSet({ host: nodeHost, schemaDirs: [dir], cacheDir }).cacheWritten;
+    }
+    const sets = fs.readdirSync(cacheDir).filter((f) => f.startsWith('schemas-'));
+    assert.equal(sets.filter((f) => f.endsWith('.json')).length, 3);
+    assert.equal(sets.filter((f) => f.endsWith('.bodies')).length, 3);
+    assert.equal(openSchemaSet({ host: nodeHost, schemaDirs: [dir], cacheDir }).fromCache, true, 'the newest is one of them');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(cacheDir, { recursive: true, force: true });
+  }
+});
