@@ -2,7 +2,7 @@
 // the offending key or value (source.ts gives the spans). `hint` is dtkit's own keyword:
 // the message shown instead of ajv's generic one when the value at that place is wrong.
 // Used for KVM profiles and dtkit.config.yaml.
-import { Ajv } from 'ajv';
+import { createRequire } from 'node:module';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { Diagnostic } from '../report/diagnostic.js';
 import type { YamlSpans } from './source.js';
@@ -12,6 +12,9 @@ type Obj = Record<string, unknown>;
 
 /** An ajv validator for a schema that may use `hint`. */
 export function compileSchema(schema: object): ValidateFunction {
+  // loaded here, not with the module: a run without a config file or profile (most compiles
+  // and applies) does not pay for ajv's ~80 files
+  const { Ajv } = createRequire(import.meta.url)('ajv') as typeof import('ajv');
   const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictRequired: false });
   ajv.addKeyword({ keyword: 'hint', schemaType: 'string' });
   return ajv.compile(schema);
