@@ -7,6 +7,7 @@
 // (dtkit's schemas/, the batch worker) are the same in both.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -77,8 +78,10 @@ if (process.argv.includes('--code-cache')) {
     ['validate', '--cache-dir', out('cache'), ex('board.dts')],
     ['validate', '--cache-dir', out('cache'), ex('board.dts')],
   ];
-  const train = `require(${JSON.stringify(path.join(root, 'bin', 'dtkit'))}).trainCodeCache(${JSON.stringify(argvs)})`;
-  const r = spawnSync(process.execPath, ['-e', train], { cwd: tmp, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  const bin = path.join(root, 'bin', 'dtkit');
+  const train = `require(${JSON.stringify(bin)}).trainCodeCache(${JSON.stringify(argvs)})`;
+  // under the command's own node flags: V8 takes a cache only under the flags it was made with
+  const r = spawnSync(process.execPath, [...createRequire(import.meta.url)(bin).nodeFlags(), '-e', train], { cwd: tmp, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
   fs.rmSync(tmp, { recursive: true, force: true });
   if (r.status !== 0) console.error(`bundle: no code cache was written (dtkit still runs, compiling as it goes):\n${r.stderr}`);
 }
