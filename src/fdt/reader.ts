@@ -169,7 +169,7 @@ function walkStructure(ctx: ReadContext, visit: StructureVisitor): void {
     switch (token) {
       case FDT_BEGIN_NODE: {
         off += 4;
-        const nameEnd = bytes.indexOf(0, off);
+        const nameEnd = nulFrom(bytes, off);
         if (nameEnd < 0 || nameEnd >= end) fail(`unterminated node name at offset ${hex(off)} in the structure block`);
         const name = ctx.text.toString('latin1', off, nameEnd);
         off = align4(nameEnd + 1);
@@ -219,6 +219,12 @@ function walkStructure(ctx: ReadContext, visit: StructureVisitor): void {
   }
 }
 
+/** The first NUL at or after `from`, or -1: the typed array's own search (a Buffer's
+ *  indexOf checks and converts its arguments first, which costs more than a name's scan). */
+function nulFrom(bytes: Uint8Array, from: number): number {
+  return Uint8Array.prototype.indexOf.call(bytes, 0, from);
+}
+
 function propertyName(ctx: ReadContext, nameoff: number, propOff: number): string {
   const cached = ctx.names.get(nameoff);
   if (cached !== undefined) return cached;
@@ -228,7 +234,7 @@ function propertyName(ctx: ReadContext, nameoff: number, propOff: number): strin
   }
   const start = header.offStrings + nameoff;
   const stop = header.offStrings + header.sizeStrings;
-  const nul = bytes.indexOf(0, start);
+  const nul = nulFrom(bytes, start);
   if (nul < 0 || nul >= stop) {
     fail(`property name at strings offset ${hex(nameoff)} (FDT_PROP at offset ${hex(propOff)}) is not NUL-terminated within the strings block`);
   }
