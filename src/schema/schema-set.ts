@@ -230,7 +230,7 @@ function readCache(cacheDir: string, key: string): ProcessedSet | undefined {
 
 /** Writes `file` through a temporary and a rename, in the background; the process waits
  *  for it before exiting. */
-async function writeAtomic(file: string, text: string | Uint8Array): Promise<void> {
+async function writeAtomic(file: string, text: string | Uint8Array | Iterable<string>): Promise<void> {
   try {
     await fs.promises.mkdir(path.dirname(file), { recursive: true });
     // one name per writer: worker threads of one process share its pid, and each writes whole
@@ -392,6 +392,12 @@ function readNormalised(file: string): Map<string, PreviousLine> {
   return out;
 }
 
+/** lines.join('\n') a few hundred lines at a time: joined whole, the ~10 MB of normalised
+ *  lines would be held twice while the run validates. */
+function* joinedInParts(lines: string[], per = 256): Generator<string> {
+  for (let i = 0; i < lines.length; i += per) yield `${i ? '\n' : ''}${lines.slice(i, i + per).join('\n')}`;
+}
+
 /** A schema file to process: parsed now, or an unchanged file's normalised line, parsed
  *  only when its turn comes (so that the ~5,500 parsed schemas of a set are never all in
  *  memory at once). */
@@ -522,7 +528,7 @@ export function openSchemaSet(opts: SchemaSetOptions): SchemaSet {
     lines.push(JSON.stringify([file, textHash, r.schema.id, r.schema.raw, r.diagnostic ?? null] satisfies NormalisedLine));
     pending.push({ ...r.schema, normalised: true });
   }
-  const normalisedWritten = stampFile ? writeAtomic(normalisedPath(stampFile), lines.join('\n')) : undefined;
+  const normalisedWritten = stampFile ? writeAtomic(normalisedPath(stampFile), joinedInParts(lines)) : undefined;
   const { set, index, bodies } = processPending(dedupe(pending, shipped, loadDiags), sourceOf, loadDiags);
   const cacheWritten = cacheDir
     ? Promise.all([normalisedWritten, writeCache(cacheDir, key, index, bodies).then(writeStamp)]).then(() => pruneCache(cacheDir))
