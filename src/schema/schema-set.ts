@@ -228,15 +228,39 @@ function readCache(cacheDir: string, key: string): ProcessedSet | undefined {
   }
 }
 
+/** A temporary name beside `file`, one per writer: worker threads of one process share its
+ *  pid, and each writes whole. */
+function tempFor(file: string): string {
+  return `${file}.${process.pid}.${threadId}.${randomBytes(4).toString('hex')}.tmp`;
+}
+
 /** Writes `file` through a temporary and a rename, in the background; the process waits
  *  for it before exiting. */
-async function writeAtomic(file: string, text: string | Uint8Array | Iterable<string>): Promise<void> {
+async function writeAtomic(file: string, text: string | Uint8Array): Promise<void> {
   try {
     await fs.promises.mkdir(path.dirname(file), { recursive: true });
-    // one name per writer: worker threads of one process share its pid, and each writes whole
-    const tmp = `${file}.${process.pid}.${threadId}.${randomBytes(4).toString('hex')}.tmp`;
+    const tmp = tempFor(file);
     await fs.promises.writeFile(tmp, text);
     await fs.promises.rename(tmp, file);
+  } catch {
+    // a cache that cannot be written only costs time on the next run
+  }
+}
+
+/** Writes the normalised lines (joined by newlines) as writeAtomic would, but now: held for
+ *  a write in the background, the ~10 MB of lines would stay in memory while the run validates. */
+function writeLinesNow(file: string, lines: string[]): void {
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const tmp = tempFor(file);
+    const fd = fs.openSync(tmp, 'w');
+    try {
+      // a few hundred lines at a time, not one more ~10 MB string
+      for (let i = 0; i < lines.length; i += 256) fs.writeSync(fd, `${i ? '\n' : ''}${lines.slice(i, i + 256).join('\n')}`);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(tmp, file);
   } catch {
     // a cache that cannot be written only costs time on the next run
   }
@@ -392,12 +416,6 @@ function readNormalised(file: string): Map<string, PreviousLine> {
   return out;
 }
 
-/** lines.join('\n') a few hundred lines at a time: joined whole, the ~10 MB of normalised
- *  lines would be held twice while the run validates. */
-function* joinedInParts(lines: string[], per = 256): Generator<string> {
-  for (let i = 0; i < lines.length; i += per) yield `${i ? '\n' : ''}${lines.slice(i, i + per).join('\n')}`;
-}
-
 /** A schema file to process: parsed now, or an unchanged file's normalised line, parsed
  *  only when its turn comes (so that the ~5,500 parsed schemas of a set are never all in
  *  memory at once). */
@@ -528,10 +546,10 @@ export function openSchemaSet(opts: SchemaSetOptions): SchemaSet {
     lines.push(JSON.stringify([file, textHash, r.schema.id, r.schema.raw, r.diagnostic ?? null] satisfies NormalisedLine));
     pending.push({ ...r.schema, normalised: true });
   }
-  const normalisedWritten = stampFile ? writeAtomic(normalisedPath(stampFile), joinedInParts(lines)) : undefined;
+  if (stampFile) writeLinesNow(normalisedPath(stampFile), lines);
   const { set, index, bodies } = processPending(dedupe(pending, shipped, loadDiags), sourceOf, loadDiags);
   const cacheWritten = cacheDir
-    ? Promise.all([normalisedWritten, writeCache(cacheDir, key, index, bodies).then(writeStamp)]).then(() => pruneCache(cacheDir))
+    ? writeCache(cacheDir, key, index, bodies).then(writeStamp).then(() => pruneCache(cacheDir))
     : undefined;
   return done(list, set, false, cacheWritten);
 }
