@@ -7,6 +7,7 @@
 // (dtkit's schemas/, the batch worker) are the same in both.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -63,22 +64,30 @@ await esbuild.build({
 });
 
 if (process.argv.includes('--code-cache')) {
-  // One process runs compile, overlay, apply and validate on the example board, so that the
-  // cache holds the code all of them run (what a later command needs beyond it is compiled
-  // as usual). Nothing is written outside a temporary folder.
+  // Each command's code cache (bin/dtkit) from one process that runs it on the example
+  // board, so that the cache holds the code the command runs (what a later run needs beyond
+  // it is compiled as usual); commands not trained here get theirs on their first run.
+  // Nothing is written outside a temporary folder.
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dtkit-code-cache-'));
   const ex = (f) => path.join(root, 'examples', 'lemans-kvm', f);
   const out = (f) => path.join(tmp, f);
-  const argvs = [
-    ['compile', '-@', '-o', out('board.dtb'), ex('board.dts')],
-    ['overlay', '--profile', ex('profile.yaml'), ex('board.dts'), '-o', out('kvm.dtso'), '--dtbo', out('kvm.dtbo')],
-    ['apply', out('board.dtb'), out('kvm.dtbo'), '-o', out('applied.dtb')],
+  const commands = [
+    [['compile', '-@', '-o', out('board.dtb'), ex('board.dts')]],
+    [['overlay', '--profile', ex('profile.yaml'), ex('board.dts'), '-o', out('kvm.dtso'), '--dtbo', out('kvm.dtbo')]],
+    [['apply', out('board.dtb'), out('kvm.dtbo'), '-o', out('applied.dtb')]],
     // twice: the first builds the schema cache, the second reads it (every later run)
-    ['validate', '--cache-dir', out('cache'), ex('board.dts')],
-    ['validate', '--cache-dir', out('cache'), ex('board.dts')],
+    [['validate', '--cache-dir', out('cache'), ex('board.dts')], ['validate', '--cache-dir', out('cache'), ex('board.dts')]],
   ];
-  const train = `require(${JSON.stringify(path.join(root, 'bin', 'dtkit'))}).trainCodeCache(${JSON.stringify(argvs)})`;
-  const r = spawnSync(process.execPath, ['-e', train], { cwd: tmp, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  const bin = path.join(root, 'bin', 'dtkit');
+  // under the command's own node flags: V8 takes a cache only under the flags it was made with
+  const flags = createRequire(import.meta.url)(bin).nodeFlags();
+  for (const argvs of commands) {
+    const train = `require(${JSON.stringify(bin)}).trainCodeCache(${JSON.stringify(argvs)})`;
+    const r = spawnSync(process.execPath, [...flags, '-e', train], { cwd: tmp, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+    if (r.status !== 0) {
+      console.error(`bundle: no code cache was written for ${argvs[0][0]} (dtkit still runs, compiling as it goes):\n${r.stderr}`);
+      break;
+    }
+  }
   fs.rmSync(tmp, { recursive: true, force: true });
-  if (r.status !== 0) console.error(`bundle: no code cache was written (dtkit still runs, compiling as it goes):\n${r.stderr}`);
 }

@@ -46,8 +46,13 @@ export const applyProcessIo: ApplyIo = {
   out: (t) => process.stdout.write(t),
   writeFile: (file, data) => writeFilesAtomically([{ file, data }]),
   readStdin,
-  outIsTTY: process.stdout.isTTY,
-  errIsTTY: process.stderr.isTTY,
+  // asked only when a finding is written: taking a stream makes it (see stdio.ts)
+  get outIsTTY() {
+    return process.stdout.isTTY;
+  },
+  get errIsTTY() {
+    return process.stderr.isTTY;
+  },
 };
 
 export async function runApply(base: string, overlays: string[], opts: ApplyCommandOptions, io: ApplyIo): Promise<number> {

@@ -94,14 +94,16 @@ export class Reporter {
   private readonly recorded = new Map<string, BaselineEntry[]>();
   private readonly times: Array<[string, number]> = [];
   private baselineFailed = false;
-  /** colour of the text report, and of what goes to stderr */
-  private readonly color: boolean;
-  private readonly errColor: boolean;
+  constructor(private readonly opts: ReportOptions, private readonly io: ReportStreams) {}
 
-  constructor(private readonly opts: ReportOptions, private readonly io: ReportStreams) {
-    const isTTY = opts.textTo === 'out' ? io.outIsTTY : io.errIsTTY;
-    this.color = colorEnabled({ flag: opts.color, isTTY, env: io.env });
-    this.errColor = colorEnabled({ flag: opts.color, isTTY: io.errIsTTY, env: io.env });
+  /** colour of the text report, and of what goes to stderr: asked when first written (a
+   *  stream's isTTY makes the stream, see stdio.ts) */
+  private get color(): boolean {
+    return colorEnabled({ flag: this.opts.color, isTTY: this.opts.textTo === 'out' ? this.io.outIsTTY : this.io.errIsTTY, env: this.io.env });
+  }
+
+  private get errColor(): boolean {
+    return colorEnabled({ flag: this.opts.color, isTTY: this.io.errIsTTY, env: this.io.env });
   }
 
   /** The findings about one input (after -W/-E), kept in the order added. */

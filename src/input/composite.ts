@@ -41,10 +41,16 @@ export interface LoadedComposite {
   sourceText: (file: string) => string | undefined;
 }
 
+/** What an input holds, as overlayEvidence reads it. */
+function shapeOf(i: LoadedInput): Parameters<typeof overlayEvidence>[0] | undefined {
+  return i.tree ?? (i.outline && { root: i.outline });
+}
+
 /** Warnings for a base that is an overlay, and for an overlay that is not one. */
 export function swappedInputWarnings(base: LoadedInput | undefined, overlays: LoadedInput[]): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const baseWhy = base?.tree && overlayEvidence(base.tree);
+  const baseShape = base && shapeOf(base);
+  const baseWhy = baseShape && overlayEvidence(baseShape);
   if (base && baseWhy) {
     out.push({
       rule: SWAPPED_RULE, severity: 'warning', file: base.file,
@@ -52,7 +58,8 @@ export function swappedInputWarnings(base: LoadedInput | undefined, overlays: Lo
     });
   }
   for (const o of overlays) {
-    if (o.tree && !overlayEvidence(o.tree)) {
+    const shape = shapeOf(o);
+    if (shape && !overlayEvidence(shape)) {
       out.push({
         rule: SWAPPED_RULE, severity: 'warning', file: o.file,
         message: 'given as an overlay, but it is a base tree (no /plugin/, no fragments, no fixups): are the base and the overlay swapped?',
@@ -77,18 +84,19 @@ export function loadComposite(baseArg: string, overlayArgs: string[], opts: Comp
   const diagnostics = uniqueDiagnostics([...base.diagnostics, ...overlays.flatMap((o) => o.diagnostics)]);
   diagnostics.push(...swappedInputWarnings(base, overlays));
   const result: LoadedComposite = { base, overlays, diagnostics, sourceText };
-  if (!base.ok || !base.tree || overlays.some((o) => !o.ok || !o.tree)) return result;
+  // an input that is ok has a tree, or (a blob with `tree: false`) its bytes
+  if (!base.ok || overlays.some((o) => !o.ok)) return result;
   if (overlays.length === 0) return { ...result, tree: wantTree ? base.tree : undefined, bytes: base.blob };
 
   const inputs: OverlayInput[] = overlays.map((o) => ({ bytes: o.blob ?? writeFdt(o.tree!), file: o.file, source: o.blob ? undefined : o.tree }));
-  const applied = applyOverlays(base.blob ?? writeFdt(base.tree), inputs, { baseFile: base.file, strictPhandles: opts.strictPhandles });
+  const applied = applyOverlays(base.blob ?? writeFdt(base.tree!), inputs, { baseFile: base.file, strictPhandles: opts.strictPhandles });
   diagnostics.push(...applied.diagnostics);
   if (!applied.bytes) return result;
   if (!wantTree) return { ...result, bytes: applied.bytes };
   const read = readFdt(applied.bytes, `${path.basename(base.file)}+overlays`);
   diagnostics.push(...read.diagnostics);
   if (!read.tree) return result;
-  carryOver(read.tree.root, base.tree.root, { labels: true });
+  carryOver(read.tree.root, base.tree!.root, { labels: true });
   for (const o of overlays) carryOverOverlay(read.tree, o.tree!);
   labelsFromSymbols(read.tree);
   return { ...result, tree: read.tree, bytes: applied.bytes };

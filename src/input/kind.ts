@@ -2,7 +2,7 @@
 // starts with the FDT magic, whatever it is called; an overlay is a `/plugin/` source or a
 // tree with fragments (`fragment@N/__overlay__`) or fixup nodes.
 import { FDT_MAGIC } from '../fdt/format.js';
-import type { Tree } from '../tree/model.js';
+import type { NodeOutline } from '../fdt/reader.js';
 import { readU32 } from '../tree/value.js';
 
 export type InputFormat = 'dts' | 'dtb';
@@ -23,10 +23,12 @@ export function formatOf(bytes: Uint8Array, name: string): InputFormat {
   return hasFdtMagic(bytes) || /\.dtbo?$/i.test(name) ? 'dtb' : 'dts';
 }
 
-/** Why `tree` is an overlay (to name in a message), or undefined for a base tree. */
-export function overlayEvidence(tree: Tree): string | undefined {
+/** Why a tree (a Tree, or a blob's outline) is an overlay (to name in a message), or
+ *  undefined for a base tree. */
+export function overlayEvidence(tree: { plugin?: boolean; root: NodeOutline }): string | undefined {
+  const has = (n: NodeOutline, name: string): boolean => n.nodes.some((c) => c.name === name);
   if (tree.plugin) return 'it is a /plugin/ source';
-  for (const name of ['__fixups__', '__local_fixups__']) if (tree.root.getChild(name)) return `it has ${name}`;
-  const fragment = tree.root.nodes.find((n) => n.getChild('__overlay__'));
+  for (const name of ['__fixups__', '__local_fixups__']) if (has(tree.root, name)) return `it has ${name}`;
+  const fragment = tree.root.nodes.find((n) => has(n, '__overlay__'));
   return fragment ? `it has ${fragment.name}/__overlay__` : undefined;
 }

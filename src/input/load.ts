@@ -9,7 +9,8 @@ import { runChecks } from '../checks/run.js';
 import { dtcChecks } from '../checks/table.js';
 import { compileFile, compileText } from '../compile/compile.js';
 import type { CompileOptions } from '../compile/compile.js';
-import { readFdt } from '../fdt/reader.js';
+import type { NodeOutline } from '../fdt/reader.js';
+import { readFdt, readFdtOutline } from '../fdt/reader.js';
 import { includeDirsWithShipped, shadowedHeaderNotes, shippedIncludeDir } from './shipped.js';
 import type { PreprocessIndex } from '../preprocessor/types.js';
 import type { Diagnostic } from '../report/diagnostic.js';
@@ -36,6 +37,9 @@ export interface InputOptions {
   compile?: Omit<CompileOptions, 'host' | 'includeDirs'>;
   /** run dtc's check table on a blob too, as dtc does for `-I dtb` (with compile.checkLevels) */
   checkBlobs?: boolean;
+  /** false: a blob's bytes are all the command uses, so it is checked but not read into a
+   *  tree (`outline` holds its nodes' names) */
+  tree?: boolean;
   /** the bytes of standard input, for `-` */
   readStdin?: () => Uint8Array | undefined;
   /** for tests: the file-system probe of tree detection, and dtkit's header folder */
@@ -48,6 +52,8 @@ export interface LoadedInput {
   file: string;
   format: InputFormat;
   tree?: Tree;
+  /** a blob loaded with `tree: false`: its nodes by name */
+  outline?: NodeOutline;
   /** the bytes as read, for a blob */
   blob?: Uint8Array;
   /** a complete tree without errors: what a command may go on with */
@@ -109,6 +115,10 @@ export function loadInput(arg: string, opts: InputOptions): LoadedInput {
 }
 
 function loadBlob(file: string, bytes: Uint8Array, opts: InputOptions): LoadedInput {
+  if (opts.tree === false && !opts.checkBlobs) {
+    const r = readFdtOutline(bytes, file);
+    return { file, format: 'dtb', outline: r.root, blob: bytes, ok: !!r.root, parsed: !!r.root, diagnostics: r.diagnostics, sources: new Map(), includeDirs: [] };
+  }
   const r = readFdt(bytes, file);
   const diagnostics = [...r.diagnostics];
   let ok = !!r.tree;

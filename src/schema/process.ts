@@ -216,43 +216,70 @@ const NOT_A_NODE_MATCH = new Set(['syscon', 'simple-mfd', 'simple-bus']);
 /** Processes loaded schema files (already deduplicated by $id, in load order); each
  *  file's `raw` is normalised in place, so it is consumed. */
 export function processSchemas(files: SchemaFile[]): ProcessedSet {
+  return processSchemaStream(files.map((f) => f.id), files, (p) => p);
+}
+
+/** What the select list, the compatible index and the documented compatibles need of a schema. */
+interface IndexFacts {
+  /** it has a `select` other than false */
+  selects: boolean;
+  /** the compatibles its `compatible` property names (schemas without `select`) */
+  index?: Set<string>;
+  /** every compatible (and pattern) it names anywhere */
+  all: Set<string>;
+}
+
+/**
+ * processSchemas one file at a time: `files` (whose ids are `ids`) may be produced as they
+ * are consumed, and `keep` says what the set holds of each processed schema, called as soon
+ * as it is done (a cache writer serialises the schema and drops it), so that a large set is
+ * never whole in memory.
+ */
+export function processSchemaStream<T>(ids: string[], files: Iterable<SchemaFile>, keep: (p: ProcessedSchema) => T):
+  Omit<ProcessedSet, 'schemas'> & { schemas: Record<string, T> } {
   const diagnostics: Diagnostic[] = [];
-  const known = new Set(files.map((f) => f.id));
-  const schemas: Record<string, ProcessedSchema> = {};
-  const normalised: JsonObject[] = [];
-  for (const f of files) {
-    const schema = f.normalised ? f.raw : normaliseSchema(f.raw, { inPlace: true });
-    delete schema.$schema;
-    const refs = new Set<string>();
-    collectRefs(schema, f, known, refs, diagnostics);
-    schemas[f.id] = { id: f.id, file: f.file, schema, refs: [...refs].sort() };
-    normalised.push(schema);
+  const known = new Set(ids);
+  const schemas: Record<string, T> = {};
+  const facts = new Map<string, IndexFacts>();
+  function* normalised(): Generator<JsonObject> {
+    for (const f of files) {
+      const schema = f.normalised ? f.raw : normaliseSchema(f.raw, { inPlace: true });
+      delete schema.$schema;
+      const refs = new Set<string>();
+      collectRefs(schema, f, known, refs, diagnostics);
+      // the type table takes its entries now, before the schema is let go
+      yield schema;
+      const p: ProcessedSchema = { id: f.id, file: f.file, schema, refs: [...refs].sort() };
+      const fact: IndexFacts = { selects: false, all: allCompatibles(schema) };
+      if ('select' in schema) {
+        const sel = classifySelect(schema.select);
+        if (sel) {
+          p.select = sel;
+          fact.selects = true;
+          if (sel.kind === 'always') p.gateKeys = gateKeysOf(schema);
+        }
+      } else if (isObject(schema.properties) && 'compatible' in schema.properties) {
+        fact.index = compatiblesIn(schema.properties.compatible);
+        if (fact.index.size > 1) for (const c of NOT_A_NODE_MATCH) fact.index.delete(c);
+      }
+      facts.set(f.id, fact);
+      schemas[f.id] = keep(p);
+    }
   }
-  const types = tableToJson(buildPropTypeTable(normalised));
+  const types = tableToJson(buildPropTypeTable(normalised()));
 
   // dt-validate reads the processed schema back with its keys sorted
-  const ids = Object.keys(schemas).sort(byCodePoint);
+  const sorted = [...facts.keys()].sort(byCodePoint);
   // no prototype: a compatible named like an Object.prototype member is an ordinary key
   const compatMap: Record<string, string> = Object.create(null) as Record<string, string>;
   const always: string[] = [];
   const enumSet = new Set<string>();
   const patterns = new Set<string>();
-  for (const id of ids) {
-    const p = schemas[id];
-    const schema = p.schema;
-    if ('select' in schema) {
-      const sel = classifySelect(schema.select);
-      if (sel) {
-        p.select = sel;
-        always.push(id);
-        if (sel.kind === 'always') p.gateKeys = gateKeysOf(schema);
-      }
-    } else if (isObject(schema.properties) && 'compatible' in schema.properties) {
-      const compatibles = compatiblesIn(schema.properties.compatible);
-      if (compatibles.size > 1) for (const c of NOT_A_NODE_MATCH) compatibles.delete(c);
-      for (const c of compatibles) compatMap[c] = id;
-    }
-    for (const c of allCompatibles(schema)) {
+  for (const id of sorted) {
+    const fact = facts.get(id)!;
+    if (fact.selects) always.push(id);
+    for (const c of fact.index ?? []) compatMap[c] = id;
+    for (const c of fact.all) {
       if (/[\^[{($]/.test(c)) {
         if (c !== GENERIC_COMPAT_PATTERN && !/\.[+*]/.test(c) && c.startsWith('^') && c.endsWith('$')) patterns.add(c);
       } else {

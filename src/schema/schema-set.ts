@@ -18,7 +18,7 @@ import type { SchemaFile } from './load.js';
 import { SCHEMA_LOAD_RULE, listYamlFiles, parseSchemaText } from './load.js';
 import { normaliseSchema } from './normalise.js';
 import type { ProcessedSchema, ProcessedSet, SchemaIndex } from './process.js';
-import { indexOf, processSchemas } from './process.js';
+import { indexOf, processSchemaStream, processSchemas } from './process.js';
 import { EXTENDED_RULE, NO_BINDINGS_RULE } from './rules.js';
 import { buildSelectIndex } from './select-index.js';
 import type { ValidateContext, ValidateOptions } from './validate.js';
@@ -147,10 +147,11 @@ function extendWithShipped(user: SchemaFile, shipped: SchemaFile): Diagnostic | 
   };
 }
 
-/** The loaded files deduplicated by $id (first wins), dtkit's shipped copies merged into the user's. */
-function dedupe(parsed: SchemaFile[], shipped: Set<string>, diags: Diagnostic[]): SchemaFile[] {
-  const byId = new Map<string, SchemaFile>();
-  const out: SchemaFile[] = [];
+/** The loaded files deduplicated by $id (first wins), dtkit's shipped copies merged into the
+ *  user's (both parsed: a user binding with a shipped `$id` is never taken from a line). */
+function dedupe<T extends { id: string; file: string }>(parsed: T[], shipped: Set<string>, diags: Diagnostic[]): T[] {
+  const byId = new Map<string, T>();
+  const out: T[] = [];
   for (const schema of parsed) {
     const prev = byId.get(schema.id);
     if (!prev) {
@@ -159,7 +160,7 @@ function dedupe(parsed: SchemaFile[], shipped: Set<string>, diags: Diagnostic[])
       continue;
     }
     if (shipped.has(schema.file) && !shipped.has(prev.file)) {
-      const note = extendWithShipped(prev, schema);
+      const note = extendWithShipped(prev as unknown as SchemaFile, schema as unknown as SchemaFile);
       if (note) diags.push(note);
       continue;
     }
@@ -227,15 +228,39 @@ function readCache(cacheDir: string, key: string): ProcessedSet | undefined {
   }
 }
 
+/** A temporary name beside `file`, one per writer: worker threads of one process share its
+ *  pid, and each writes whole. */
+function tempFor(file: string): string {
+  return `${file}.${process.pid}.${threadId}.${randomBytes(4).toString('hex')}.tmp`;
+}
+
 /** Writes `file` through a temporary and a rename, in the background; the process waits
  *  for it before exiting. */
-async function writeAtomic(file: string, text: string): Promise<void> {
+async function writeAtomic(file: string, text: string | Uint8Array): Promise<void> {
   try {
     await fs.promises.mkdir(path.dirname(file), { recursive: true });
-    // one name per writer: worker threads of one process share its pid, and each writes whole
-    const tmp = `${file}.${process.pid}.${threadId}.${randomBytes(4).toString('hex')}.tmp`;
+    const tmp = tempFor(file);
     await fs.promises.writeFile(tmp, text);
     await fs.promises.rename(tmp, file);
+  } catch {
+    // a cache that cannot be written only costs time on the next run
+  }
+}
+
+/** Writes the normalised lines (joined by newlines) as writeAtomic would, but now: held for
+ *  a write in the background, the ~10 MB of lines would stay in memory while the run validates. */
+function writeLinesNow(file: string, lines: string[]): void {
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const tmp = tempFor(file);
+    const fd = fs.openSync(tmp, 'w');
+    try {
+      // a few hundred lines at a time, not one more ~10 MB string
+      for (let i = 0; i < lines.length; i += 256) fs.writeSync(fd, `${i ? '\n' : ''}${lines.slice(i, i + 256).join('\n')}`);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(tmp, file);
   } catch {
     // a cache that cannot be written only costs time on the next run
   }
@@ -263,22 +288,10 @@ function pruneCache(cacheDir: string): void {
 /** Writes the set: bodies first, then the index that points into them (its presence
  *  means the pair is complete). The writes overlap with validation; the process waits for
  *  them. */
-function writeCache(cacheDir: string, key: string, set: ProcessedSet): Promise<void> {
+function writeCache(cacheDir: string, key: string, index: CachedIndex, bodies: Uint8Array): Promise<void> {
   const p = cachePaths(cacheDir, key);
-  const parts: string[] = [];
-  const schemas: Record<string, CachedSchema> = {};
-  let at = 0;
-  for (const [id, ps] of Object.entries(set.schemas)) {
-    const body = JSON.stringify(ps.schema);
-    parts.push(body);
-    const { schema: _schema, ...meta } = ps;
-    const bytes = Buffer.byteLength(body);
-    schemas[id] = { ...meta, body: [at, at + bytes] };
-    at += bytes;
-  }
-  const bodies = parts.join('');
-  const index = JSON.stringify({ ...set, schemas } satisfies CachedIndex);
-  return writeAtomic(p.bodies, bodies).then(() => writeAtomic(p.index, index));
+  const text = JSON.stringify(index);
+  return writeAtomic(p.bodies, bodies).then(() => writeAtomic(p.index, text));
 }
 
 /**
@@ -376,9 +389,17 @@ function normalisedPath(stamp: string): string {
   return stamp.replace(/\.json$/, '.normalised');
 }
 
-/** The previous run's lines by file: the text hash and the line as written. */
-function readNormalised(file: string): Map<string, { hash: string; line: string }> {
-  const out = new Map<string, { hash: string; line: string }>();
+/** A line of the previous run, by file: the text hash, the `$id` when the line holds a
+ *  schema and no finding (the line itself is then parsed only when the set is processed),
+ *  and the line as written. */
+interface PreviousLine {
+  hash: string;
+  id?: string;
+  line: string;
+}
+
+function readNormalised(file: string): Map<string, PreviousLine> {
+  const out = new Map<string, PreviousLine>();
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -386,11 +407,51 @@ function readNormalised(file: string): Map<string, { hash: string; line: string 
     return out;
   }
   for (const line of text.split('\n')) {
-    // the file and hash are the line's first two JSON strings; the rest is parsed on use
-    const m = /^\["((?:[^"\\]|\\.)*)","([0-9a-f]+)",/.exec(line);
-    if (m) out.set(JSON.parse(`"${m[1]}"`) as string, { hash: m[2], line });
+    // the file, hash and id are the line's first JSON strings; the rest is parsed on use
+    const m = /^\["((?:[^"\\]|\\.)*)","([0-9a-f]+)",(?:null|"((?:[^"\\]|\\.)*)"),/.exec(line);
+    if (!m) continue;
+    const id = m[3] !== undefined && line.endsWith('},null]') ? (JSON.parse(`"${m[3]}"`) as string) : undefined;
+    out.set(JSON.parse(`"${m[1]}"`) as string, { hash: m[2], id, line });
   }
   return out;
+}
+
+/** A schema file to process: parsed now, or an unchanged file's normalised line, parsed
+ *  only when its turn comes (so that the ~5,500 parsed schemas of a set are never all in
+ *  memory at once). */
+type Pending = SchemaFile | { id: string; file: string; line: string };
+
+/** The pending files as schema files, each parsed as it is taken; the text of a file taken
+ *  from a line is read again only to locate a finding. */
+function* pendingFiles(pending: Pending[], sourceOf: (file: string) => string | undefined): Generator<SchemaFile> {
+  for (const p of pending) {
+    if (!('line' in p)) {
+      yield p;
+      continue;
+    }
+    const raw = (JSON.parse(p.line) as NormalisedLine)[3]!;
+    yield { id: p.id, file: p.file, raw, normalised: true, get text() { return sourceOf(p.file) ?? ''; } };
+  }
+}
+
+/** Processes the pending files into a set whose schemas are held serialised (the cache's
+ *  bodies, parsed again on use as a cached set's are), with the index the cache records. */
+function processPending(pending: Pending[], sourceOf: (file: string) => string | undefined, loadDiags: Diagnostic[]):
+  { set: ProcessedSet; index: CachedIndex; bodies: Buffer } {
+  const parts: string[] = [];
+  let at = 0;
+  const keep = (p: ProcessedSchema): CachedSchema => {
+    const body = JSON.stringify(p.schema);
+    parts.push(body);
+    const { schema: _schema, ...meta } = p;
+    const bytes = Buffer.byteLength(body);
+    at += bytes;
+    return { ...meta, body: [at - bytes, at] };
+  };
+  const index: CachedIndex = processSchemaStream(pending.map((p) => p.id), pendingFiles(pending, sourceOf), keep);
+  index.diagnostics = [...loadDiags, ...index.diagnostics];
+  const bodies = Buffer.from(parts.join(''));
+  return { set: { ...index, schemas: lazySchemas(index.schemas, bodies) }, index, bodies };
 }
 
 /** Loads, normalises and indexes the schemas (or takes them from the cache). */
@@ -413,13 +474,17 @@ export function openSchemaSet(opts: SchemaSetOptions): SchemaSet {
 
   const list = schemaFileList(opts);
   const { files, shipped } = list;
-  const texts: (string | undefined)[] = [];
+  // each file's text is hashed and let go (a set's texts are ~30 MB in memory); dtkit's
+  // shipped files are always parsed, so theirs are kept
+  const hashes: (string | undefined)[] = [];
+  const shippedTexts = new Map<string, string>();
   const hash = createHash('sha256').update(`dtkit ${VERSION} cache ${CACHE_FORMAT}\n`);
   for (const file of files) {
-    const bytes = opts.host.readFile(file);
-    const text = bytes ? Buffer.from(bytes).toString('utf8') : undefined;
-    texts.push(text);
-    hash.update(`${file}\n${shipped.has(file) ? 'shipped' : ''}\n${text?.length ?? -1}\n`).update(text ?? '');
+    const text = sourceOf(file);
+    const textHash = text === undefined ? undefined : createHash('sha1').update(text).digest('hex');
+    hashes.push(textHash);
+    if (text !== undefined && shipped.has(file)) shippedTexts.set(file, text);
+    hash.update(`${file}\n${shipped.has(file) ? 'shipped' : ''}\n${textHash ?? '-'}\n`);
   }
   const key = hash.digest('hex').slice(0, 32);
   const writeStamp = (): Promise<void> | undefined => {
@@ -430,49 +495,61 @@ export function openSchemaSet(opts: SchemaSetOptions): SchemaSet {
   // the same content under new stats (a fresh checkout, a touched file): a new stamp
   if (cached) return done(list, cached, true, writeStamp());
 
-  const previous = stampFile ? readNormalised(normalisedPath(stampFile)) : new Map<string, { hash: string; line: string }>();
+  const previous = stampFile ? readNormalised(normalisedPath(stampFile)) : new Map<string, PreviousLine>();
   const lines: string[] = [];
   // dtkit's shipped files are parsed first: their $ids say which user bindings dedupe extends
-  const fresh = new Map<number, { schema?: SchemaFile; diagnostic?: Diagnostic }>();
-  for (const [i, file] of files.entries()) if (shipped.has(file) && texts[i] !== undefined) fresh.set(i, parseSchemaText(file, texts[i]!));
+  const fresh = new Map<string, { schema?: SchemaFile; diagnostic?: Diagnostic }>();
+  for (const [file, text] of shippedTexts) fresh.set(file, parseSchemaText(file, text));
   const shippedIds = new Set([...fresh.values()].flatMap((r) => (r.schema ? [r.schema.id] : [])));
-  const parsed: SchemaFile[] = [];
+  const pending: Pending[] = [];
   const loadDiags: Diagnostic[] = [];
+  const unreadable = (file: string): void => {
+    loadDiags.push({ rule: SCHEMA_LOAD_RULE, severity: 'warning', file, message: 'cannot read schema file' });
+  };
   for (const [i, file] of files.entries()) {
-    const text = texts[i];
-    if (text === undefined) {
-      loadDiags.push({ rule: SCHEMA_LOAD_RULE, severity: 'warning', file, message: 'cannot read schema file' });
+    const textHash = hashes[i];
+    if (textHash === undefined) {
+      unreadable(file);
       continue;
     }
-    const textHash = shipped.has(file) ? '' : createHash('sha1').update(text).digest('hex');
     const prev = previous.get(file);
+    if (prev?.hash === textHash && prev.id !== undefined && !shippedIds.has(prev.id)) {
+      pending.push({ id: prev.id, file, line: prev.line });
+      lines.push(prev.line);
+      continue;
+    }
     const line = prev?.hash === textHash ? (JSON.parse(prev.line) as NormalisedLine) : undefined;
     if (line && !(line[2] !== null && shippedIds.has(line[2]))) {
-      if (line[2] !== null && line[3]) parsed.push({ id: line[2], file, text, raw: line[3], normalised: true });
+      if (line[2] !== null && line[3]) pending.push({ id: line[2], file, text: sourceOf(file) ?? '', raw: line[3], normalised: true });
       if (line[4]) loadDiags.push(line[4]);
       lines.push(prev!.line);
       continue;
     }
-    const r = fresh.get(i) ?? parseSchemaText(file, text);
+    // changed since it was hashed: it is read again (and its line says what was parsed)
+    const text = shippedTexts.get(file) ?? sourceOf(file);
+    if (text === undefined) {
+      unreadable(file);
+      continue;
+    }
+    const r = fresh.get(file) ?? parseSchemaText(file, text);
     if (r.diagnostic) loadDiags.push(r.diagnostic);
     if (!r.schema) {
       if (!shipped.has(file)) lines.push(JSON.stringify([file, textHash, null, null, r.diagnostic ?? null] satisfies NormalisedLine));
       continue;
     }
     if (shipped.has(file) || shippedIds.has(r.schema.id)) {
-      parsed.push(r.schema);
+      pending.push(r.schema);
       continue;
     }
     normaliseSchema(r.schema.raw, { inPlace: true });
     // serialised now: processing goes on changing the schema in place
     lines.push(JSON.stringify([file, textHash, r.schema.id, r.schema.raw, r.diagnostic ?? null] satisfies NormalisedLine));
-    parsed.push({ ...r.schema, normalised: true });
+    pending.push({ ...r.schema, normalised: true });
   }
-  const normalisedWritten = stampFile ? writeAtomic(normalisedPath(stampFile), lines.join('\n')) : undefined;
-  const set = processSchemas(dedupe(parsed, shipped, loadDiags));
-  set.diagnostics = [...loadDiags, ...set.diagnostics];
+  if (stampFile) writeLinesNow(normalisedPath(stampFile), lines);
+  const { set, index, bodies } = processPending(dedupe(pending, shipped, loadDiags), sourceOf, loadDiags);
   const cacheWritten = cacheDir
-    ? Promise.all([normalisedWritten, writeCache(cacheDir, key, set).then(writeStamp)]).then(() => pruneCache(cacheDir))
+    ? writeCache(cacheDir, key, index, bodies).then(writeStamp).then(() => pruneCache(cacheDir))
     : undefined;
   return done(list, set, false, cacheWritten);
 }

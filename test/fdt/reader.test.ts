@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { printDts } from '../../src/dts/print.js';
-import { readFdt } from '../../src/fdt/reader.js';
+import type { NodeOutline } from '../../src/fdt/reader.js';
+import { readFdt, readFdtOutline } from '../../src/fdt/reader.js';
+import type { Node } from '../../src/tree/model.js';
 import { writeFdt } from '../../src/fdt/writer.js';
 import { latin1String } from '../../src/tree/value.js';
 import { handmade, minimalStruct, MINIMAL_STRINGS, T } from './handmade.js';
@@ -191,4 +193,24 @@ test('a DTB nested 10,000 levels deep is read, written back identically and prin
   assert.equal(depth, 10_000);
   assert.ok(Buffer.from(writeFdt(r.tree!)).equals(blob));
   assert.ok(printDts(r.tree!).length > 10_000 * 10_000);
+});
+
+test('the outline reader (apply) reports what the full reader reports, on sound, truncated and corrupted blobs', () => {
+  const outlineOf = (n: Node): NodeOutline => ({ name: n.name, nodes: n.children.map(outlineOf) });
+  const same = (b: Uint8Array): void => {
+    const full = readFdt(b, 'x.dtb');
+    const outline = readFdtOutline(b, 'x.dtb');
+    assert.deepEqual(outline.diagnostics, full.diagnostics);
+    assert.deepEqual(outline.root, full.tree && outlineOf(full.tree.root));
+  };
+  same(handmade({ strings: 'p\0', struct: [T.BEGIN, '', T.BEGIN, 'a', T.BEGIN, 'b', T.END_NODE, T.PROP, 0, 0, T.END_NODE, T.END_NODE, T.END] }));
+  const good = minimal();
+  for (let n = 0; n <= good.length; n++) same(good.subarray(0, n));
+  let seed = 777;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 8);
+  for (let i = 0; i < 2000; i++) {
+    const b = good.slice();
+    for (let k = 0; k < 1 + (i % 4); k++) b[rnd() % b.length] = rnd() & 0xff;
+    same(b);
+  }
 });
