@@ -58,13 +58,18 @@ function liveOrder(root: Node): { order: Node[]; closes: number[] } {
 /** First pass: structure block size and the strings block, in dtc's order. */
 function layout(order: readonly Node[]): Layout {
   const strings = new StringsBlock();
+  // a tree repeats a few hundred names tens of thousands of times: one Map lookup per
+  // property costs less than interning (hashing) the name again
+  const known = new Map<string, number>();
   const nameoffs: number[] = [];
   let size = 4; // FDT_END
   for (const node of order) {
     size += 4 + align4(node.name.length + 1) + 4;
     for (const p of node.properties) {
       if (p.deleted) continue;
-      nameoffs.push(strings.intern(p.name));
+      let nameoff = known.get(p.name);
+      if (nameoff === undefined) known.set(p.name, (nameoff = strings.intern(p.name)));
+      nameoffs.push(nameoff);
       size += 12 + align4(p.value.bytes.length);
     }
   }

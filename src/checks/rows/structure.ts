@@ -175,7 +175,8 @@ function labelOwners(nodes: Iterable<Node>): Map<string, LabelSite> {
   const inValue = new Map<string, LabelSite>();
   for (const node of nodes) {
     for (const l of node.labels) if (!l.deleted && !onNode.has(l.name)) onNode.set(l.name, { node });
-    for (const prop of node.props) {
+    for (const prop of node.properties) {
+      if (prop.deleted) continue;
       for (const l of prop.labels) if (!l.deleted && !onProp.has(l.name)) onProp.set(l.name, { node, prop });
       for (const marker of prop.value.markers) {
         if (marker.kind === 'label' && !inValue.has(marker.name)) inValue.set(marker.name, { node, prop, marker });
@@ -194,18 +195,20 @@ export const duplicateLabel: Check = {
   tree(ctx) {
     const nodes = ctx.facts ? ctx.facts.nodes() : ctx.tree.walk();
     const owners = labelOwners(nodes);
-    const check = (label: string, site: LabelSite): void => {
+    // a site is compared with its label's owner field by field: no site object per label
+    const check = (label: string, node: Node, prop?: Property, marker?: Marker): void => {
       const other = owners.get(label);
       if (!other) return;
-      if (other.node !== site.node || other.prop !== site.prop || other.marker !== site.marker) {
-        ctx.report(site.node, `Duplicate label '${label}' on ${describeSite(site)} and ${describeSite(other)}`);
+      if (other.node !== node || other.prop !== prop || other.marker !== marker) {
+        ctx.report(node, `Duplicate label '${label}' on ${describeSite({ node, prop, marker })} and ${describeSite(other)}`);
       }
     };
     for (const node of nodes) {
-      for (const l of node.labels) if (!l.deleted) check(l.name, { node });
-      for (const prop of node.props) {
-        for (const l of prop.labels) if (!l.deleted) check(l.name, { node, prop });
-        for (const marker of prop.value.markers) if (marker.kind === 'label') check(marker.name, { node, prop, marker });
+      for (const l of node.labels) if (!l.deleted) check(l.name, node);
+      for (const prop of node.properties) {
+        if (prop.deleted) continue;
+        for (const l of prop.labels) if (!l.deleted) check(l.name, node, prop);
+        for (const marker of prop.value.markers) if (marker.kind === 'label') check(marker.name, node, prop, marker);
       }
     }
   },
