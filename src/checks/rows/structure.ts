@@ -27,7 +27,9 @@ export const duplicateNodeNames: Check = {
   description: 'two children with the same name',
   node(ctx, node) {
     // dtc compares each live child with every later sibling (deleted ones too) and
-    // reports the later one each time
+    // reports the later one each time; most nodes have no two children of one name
+    const children = node.children;
+    if (children.length < 2 || new Set(children.map((c) => c.name)).size === children.length) return;
     const positions = new Map<string, number[]>();
     node.children.forEach((c, i) => {
       const list = positions.get(c.name);
@@ -47,6 +49,7 @@ export const duplicatePropertyNames: Check = {
   description: 'two properties with the same name',
   node(ctx, node) {
     // dtc reports the earlier property once for every later one of the same name
+    if (node.properties.length < 2) return;
     const props = node.props;
     if (props.length < 2 || new Set(props.map((p) => p.name)).size === props.length) return;
     const later = new Map<string, number>();
