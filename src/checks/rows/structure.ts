@@ -191,12 +191,40 @@ function labelOwners(nodes: Iterable<Node>): Map<string, LabelSite> {
   return onNode;
 }
 
+/** Whether any live label name is given twice (to a node, property or value position):
+ *  otherwise every label is its own owner, and the owner maps need not be built. */
+function labelUsedTwice(nodes: Iterable<Node>): boolean {
+  const seen = new Set<string>();
+  for (const node of nodes) {
+    for (const l of node.labels) {
+      if (l.deleted) continue;
+      if (seen.has(l.name)) return true;
+      seen.add(l.name);
+    }
+    for (const prop of node.properties) {
+      if (prop.deleted) continue;
+      for (const l of prop.labels) {
+        if (l.deleted) continue;
+        if (seen.has(l.name)) return true;
+        seen.add(l.name);
+      }
+      for (const marker of prop.value.markers) {
+        if (marker.kind !== 'label') continue;
+        if (seen.has(marker.name)) return true;
+        seen.add(marker.name);
+      }
+    }
+  }
+  return false;
+}
+
 export const duplicateLabel: Check = {
   id: 'duplicate_label',
   level: 'error',
   description: 'a label names one node, property or value position',
   tree(ctx) {
     const nodes = ctx.facts ? ctx.facts.nodes() : ctx.tree.walk();
+    if (!labelUsedTwice(nodes)) return;
     const owners = labelOwners(nodes);
     // a site is compared with its label's owner field by field: no site object per label
     const check = (label: string, node: Node, prop?: Property, marker?: Marker): void => {
