@@ -1,6 +1,7 @@
 // What earlier check rows learn and later rows read, as dtc keeps it on its nodes:
 // #address-cells/#size-cells (set by addr_size_cells), the bus a bridge node was found to
-// be (pci_bridge, simple_bus_bridge, ...), and a phandle index. One instance per run.
+// be (pci_bridge, simple_bus_bridge, ...), a phandle index, and which nodes have which
+// properties. One instance per run.
 import type { Node, Tree } from '../tree/model.js';
 import type { PhandleLookup } from '../tree/refs.js';
 import { phandleLookup } from '../tree/refs.js';
@@ -18,6 +19,7 @@ export class CheckFacts {
   private readonly buses = new Map<Node, BusKind>();
   private phandles: PhandleLookup | undefined;
   private live: Node[] | undefined;
+  private withProperty: Map<string, Node[]> | undefined;
 
   constructor(private readonly tree: Tree) {}
 
@@ -61,6 +63,24 @@ export class CheckFacts {
     return (this.live ??= this.tree.walk());
   }
 
+  /** Live nodes that have a live property `name`, in walk order (one pass over the tree's
+   *  properties serves every row about one property: Check.property). */
+  nodesWith(name: string): Node[] {
+    let m = this.withProperty;
+    if (!m) {
+      m = this.withProperty = new Map();
+      for (const node of this.nodes()) {
+        for (const p of node.properties) {
+          if (p.deleted) continue;
+          const list = m.get(p.name);
+          if (!list) m.set(p.name, [node]);
+          else if (list[list.length - 1] !== node) list.push(node);
+        }
+      }
+    }
+    return m.get(name) ?? [];
+  }
+
   /** dtc's get_node_by_phandle: the first live node in walk order with that phandle */
   nodeByPhandle(phandle: number): Node | undefined {
     return (this.phandles ??= phandleLookup(this.tree, this.nodes()))(phandle);
@@ -70,5 +90,6 @@ export class CheckFacts {
   invalidate(): void {
     this.phandles = undefined;
     this.live = undefined;
+    this.withProperty = undefined;
   }
 }

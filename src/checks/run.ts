@@ -138,7 +138,7 @@ function runRow(state: RunState, c: Check, level: CheckLevel): void {
     },
   };
   c.tree?.(ctx);
-  if (c.node) for (const node of state.facts.nodes()) c.node(ctx, node);
+  if (c.node) for (const node of c.property ? state.facts.nodesWith(c.property) : state.facts.nodes()) c.node(ctx, node);
   if (c.mutates) state.facts.invalidate();
   summarizeUnlisted(state, c, level);
   state.status.set(c.id, failed ? 'failed' : 'passed');

@@ -50,6 +50,10 @@ export interface Check {
   description: string;
   /** called once per live node, parents before children */
   node?(ctx: CheckContext, node: Node): void;
+  /** a row about one property: `node` is called only for the nodes that have a live
+   *  property of this name (so it must have nothing to say about the others); a table asks
+   *  every node for ~40 such names, mostly absent */
+  property?: string;
   /** called once for the whole tree (for checks that need global state) */
   tree?(ctx: CheckContext): void;
   /** the row edits the tree (dtc's reference rows): cached lookups are dropped after it */

@@ -23,6 +23,20 @@ export function printfString(v: PropertyValue): string {
   return cString(v.bytes) ?? latin1String(v.bytes);
 }
 
+/** Whether bytes [start, end) of `b` spell `s` (latin1, as everywhere in dtkit), without
+ *  making a string of them: the rows ask this of every node's status and compatible. */
+function bytesSpell(b: Uint8Array, start: number, end: number, s: string): boolean {
+  if (end - start !== s.length) return false;
+  for (let i = 0; i < s.length; i++) if (b[start + i] !== s.charCodeAt(i)) return false;
+  return true;
+}
+
+/** printfString(v) === s */
+export function printfEquals(v: PropertyValue, s: string): boolean {
+  const nul = v.bytes.indexOf(0);
+  return bytesSpell(v.bytes, 0, nul < 0 ? v.bytes.length : nul, s);
+}
+
 /** Number of whole cells in a value. */
 export function cellCount(v: PropertyValue): number {
   return Math.floor(v.bytes.length / 4);
@@ -48,7 +62,7 @@ export function isCompatible(node: Node, compat: string): boolean {
   while (start < b.length) {
     let end = b.indexOf(0, start);
     if (end < 0) end = b.length;
-    if (latin1String(b.subarray(start, end)) === compat) return true;
+    if (bytesSpell(b, start, end, compat)) return true;
     start = end + 1;
   }
   return false;

@@ -184,18 +184,22 @@ export class Lexer {
     return true;
   }
 
-  /** The last run of label characters scanned: [from, end) of `src`. */
-  private run: { src: LexSource; from: number; end: number } | undefined;
+  /** The last run of label characters scanned: [runFrom, runEnd) of `runSrc` (three
+   *  fields, not an object per token). */
+  private runSrc: LexSource | undefined;
+  private runFrom = 0;
+  private runEnd = 0;
 
   /** End of the run of label characters at `start`. Remembered, so that a long run read
    *  in short tokens (hex pairs of a 10 MB byte string) is scanned once, not once per token. */
   private labelCharsEnd(f: Frame, start: number): number {
-    const r = this.run;
-    if (r && r.src === f.src && start >= r.from && start < r.end) return r.end;
+    if (this.runSrc === f.src && start >= this.runFrom && start < this.runEnd) return this.runEnd;
     const s = f.src.text;
     let e = start + 1;
     while (isLabelChar(s.charCodeAt(e))) e++;
-    this.run = { src: f.src, from: start, end: e };
+    this.runSrc = f.src;
+    this.runFrom = start;
+    this.runEnd = e;
     return e;
   }
 
@@ -251,13 +255,16 @@ export class Lexer {
       if (e > nameStart) {
         f.pos = e;
         this.state = 'v1';
-        return this.make('name', f, start, s.slice(start, e), s.slice(nameStart, e));
+        // one string for text and name unless a backslash starts the token
+        const text = s.slice(start, e);
+        return this.make('name', f, start, text, nameStart === start ? text : s.slice(nameStart, e));
       }
     } else if (isLabelStart(c)) {
       let e = start + 1;
       while (isLabelChar(s.charCodeAt(e))) e++;
       f.pos = e;
-      return this.make('ident', f, start, s.slice(start, e), s.slice(start, e));
+      const text = s.slice(start, e);
+      return this.make('ident', f, start, text, text);
     }
     const two = twoCharOp(c, s.charCodeAt(start + 1));
     if (two) {

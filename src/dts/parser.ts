@@ -44,6 +44,8 @@ interface OpenBody {
 }
 
 const BITS_TYPES: Record<string, ValueType> = { '8': 'u8', '16': 'u16', '32': 'u32', '64': 'u64' };
+/** all-ones of each element size (made once: BigInt arithmetic per array is costly) */
+const BITS_MASKS: Record<string, bigint> = { '8': 0xffn, '16': 0xffffn, '32': 0xffff_ffffn, '64': 0xffff_ffff_ffff_ffffn };
 
 /** A reference marker whose span is computed only if a diagnostic needs it. */
 function refMarker(kind: 'phandle-ref' | 'path-ref', offset: number, t: Token): RefMarker {
@@ -548,9 +550,9 @@ export class DtsParser implements ExprStream {
       else this.error(n, 'Array elements must be 8, 16, 32 or 64-bits');
     }
     this.expect('<');
-    vb.type(BITS_TYPES[String(bits)]);
+    vb.type(BITS_TYPES[bits]);
     const width = bits as 8 | 16 | 32 | 64;
-    const mask = (1n << BigInt(bits)) - 1n;
+    const mask = BITS_MASKS[bits];
     for (;;) {
       const t = this.look;
       if (t.kind === 'label') {

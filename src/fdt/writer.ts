@@ -37,20 +37,24 @@ function liveOrder(root: Node): { order: Node[]; closes: number[] } {
   const order: Node[] = [];
   const closes: number[] = [];
   if (root.deleted) return { order, closes };
-  // each entry: a node and whether it is the last live child of its parent chain so far
-  const stack: Array<{ node: Node; closeAfter: number }> = [{ node: root, closeAfter: 1 }];
+  // two parallel stacks (no object or child list per node): a node, and how many
+  // FDT_END_NODEs follow it when it has no live children
+  const stack: Node[] = [root];
+  const closeAfters: number[] = [1];
   while (stack.length) {
-    const { node, closeAfter } = stack.pop()!;
+    const node = stack.pop()!;
+    const closeAfter = closeAfters.pop()!;
     order.push(node);
-    const kids: Node[] = [];
-    for (const c of node.children) if (!c.deleted) kids.push(c);
-    if (kids.length === 0) {
-      closes.push(closeAfter);
-      continue;
+    // the last live child closes itself, this node, and whatever this node closed
+    let leaf = true;
+    for (let i = node.children.length - 1; i >= 0; i--) {
+      const c = node.children[i];
+      if (c.deleted) continue;
+      stack.push(c);
+      closeAfters.push(leaf ? closeAfter + 1 : 1);
+      leaf = false;
     }
-    closes.push(0);
-    // the last child closes itself, this node, and whatever this node closed
-    for (let i = kids.length - 1; i >= 0; i--) stack.push({ node: kids[i], closeAfter: i === kids.length - 1 ? closeAfter + 1 : 1 });
+    closes.push(leaf ? closeAfter : 0);
   }
   return { order, closes };
 }
@@ -58,13 +62,18 @@ function liveOrder(root: Node): { order: Node[]; closes: number[] } {
 /** First pass: structure block size and the strings block, in dtc's order. */
 function layout(order: readonly Node[]): Layout {
   const strings = new StringsBlock();
+  // a tree repeats a few hundred names tens of thousands of times: one Map lookup per
+  // property costs less than interning (hashing) the name again
+  const known = new Map<string, number>();
   const nameoffs: number[] = [];
   let size = 4; // FDT_END
   for (const node of order) {
     size += 4 + align4(node.name.length + 1) + 4;
     for (const p of node.properties) {
       if (p.deleted) continue;
-      nameoffs.push(strings.intern(p.name));
+      let nameoff = known.get(p.name);
+      if (nameoff === undefined) known.set(p.name, (nameoff = strings.intern(p.name)));
+      nameoffs.push(nameoff);
       size += 12 + align4(p.value.bytes.length);
     }
   }

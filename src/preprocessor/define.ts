@@ -35,15 +35,19 @@ export function parseDefine(toks: Token[]): DefineResult {
     const err = parseParams(toks, macro, () => i, (v) => (i = v));
     if (err) return err;
   }
+  // the lexed tokens are shared (a lexed file is cached) and never changed: a body token
+  // is a copy only where its marking differs from the token as lexed
   const body: Token[] = [];
   let followingPaste = false;
   for (; i < toks.length; i++) {
     const src = toks[i];
-    const tok = copyToken(src);
+    let tok = src;
     if (tok.kind === NAME && macro.funLike) {
       const idx = macro.params.indexOf(tok.text);
-      if (idx >= 0) tok.arg = idx;
-      else if (tok.text === '__VA_ARGS__' && !(macro.variadic && macro.params[macro.params.length - 1] === '__VA_ARGS__')) {
+      if (idx >= 0) {
+        tok = copyToken(src);
+        tok.arg = idx;
+      } else if (tok.text === '__VA_ARGS__' && !(macro.variadic && macro.params[macro.params.length - 1] === '__VA_ARGS__')) {
         // GCC pedwarns; keep it as a plain identifier
       }
     }
@@ -59,7 +63,7 @@ export function parseDefine(toks: Token[]): DefineResult {
       const prev = body[body.length - 1];
       if (prev.kind === PUNCT && prev.text === '#' && !(prev.flags & PASTE_LEFT) && prev.arg < 0 && prevIsHashOperator(body)) {
         if (tok.arg >= 0) {
-          // `# param`: one stringify token that takes the #'s spacing
+          // `# param`: one stringify token that takes the #'s spacing (tok is a copy: arg set)
           tok.flags = (tok.flags & ~PREV_WHITE) | STRINGIFY_ARG | (prev.flags & PREV_WHITE);
           tok.pos = prev.pos;
           body[body.length - 1] = tok;
@@ -73,7 +77,7 @@ export function parseDefine(toks: Token[]): DefineResult {
     body.push(tok);
   }
   if (followingPaste) return { ok: false, message: "'##' cannot appear at either end of a macro expansion", at: toks[toks.length - 1] };
-  if (body.length) {
+  if (body.length && body[0].flags & PREV_WHITE) {
     const first = copyToken(body[0]);
     first.flags &= ~PREV_WHITE;
     body[0] = first;

@@ -785,7 +785,9 @@ export class Preprocessor {
         continue;
       }
       this.printer.stream(t, t.inst >= 0 ? t.inst : this.currentInst);
-      if (this.printer.length > this.outputLimit && !this.fatal) {
+      // the limit is never below minOutput: below it, no per-token call of the getter
+      const printed = this.printer.length;
+      if (printed > PREPROCESS_LIMITS.minOutput && printed > this.outputLimit && !this.fatal) {
         this.error(`preprocessed text too large: more than ${this.outputLimit} bytes from ${this.inputBytes} bytes of input`, this.spanOf(t));
         this.fatal = true;
         // what is still queued in macro contexts is dropped, not printed

@@ -81,13 +81,15 @@ export class Node extends Located {
     return this.labels.filter((l) => !l.deleted).map((l) => l.name);
   }
 
-  /** properties by name for long lists (a node with 200,000 properties looked up once per
-   *  property must not cost a scan each time); checked against the list before use */
+  /** properties by name for all but short lists: a node with 200,000 properties looked up
+   *  once per property must not cost a scan each time, and dtc's check table asks every
+   *  node for ~40 names, most of them absent (a scan of the whole list each); checked
+   *  against the list before use */
   private propIndex: { list: Property[]; size: number; last: Property; byName: Map<string, Property[]> } | undefined = undefined;
 
   getProperty(name: string): Property | undefined {
     const props = this.properties;
-    if (props.length < 32) {
+    if (props.length < 8) {
       for (const p of props) if (!p.deleted && p.name === name) return p;
       return undefined;
     }

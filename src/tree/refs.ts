@@ -38,13 +38,15 @@ export function findNodeByRef(tree: Tree, ref: string, label: (name: string) => 
 
 /** Resolves `&ref` against a tree that no longer changes its labels (one label index). */
 export class RefResolver {
-  private readonly labels: Map<string, Node>;
+  /** the label lookup findNodeByRef takes, made once (not a closure per reference) */
+  private readonly label: (name: string) => Node | undefined;
   constructor(private readonly tree: Tree) {
-    this.labels = tree.labelIndex();
+    const labels = tree.labelIndex();
+    this.label = (name) => labels.get(name);
   }
 
   find(ref: string): Node | undefined {
-    return findNodeByRef(this.tree, ref, (name) => this.labels.get(name));
+    return findNodeByRef(this.tree, ref, this.label);
   }
 }
 

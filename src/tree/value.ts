@@ -86,6 +86,8 @@ export class ValueBuilder {
 
   /** Appends an unsigned big-endian integer of `bits` (8/16/32/64) bits. */
   uint(v: bigint, bits: 8 | 16 | 32 | 64): this {
+    // a 32-bit element: one conversion to a number (BigInt steps per byte are costly)
+    if (bits === 32) return this.u32(Number(BigInt.asUintN(32, v)));
     const n = bits / 8;
     this.ensure(n);
     let x = BigInt.asUintN(bits, v);

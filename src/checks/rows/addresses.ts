@@ -3,7 +3,7 @@ import type { Node } from '../../tree/model.js';
 import type { CheckFacts } from '../facts.js';
 import type { DtcVersion } from '../table.js';
 import type { Check, CheckContext } from '../types.js';
-import { printfString, firstCell, hasAnyChild } from '../values.js';
+import { printfEquals, firstCell, hasAnyChild } from '../values.js';
 
 /** The run's facts (runChecks always provides them). */
 export function factsOf(ctx: CheckContext): CheckFacts {
@@ -145,7 +145,7 @@ function avoidUnnecessaryAddrSizeRow(v: DtcVersion): Check {
 
 function isDisabled(node: Node): boolean {
   const p = node.getProperty('status');
-  return !!p && printfString(p.value) === 'disabled';
+  return !!p && printfEquals(p.value, 'disabled');
 }
 
 function uniqueUnitAddressRow(id: string, level: Check['level'], skipDisabled: boolean): Check {

@@ -3,7 +3,7 @@
 import type { Node } from '../../tree/model.js';
 import type { DtcVersion } from '../table.js';
 import type { Check } from '../types.js';
-import { baseNameIs, printfString, cellAt, hasAnyChild, hexDigits, isCompatible } from '../values.js';
+import { baseNameIs, printfEquals, cellAt, hasAnyChild, hexDigits, isCompatible } from '../values.js';
 import { factsOf } from './addresses.js';
 
 export const pciBridge: Check = {
@@ -13,7 +13,7 @@ export const pciBridge: Check = {
   description: 'device_type = "pci" nodes are well-formed PCI bridges',
   node(ctx, node) {
     const dt = node.getProperty('device_type');
-    if (!dt || printfString(dt.value) !== 'pci') return;
+    if (!dt || !printfEquals(dt.value, 'pci')) return;
     const facts = factsOf(ctx);
     facts.setBus(node, 'pci');
     if (!baseNameIs(node, 'pci') && !baseNameIs(node, 'pcie')) ctx.report(node, 'node name is not "pci" or "pcie"');

@@ -10,6 +10,7 @@ export function stringRow(id: string, propName: string, level: CheckLevel = 'war
   return {
     id,
     level,
+    property: propName,
     description: `"${propName}" must be one string`,
     node(ctx, node) {
       const p = node.getProperty(propName);
@@ -22,6 +23,7 @@ export function stringListRow(id: string, propName: string, level: CheckLevel = 
   return {
     id,
     level,
+    property: propName,
     description: `"${propName}" must be a list of strings`,
     node(ctx, node) {
       const p = node.getProperty(propName);
@@ -34,6 +36,7 @@ export function cellRow(id: string, propName: string, level: CheckLevel = 'warni
   return {
     id,
     level,
+    property: propName,
     description: `"${propName}" must be one 32-bit cell`,
     node(ctx, node) {
       const p = node.getProperty(propName);

@@ -67,6 +67,7 @@ function providerRows(name: string, propName: string, cellsName: string, optiona
     id: `${name}_property`,
     level: 'warning',
     requires: [isCell.id, 'phandle_references'],
+    property: propName,
     description: `"${propName}" entries match their provider's ${cellsName}`,
     node(ctx, node) {
       const p = node.getProperty(propName);

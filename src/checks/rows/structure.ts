@@ -27,7 +27,9 @@ export const duplicateNodeNames: Check = {
   description: 'two children with the same name',
   node(ctx, node) {
     // dtc compares each live child with every later sibling (deleted ones too) and
-    // reports the later one each time
+    // reports the later one each time; most nodes have no two children of one name
+    const children = node.children;
+    if (children.length < 2 || new Set(children.map((c) => c.name)).size === children.length) return;
     const positions = new Map<string, number[]>();
     node.children.forEach((c, i) => {
       const list = positions.get(c.name);
@@ -47,6 +49,7 @@ export const duplicatePropertyNames: Check = {
   description: 'two properties with the same name',
   node(ctx, node) {
     // dtc reports the earlier property once for every later one of the same name
+    if (node.properties.length < 2) return;
     const props = node.props;
     if (props.length < 2 || new Set(props.map((p) => p.name)).size === props.length) return;
     const later = new Map<string, number>();
@@ -175,7 +178,8 @@ function labelOwners(nodes: Iterable<Node>): Map<string, LabelSite> {
   const inValue = new Map<string, LabelSite>();
   for (const node of nodes) {
     for (const l of node.labels) if (!l.deleted && !onNode.has(l.name)) onNode.set(l.name, { node });
-    for (const prop of node.props) {
+    for (const prop of node.properties) {
+      if (prop.deleted) continue;
       for (const l of prop.labels) if (!l.deleted && !onProp.has(l.name)) onProp.set(l.name, { node, prop });
       for (const marker of prop.value.markers) {
         if (marker.kind === 'label' && !inValue.has(marker.name)) inValue.set(marker.name, { node, prop, marker });
@@ -187,25 +191,55 @@ function labelOwners(nodes: Iterable<Node>): Map<string, LabelSite> {
   return onNode;
 }
 
+/** Whether any live label name is given twice (to a node, property or value position):
+ *  otherwise every label is its own owner, and the owner maps need not be built. */
+function labelUsedTwice(nodes: Iterable<Node>): boolean {
+  const seen = new Set<string>();
+  for (const node of nodes) {
+    for (const l of node.labels) {
+      if (l.deleted) continue;
+      if (seen.has(l.name)) return true;
+      seen.add(l.name);
+    }
+    for (const prop of node.properties) {
+      if (prop.deleted) continue;
+      for (const l of prop.labels) {
+        if (l.deleted) continue;
+        if (seen.has(l.name)) return true;
+        seen.add(l.name);
+      }
+      for (const marker of prop.value.markers) {
+        if (marker.kind !== 'label') continue;
+        if (seen.has(marker.name)) return true;
+        seen.add(marker.name);
+      }
+    }
+  }
+  return false;
+}
+
 export const duplicateLabel: Check = {
   id: 'duplicate_label',
   level: 'error',
   description: 'a label names one node, property or value position',
   tree(ctx) {
     const nodes = ctx.facts ? ctx.facts.nodes() : ctx.tree.walk();
+    if (!labelUsedTwice(nodes)) return;
     const owners = labelOwners(nodes);
-    const check = (label: string, site: LabelSite): void => {
+    // a site is compared with its label's owner field by field: no site object per label
+    const check = (label: string, node: Node, prop?: Property, marker?: Marker): void => {
       const other = owners.get(label);
       if (!other) return;
-      if (other.node !== site.node || other.prop !== site.prop || other.marker !== site.marker) {
-        ctx.report(site.node, `Duplicate label '${label}' on ${describeSite(site)} and ${describeSite(other)}`);
+      if (other.node !== node || other.prop !== prop || other.marker !== marker) {
+        ctx.report(node, `Duplicate label '${label}' on ${describeSite({ node, prop, marker })} and ${describeSite(other)}`);
       }
     };
     for (const node of nodes) {
-      for (const l of node.labels) if (!l.deleted) check(l.name, { node });
-      for (const prop of node.props) {
-        for (const l of prop.labels) if (!l.deleted) check(l.name, { node, prop });
-        for (const marker of prop.value.markers) if (marker.kind === 'label') check(marker.name, { node, prop, marker });
+      for (const l of node.labels) if (!l.deleted) check(l.name, node);
+      for (const prop of node.properties) {
+        if (prop.deleted) continue;
+        for (const l of prop.labels) if (!l.deleted) check(l.name, node, prop);
+        for (const marker of prop.value.markers) if (marker.kind === 'label') check(marker.name, node, prop, marker);
       }
     }
   },
