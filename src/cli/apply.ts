@@ -3,24 +3,25 @@
 // and source overlays as the kernel compiles them, so findings point at source lines. A
 // base that looks like an overlay (or an overlay that looks like a base) is warned about.
 // All-or-nothing: on any error nothing is written (an existing OUT is left as it was).
+// The base's dtkit.config.yaml (src/config) gives the preset, include folders and rule levels.
 import type { Host } from '../host.js';
 import { nodeHost, readText } from '../host.js';
 import { loadComposite } from '../input/composite.js';
 import { STDIN_ARG } from '../input/paths.js';
 import { sourceLines } from '../report/render.js';
 import type { RegisterCommand } from './commands.js';
-import type { InputFlags, ReportFormat } from './options.js';
+import type { ConfigFlags, InputFlags, ReportFormat } from './options.js';
 import {
-  EXIT, inputHelp, UsageError, addExample, addInputOptions, addReportOptions, addRuleOptions, inputSettings, withUsage,
+  EXIT, inputHelp, UsageError, addConfigOptions, addExample, addInputOptions, addReportOptions, addRuleOptions, configHelp, inputSettings, withUsage,
 } from './options.js';
 import { writeFilesAtomically } from './output.js';
 import { Reporter } from './report.js';
 import type { ReportStreams } from './report.js';
-import { cliRules } from './rules.js';
 import { readStdin } from './stdin.js';
+import { baseInputSettings, settingFlags } from './tree.js';
 import { outputPathError, writeOutputs } from './write.js';
 
-export interface ApplyCommandOptions extends InputFlags {
+export interface ApplyCommandOptions extends InputFlags, ConfigFlags {
   output: string;
   strict?: boolean;
   format?: ReportFormat;
@@ -60,11 +61,13 @@ export async function runApply(base: string, overlays: string[], opts: ApplyComm
 }
 
 function apply(base: string, overlays: string[], opts: ApplyCommandOptions, io: ApplyIo): number {
-  const rules = cliRules(opts);
-  const levels = rules.levels;
   const settings = inputSettings(opts);
   if ([base, ...overlays].filter((f) => f === STDIN_ARG).length > 1) throw new UsageError('standard input (-) can be read only once');
   if (opts.output === '-') throw new UsageError('apply writes a file: give -o a file name');
+  // the base's dtkit.config.yaml: preset, include, rules (flags override it)
+  const s = baseInputSettings(base, settingFlags(opts), io.host, io.err);
+  if (!s) return EXIT.USAGE;
+  const levels = s.levels;
   const pathError = outputPathError([opts.output]);
   if (pathError) {
     io.err(pathError);
@@ -72,8 +75,8 @@ function apply(base: string, overlays: string[], opts: ApplyCommandOptions, io: 
   }
   const reporter = new Reporter({ command: 'apply', format: opts.format ?? 'text', color: opts.color, levels, textTo: 'err' }, io);
   const c = loadComposite(base, overlays, {
-    host: io.host, includeDirs: settings.includeDirs, detect: settings.detect, format: settings.format,
-    readStdin: io.readStdin, compile: { checkLevels: levels.checks, dtcVersion: rules.table }, strictPhandles: opts.strict, tree: false,
+    host: io.host, includeDirs: s.includeDirs, detect: settings.detect, format: settings.format,
+    readStdin: io.readStdin, compile: { checkLevels: levels.checks, dtcVersion: s.table }, strictPhandles: opts.strict, tree: false,
   });
   // the inputs' own lint is `dtkit compile`'s business; here it would bury the apply findings
   const lint = new Set([c.base, ...c.overlays].flatMap((i) => i.diagnostics.filter((d) => d.severity !== 'error')));
@@ -96,8 +99,9 @@ export const registerApply: RegisterCommand = (program, setExit) => {
     .option('--strict', 'refuse an overlay that changes the phandle of an existing base node')
     .option('--compile-warnings', 'also show the compile warnings of source inputs');
   addRuleOptions(cmd);
+  addConfigOptions(cmd);
   addReportOptions(cmd);
-  cmd.addHelpText('after', `\n${inputHelp({ bindings: false })}`);
+  cmd.addHelpText('after', `\n${inputHelp({ bindings: false })}\n${configHelp('the base', 'preset, include, rules')}`);
   addExample(cmd, 'dtkit apply lemans-evk.dtb lemans-el2.dtbo -o lemans-evk-el2.dtb');
   cmd.action(async (base: string, overlays: string[], opts: ApplyCommandOptions) => {
     setExit(await runApply(base, overlays, opts, applyProcessIo));

@@ -3,6 +3,8 @@
 //   check BOARD            the same per PAS remote processor of a board (+ overlays)
 //   encode --da --size ..  one valid row, or the reason it would not be
 //   map BOARD -o map.svg   the IOVA and physical spaces as an SVG
+// check and map read the board's dtkit.config.yaml (src/config): preset, include folders,
+// rule levels, host, iommu-page-size, require-devmem; their flags override it.
 import * as fs from 'node:fs';
 import type { Command } from 'commander';
 import { Option } from 'commander';
@@ -31,13 +33,15 @@ import { phandleLookup } from '../tree/refs.js';
 import { latin1Bytes } from '../tree/value.js';
 import { VERSION } from '../version.js';
 import type { RegisterCommand } from './commands.js';
-import type { InputFlags, ReportFormat } from './options.js';
+import type { Settings } from '../config/settings.js';
+import type { ConfigFlags, InputFlags, ReportFormat } from './options.js';
 import {
-  EXIT, inputHelp, UsageError, addExample, addInputOptions, addReportOptions, addRuleOptions, collect, errorLine, inputSettings, withUsage,
+  EXIT, inputHelp, UsageError, addConfigOptions, addExample, addInputOptions, addReportOptions, addRuleOptions, collect, configHelp, errorLine,
+  inputSettings, withUsage,
 } from './options.js';
 import { writeFileAtomically } from './output.js';
 import { Reporter } from './report.js';
-import { cliRules } from './rules.js';
+import { baseInputSettings, settingFlags } from './tree.js';
 import { outputPathError, writeOutputs } from './write.js';
 
 /** Where a devmem action reads and writes; tests pass their own. */
@@ -74,7 +78,9 @@ interface CommonOptions {
   pageSize: string;
 }
 
-interface BoardOptions extends CommonOptions, InputFlags {
+interface BoardOptions extends Omit<CommonOptions, 'pageSize'>, InputFlags, ConfigFlags {
+  /** undefined: the config file's iommu-page-size, else 4K */
+  pageSize?: string;
   node?: string;
   overlay?: string[];
   /** --host: the PAS policy (commander names the attribute after the flag) */
@@ -204,12 +210,16 @@ interface Inspected {
   reports: RemoteprocReport[];
 }
 
+/** The board's dtkit.config.yaml under the flags (undefined: a config error, printed; exit 2). */
+function boardSettings(file: string, opts: BoardOptions, io: DevmemIo): Settings | undefined {
+  return baseInputSettings(file, settingFlags(opts, { host: opts.host, requireDevmem: opts.requireDevmem }), io.host, io.err);
+}
+
 /** The board (with overlays) through the input stage, and the qcom rows on it. */
-function inspectBoard(file: string, opts: BoardOptions, io: DevmemIo, reporter: Reporter): Inspected | number {
-  const pageSize = pageSizeOf(opts.pageSize);
-  const rules = cliRules(opts);
-  const levels = rules.levels;
-  const settings = inputSettings(opts);
+function inspectBoard(file: string, opts: BoardOptions, io: DevmemIo, reporter: Reporter, s: Settings): Inspected | number {
+  const pageSize = opts.pageSize === undefined ? s.iommuPageSize : pageSizeOf(opts.pageSize);
+  const levels = s.levels;
+  const settings = { ...inputSettings(opts), includeDirs: s.includeDirs };
   const overlays = opts.overlay ?? [];
   if ([file, ...overlays].filter((f) => f === STDIN_ARG).length > 1) throw new UsageError('standard input (-) can be read only once');
   const layout = sourceTreeOf(file, settings);
@@ -220,7 +230,7 @@ function inspectBoard(file: string, opts: BoardOptions, io: DevmemIo, reporter: 
       const t = io.readStdin();
       return t === undefined ? undefined : latin1Bytes(t);
     },
-    compile: { checkLevels: levels.checks, dtcVersion: rules.table },
+    compile: { checkLevels: levels.checks, dtcVersion: s.table },
   });
   // compile warnings belong to `dtkit compile`; here only what stops the build, notes, the
   // swap warnings, and values the compiler truncated (a 64-bit address in a row would
@@ -232,7 +242,7 @@ function inspectBoard(file: string, opts: BoardOptions, io: DevmemIo, reporter: 
     io.err(errorLine(`--node '${opts.node}' matches no node of ${board.base.file}`));
     return EXIT.INPUT;
   }
-  const checks = qcomChecks({ iommuPageSize: pageSize, policy: opts.host, requireDevmem: opts.requireDevmem });
+  const checks = qcomChecks({ iommuPageSize: pageSize, policy: s.host, requireDevmem: s.requireDevmem });
   const result = runChecks(board.tree, { checks, options: { levels: levels.checks }, file: board.base.file });
   const selected = new Set(nodes.map((n) => n.path));
   diagnostics.push(...result.diagnostics.filter((d) => opts.node === undefined || (d.node !== undefined && selected.has(d.node))));
@@ -244,9 +254,9 @@ function remoteprocsJson(r: Inspected): unknown[] {
   return r.reports.map((p) => ({ ...p, devmem: p.devmem?.map(rowJson) ?? null, carveout: p.carveout ?? null }));
 }
 
-function boardReporter(command: string, opts: BoardOptions, io: DevmemIo, text: { to: 'out' | 'err'; stdoutIsData?: boolean }): Reporter {
+function boardReporter(command: string, opts: BoardOptions, io: DevmemIo, s: Settings, text: { to: 'out' | 'err'; stdoutIsData?: boolean }): Reporter {
   return new Reporter({
-    command, format: opts.format, color: opts.color, levels: cliRules(opts).levels,
+    command, format: opts.format, color: opts.color, levels: s.levels,
     textTo: text.to, stdoutIsData: text.stdoutIsData,
   }, io);
 }
@@ -256,8 +266,10 @@ export function devmemCheck(file: string, opts: BoardOptions, io: DevmemIo): num
 }
 
 function check(file: string, opts: BoardOptions, io: DevmemIo): number {
-  const reporter = boardReporter('devmem check', opts, io, { to: 'out' });
-  const r = inspectBoard(file, opts, io, reporter);
+  const s = boardSettings(file, opts, io);
+  if (!s) return EXIT.USAGE;
+  const reporter = boardReporter('devmem check', opts, io, s, { to: 'out' });
+  const r = inspectBoard(file, opts, io, reporter, s);
   if (typeof r === 'number') return r;
   if (opts.format === 'text' && r.board.tree) {
     const n = r.reports.length;
@@ -292,8 +304,10 @@ function map(file: string, opts: MapOptions, io: DevmemIo): number {
     io.err(pathError);
     return EXIT.INPUT;
   }
-  const reporter = boardReporter('devmem map', opts, io, { to: 'err', stdoutIsData: toStdout });
-  const r = inspectBoard(file, opts, io, reporter);
+  const s = boardSettings(file, opts, io);
+  if (!s) return EXIT.USAGE;
+  const reporter = boardReporter('devmem map', opts, io, s, { to: 'err', stdoutIsData: toStdout });
+  const r = inspectBoard(file, opts, io, reporter, s);
   if (typeof r === 'number') return r;
   reporter.add(r.diagnostics, { lineText: sourceLines(new Map(), r.board.sourceText) });
   const done = (code: number, output: string | null) => {
@@ -336,10 +350,12 @@ function boardOptions(cmd: Command): Command {
     .option('--overlay <file>', 'apply an overlay (.dtso or .dtbo) first (repeatable, in order)', collect)
     .addOption(new Option('--host <host>', 'host policy: qhee (base tree, no PAS IOMMU properties) or kvm (every enabled PAS has iommus)').choices(['qhee', 'kvm']))
     .option('--require-devmem', 'iommus without qcom,devmem is an error (the originally proposed driver)')
-    .option('--page-size <size>', 'IOMMU page size for alignment checks', `${DEFAULT_IOMMU_PAGE_SIZE / 1024}K`);
+    .option('--no-require-devmem', 'iommus without qcom,devmem is fine (the default; overrides a config file)')
+    .option('--page-size <size>', `IOMMU page size for alignment checks (default ${DEFAULT_IOMMU_PAGE_SIZE / 1024}K, or the config file's iommu-page-size)`);
   addRuleOptions(cmd);
+  addConfigOptions(cmd);
   addReportOptions(cmd);
-  return cmd.addHelpText('after', `\n${inputHelp({ bindings: false })}`);
+  return cmd.addHelpText('after', `\n${inputHelp({ bindings: false })}\n${configHelp('the board', 'preset, include, rules, host, iommu-page-size, require-devmem')}`);
 }
 
 export const registerDevmem: RegisterCommand = (program, setExit) => {

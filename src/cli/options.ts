@@ -158,9 +158,7 @@ export function presetListText(): string {
 
 // ---- whole trees: config, inputs, baseline, exit policy ---------------------------------
 
-export interface TreeFlags {
-  /** --config FILE; false: --no-config */
-  config?: string | false;
+export interface TreeFlags extends ConfigFlags {
   jobs?: string;
   shard?: string;
   timings?: boolean;
@@ -170,11 +168,21 @@ export interface TreeFlags {
   maxWarnings?: string;
 }
 
-/** The options of a run over many inputs (validate, compile). */
-export function addTreeOptions(cmd: Command, what: string): Command {
+export interface ConfigFlags {
+  /** --config FILE; false: --no-config */
+  config?: string | false;
+}
+
+/** --config FILE / --no-config: every command that reads an input's dtkit.config.yaml. */
+export function addConfigOptions(cmd: Command): Command {
   return cmd
     .option('--config <file>', 'use this dtkit.config.yaml (default: the nearest one above each input, else above the current folder)')
-    .option('--no-config', 'use no config file')
+    .option('--no-config', 'use no config file');
+}
+
+/** The options of a run over many inputs (validate, compile). */
+export function addTreeOptions(cmd: Command, what: string): Command {
+  return addConfigOptions(cmd)
     .option('-j, --jobs <n>', `${what} over this many worker threads (default: one per core)`)
     .option('--shard <i/n>', 'take every n-th input from the i-th (CI matrices: the n shards give exactly the whole run\'s findings)')
     .option('--timings', 'list the slowest inputs after the summary')
@@ -200,6 +208,13 @@ given here wins over the file. --shard I/N checks every N-th input from the I-th
 Suppression comments in sources: /* dtkit-disable-next-line RULE[, RULE] */ silences those
 rules on the next line, /* dtkit-disable-file RULE */ in the whole file; one that silences
 nothing is a warning [suppress_unused].`;
+
+/** Under the help of a command with one base input (apply, overlay, devmem check/map): what its config file gives. */
+export function configHelp(input: string, keys: string): string {
+  return `The dtkit.config.yaml nearest above ${input} (else above the current folder; --config FILE,
+--no-config) gives ${keys}; a flag given here wins over the file; a wrong key or
+value in the file is an error at its file:line:col (exit 2).`;
+}
 
 export const EXIT_POLICY = `Exit status: 0 when there is no error (warnings do not fail a run unless --max-warnings N
 is exceeded), 1 on any error or too many warnings, 2 on a usage or config file error.`;

@@ -3,6 +3,7 @@
 //   dtkit overlay --profile P.yaml|NAME BASE [-I DIR]... -o OUT.dtso [--dtbo F] [--applied F]
 //   dtkit overlay --list-profiles
 //   dtkit overlay --from EXISTING.dtso|.dtbo [BASE]      prints the reproducing profile
+// The base's dtkit.config.yaml (src/config) gives the preset, include folders and rule levels.
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import type { Host } from '../host.js';
@@ -22,16 +23,18 @@ import { generateOverlay } from '../profile/generate.js';
 import { loadProfile } from '../profile/load.js';
 import { openSchemaSet, validationContext } from '../schema/schema-set.js';
 import type { RegisterCommand } from './commands.js';
-import type { InputFlags, ReportFormat } from './options.js';
+import type { Settings } from '../config/settings.js';
+import type { ConfigFlags, InputFlags, ReportFormat } from './options.js';
 import {
-  EXIT, inputHelp, UsageError, addExample, addInputOptions, addReportOptions, addRuleOptions, collect, errorLine, inputSettings, withUsage,
+  EXIT, inputHelp, UsageError, addConfigOptions, addExample, addInputOptions, addReportOptions, addRuleOptions, collect, configHelp, errorLine,
+  inputSettings, withUsage,
 } from './options.js';
 import { writeFilesAtomically } from './output.js';
 import type { OutputFile } from './output.js';
 import { Reporter } from './report.js';
 import type { ReportStreams } from './report.js';
-import { cliRules } from './rules.js';
 import { readStdin } from './stdin.js';
+import { baseInputSettings, settingFlags } from './tree.js';
 import { outputPathError, writeOutputs } from './write.js';
 
 export interface OverlayIo extends ReportStreams {
@@ -41,7 +44,7 @@ export interface OverlayIo extends ReportStreams {
   readStdin?: () => Uint8Array | undefined;
 }
 
-export interface OverlayOptions extends InputFlags {
+export interface OverlayOptions extends InputFlags, ConfigFlags {
   profile?: string;
   output?: string;
   dtbo?: string;
@@ -79,25 +82,25 @@ function listProfiles(io: OverlayIo): number {
   return EXIT.OK;
 }
 
-function reporterFor(opts: OverlayOptions, io: OverlayIo): Reporter {
+function reporterFor(opts: OverlayOptions, io: OverlayIo, s: Settings): Reporter {
   return new Reporter({
     command: 'overlay', format: opts.format ?? 'text', color: opts.color,
-    levels: cliRules(opts).levels, textTo: 'err',
+    levels: s.levels, textTo: 'err',
   }, io);
 }
 
-function inputOptions(opts: OverlayOptions, io: OverlayIo): InputOptions {
+function inputOptions(opts: OverlayOptions, io: OverlayIo, settings: Settings): InputOptions {
   const s = inputSettings(opts);
-  return { host: io.host, includeDirs: s.includeDirs, detect: s.detect, format: s.format, readStdin: io.readStdin, compile: { symbols: true } };
+  return { host: io.host, includeDirs: settings.includeDirs, detect: s.detect, format: s.format, readStdin: io.readStdin, compile: { symbols: true } };
 }
 
 function lines(sourceText: (f: string) => string | undefined) {
   return { lineText: sourceLines(new Map(), sourceText) };
 }
 
-function fromOverlay(file: string, baseFile: string | undefined, opts: OverlayOptions, io: OverlayIo): number {
-  const reporter = reporterFor(opts, io);
-  const input = inputOptions(opts, io);
+function fromOverlay(file: string, baseFile: string | undefined, opts: OverlayOptions, io: OverlayIo, s: Settings): number {
+  const reporter = reporterFor(opts, io, s);
+  const input = inputOptions(opts, io, s);
   const done = (code: number, data?: Record<string, unknown>) => {
     reporter.finish(data);
     return code;
@@ -142,12 +145,15 @@ function overlay(args: string[], opts: OverlayOptions, io: OverlayIo): number {
   if (opts.from) {
     if (args.length > 1) throw new UsageError('--from takes at most one base board');
     if (opts.dtbo !== undefined || opts.applied !== undefined) throw new UsageError('--dtbo and --applied go with --profile, not --from');
+    // the config of the base (else of the overlay)
+    const s = baseInputSettings(args[0] ?? opts.from, settingFlags(opts), io.host, io.err);
+    if (!s) return EXIT.USAGE;
     const pathError = outputPathError([opts.output]);
     if (pathError) {
       io.err(pathError);
       return EXIT.INPUT;
     }
-    return fromOverlay(opts.from, args[0], opts, io);
+    return fromOverlay(opts.from, args[0], opts, io, s);
   }
   if (!opts.profile) throw new UsageError(`missing --profile (a profile file or one of: ${listBuiltinProfiles().join(', ')})`);
   if (args.length !== 1) throw new UsageError('expected exactly one base board (DTS source or DTB)');
@@ -157,13 +163,16 @@ function overlay(args: string[], opts: OverlayOptions, io: OverlayIo): number {
   if (!profileFile) throw new UsageError(`no built-in profile '${opts.profile}' (built-in: ${listBuiltinProfiles().join(', ')})`);
   const outputs = [opts.output, opts.dtbo, opts.applied].filter((f): f is string => f !== undefined);
   if (new Set(outputs.map((f) => path.resolve(f))).size !== outputs.length) throw new UsageError('the output files must differ');
+  // the base's dtkit.config.yaml: preset, include, rules (flags override it)
+  const s = baseInputSettings(args[0], settingFlags(opts), io.host, io.err);
+  if (!s) return EXIT.USAGE;
   const pathError = outputPathError(outputs);
   if (pathError) {
     io.err(pathError);
     return EXIT.INPUT;
   }
-  const reporter = reporterFor(opts, io);
-  const input = inputOptions(opts, io);
+  const reporter = reporterFor(opts, io, s);
+  const input = inputOptions(opts, io, s);
   const layout = sourceTreeOf(args[0], input);
   if (layout) reporter.info(`using the ${describeSourceTree(layout, { bindings: false })}`);
 
@@ -177,7 +186,7 @@ function overlay(args: string[], opts: OverlayOptions, io: OverlayIo): number {
   const r = generateOverlay({
     host: io.host, profileFile, profileDisplay: builtin ? `built-in profile ${opts.profile}` : opts.profile,
     baseFile: args[0], includeDirs: input.includeDirs, detect: input.detect, readStdin: io.readStdin,
-    dtsoName: opts.output, schemas: sv.schemas, checkLevels: cliRules(opts).levels.checks,
+    dtsoName: opts.output, schemas: sv.schemas, checkLevels: s.levels.checks,
   });
   reporter.add(r.diagnostics, lines((f) => r.sources.get(f) ?? readText(io.host, f)));
   if (!r.ok || !r.dtso || reporter.hasErrors) {
@@ -223,8 +232,9 @@ export const registerOverlay: RegisterCommand = (program: Command, setExit) => {
     .option('--from <overlay>', 'print the profile that reproduces an existing overlay (.dtso or .dtbo)')
     .option('--name <name>', 'with --from: the profile name to write');
   addRuleOptions(cmd);
+  addConfigOptions(cmd);
   addReportOptions(cmd);
-  cmd.addHelpText('after', `\n${inputHelp({ bindings: false })}`);
+  cmd.addHelpText('after', `\n${inputHelp({ bindings: false })}\n${configHelp('the base (with --from and no base: the overlay)', 'preset, include, rules')}`);
   addExample(cmd, 'dtkit overlay --profile examples/lemans-kvm/profile.yaml examples/lemans-kvm/board.dts -o /tmp/lemans-kvm.dtso');
   cmd.allowExcessArguments(false);
   cmd.action((base: string | undefined, opts: OverlayOptions) => {

@@ -11,7 +11,7 @@ import { expandInputs, parseShard, shardOf } from '../input/expand.js';
 import type { Diagnostic } from '../report/diagnostic.js';
 import { renderText, sourceLines } from '../report/render.js';
 import { readBaseline } from '../suppress/baseline.js';
-import type { InputFlags, RuleFlags, TreeFlags } from './options.js';
+import type { ConfigFlags, InputFlags, RuleFlags, TreeFlags } from './options.js';
 import { UsageError, countOption, inputSettings } from './options.js';
 import { Progress } from './progress.js';
 import type { ReportOptions, ReportStreams } from './report.js';
@@ -27,7 +27,7 @@ export function treeInputs(args: readonly string[], flags: Pick<TreeFlags, 'shar
 }
 
 /** The command line's settings flags (what it left out, a config file may say). */
-export function settingFlags(o: InputFlags & RuleFlags & Pick<TreeFlags, 'config'>, more: Partial<SettingFlags> = {}): SettingFlags {
+export function settingFlags(o: InputFlags & RuleFlags & ConfigFlags, more: Partial<SettingFlags> = {}): SettingFlags {
   const input = inputSettings(o);
   return {
     config: o.config,
@@ -60,6 +60,14 @@ export function inputSettingsOf(inputs: ExpandedInput[], flags: SettingFlags, ho
   const lineText = sourceLines(new Map(), (f) => readText(host, f));
   err(`${ds.map((d) => renderText(d, { lineText })).join('\n')}\n`);
   return undefined;
+}
+
+/**
+ * The settings of a command's one base input (apply, overlay, devmem check/map): as
+ * inputSettingsOf, so the same config file, usage errors and located config errors (undefined: exit 2).
+ */
+export function baseInputSettings(input: string, flags: SettingFlags, host: Host, err: (text: string) => void): Settings | undefined {
+  return inputSettingsOf([{ input }], flags, host, err)?.[0].settings;
 }
 
 /** The Reporter's baseline, exit-policy and timing options from the flags. */
