@@ -5,7 +5,6 @@ import type { CheckPreset } from '../checks/presets.js';
 import { findPreset } from '../checks/presets.js';
 import type { ResolvedRules, RuleLevels, RuleRequest } from '../rules/levels.js';
 import { resolveRules, unknownPresetMessage } from '../rules/levels.js';
-import type { RuleFlags } from './options.js';
 import { UsageError } from './options.js';
 
 export type { CatalogRule, RuleInfo, Switching } from '../rules/catalog.js';
@@ -31,9 +30,4 @@ export function resolveRuleRequest(req: RuleRequest): ResolvedRules {
 /** -W/-E arguments (after a preset, default dtc) as levels; an unknown or unswitchable id is a usage error. */
 export function resolveRuleSwitches(warnings: string[] = [], errors: string[] = [], preset?: string): RuleLevels {
   return resolveRuleRequest({ preset: presetNamed(preset), warnings, errors }).levels;
-}
-
-/** A command's --preset and -W/-E: the levels and the dtc table (usage errors thrown). */
-export function cliRules(flags: RuleFlags): ResolvedRules {
-  return resolveRuleRequest({ preset: presetNamed(flags.preset), warnings: flags.warning, errors: flags.error });
 }
