@@ -35,15 +35,26 @@ function load(): string {
   return os.loadavg().map((l) => l.toFixed(2)).join(' ');
 }
 
-/** Runs a shell command under GNU time (for CPU time and peak RSS). */
+/** Runs a shell command under GNU time (for peak RSS), its CPU time (user + system of the
+ *  whole process tree) from bash's `times`, which prints milliseconds: GNU time's %U/%S
+ *  print hundredths, too coarse for a run of ~0.05-0.1 s. */
 function timeShell(cmd: string, cwd: string): Timing {
   const tf = path.join(os.tmpdir(), `dtkit-bench-time-${process.pid}`);
+  const cpuFile = `${tf}.cpu`;
+  const wrapped = `${cmd}\nstatus=$?; times > ${q(cpuFile)}; exit $status`;
   const t0 = process.hrtime.bigint();
-  const r = spawnSync('/usr/bin/time', ['-f', '%U %S %M', '-o', tf, 'bash', '-c', cmd], { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', '-o', tf, 'bash', '-c', wrapped], { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   if (r.status !== 0) throw new Error(`benchmark command failed (${r.status}): ${cmd}\n${r.stderr?.toString().slice(0, 2000)}`);
-  const [user, sys, rss] = fs.readFileSync(tf, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
-  return { seconds, cpu: user + sys, peakMb: rss / 1024 };
+  const rss = Number(fs.readFileSync(tf, 'utf8').trim().split('\n').pop());
+  // `times`: the shell's own user/system, then its children's (the command), as 0m0.045s
+  const children = fs.readFileSync(cpuFile, 'utf8').trim().split('\n')[1];
+  const cpu = children.split(' ').reduce((sum, t) => {
+    const m = /^(\d+)m([\d.]+)s$/.exec(t);
+    if (!m) throw new Error(`bench: cannot read bash's times output '${children}'`);
+    return sum + Number(m[1]) * 60 + Number(m[2]);
+  }, 0);
+  return { seconds, cpu, peakMb: rss / 1024 };
 }
 
 function summary(ts: Timing[]): Timing {
