@@ -147,9 +147,8 @@ function extendWithShipped(user: SchemaFile, shipped: SchemaFile): Diagnostic | 
   };
 }
 
-/** The loaded files deduplicated by $id (first wins), dtkit's shipped copies merged into the
- *  user's (both parsed: a user binding with a shipped `$id` is never taken from a line). */
-function dedupe<T extends { id: string; file: string }>(parsed: T[], shipped: Set<string>, diags: Diagnostic[]): T[] {
+/** The loaded files deduplicated by $id (first wins), dtkit's shipped copies merged into the user's. */
+function dedupe<T extends Pending>(parsed: T[], shipped: Set<string>, diags: Diagnostic[]): T[] {
   const byId = new Map<string, T>();
   const out: T[] = [];
   for (const schema of parsed) {
@@ -160,7 +159,9 @@ function dedupe<T extends { id: string; file: string }>(parsed: T[], shipped: Se
       continue;
     }
     if (shipped.has(schema.file) && !shipped.has(prev.file)) {
-      const note = extendWithShipped(prev as unknown as SchemaFile, schema as unknown as SchemaFile);
+      // both parsed: a user binding with a shipped `$id` is never taken from a line
+      if (!isParsed(prev) || !isParsed(schema)) throw new Error(`internal: '${prev.file}' was not parsed`);
+      const note = extendWithShipped(prev, schema);
       if (note) diags.push(note);
       continue;
     }
@@ -421,11 +422,15 @@ function readNormalised(file: string): Map<string, PreviousLine> {
  *  memory at once). */
 type Pending = SchemaFile | { id: string; file: string; line: string };
 
+function isParsed(p: Pending): p is SchemaFile {
+  return !('line' in p);
+}
+
 /** The pending files as schema files, each parsed as it is taken; the text of a file taken
  *  from a line is read again only to locate a finding. */
 function* pendingFiles(pending: Pending[], sourceOf: (file: string) => string | undefined): Generator<SchemaFile> {
   for (const p of pending) {
-    if (!('line' in p)) {
+    if (isParsed(p)) {
       yield p;
       continue;
     }
