@@ -96,14 +96,17 @@ export class Reporter {
   private baselineFailed = false;
   constructor(private readonly opts: ReportOptions, private readonly io: ReportStreams) {}
 
-  /** colour of the text report, and of what goes to stderr: asked when first written (a
-   *  stream's isTTY makes the stream, see stdio.ts) */
+  private colorOfText: boolean | undefined;
+  private colorOfErr: boolean | undefined;
+
+  /** colour of the text report, and of what goes to stderr: decided when first written (a
+   *  stream's isTTY makes the stream, see stdio.ts), then kept */
   private get color(): boolean {
-    return colorEnabled({ flag: this.opts.color, isTTY: this.opts.textTo === 'out' ? this.io.outIsTTY : this.io.errIsTTY, env: this.io.env });
+    return (this.colorOfText ??= colorEnabled({ flag: this.opts.color, isTTY: this.opts.textTo === 'out' ? this.io.outIsTTY : this.io.errIsTTY, env: this.io.env }));
   }
 
   private get errColor(): boolean {
-    return colorEnabled({ flag: this.opts.color, isTTY: this.io.errIsTTY, env: this.io.env });
+    return (this.colorOfErr ??= colorEnabled({ flag: this.opts.color, isTTY: this.io.errIsTTY, env: this.io.env }));
   }
 
   /** The findings about one input (after -W/-E), kept in the order added. */
